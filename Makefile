@@ -1,0 +1,52 @@
+# The targets CI runs are the ones you run: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run install test lint typecheck migrations-check pytest bench lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the portal with demo data on embedded defaults (SQLite, in-process tasks, no services).
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Lint, type check, migrations check and the whole test suite.
+test: install lint typecheck migrations-check pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=haip_portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Benchmarks (tests/perf/): print figures, assert nothing about time.
+bench: install
+	$(BIN)/pytest tests/perf -o python_files='bench_*.py' -p no:randomly -s -q $(PYTEST_ARGS)
+
+## Re-pin the dependencies after editing pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

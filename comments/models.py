@@ -1,0 +1,1 @@
+"""Comments, replies, endorsements and dispositions on draft versions."""

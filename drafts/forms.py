@@ -1,0 +1,95 @@
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+
+from .markdown import MAX_SOURCE_BYTES, SourceError, parse_source
+
+
+class SourceForm(forms.Form):
+    """A version's Markdown text, pasted or uploaded; an upload wins over pasted text."""
+
+    source = forms.CharField(
+        label="Markdown text",
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true", "class": "source-input"}),
+        required=False,
+        strip=False,
+        help_text="One section per “## ” heading. Every non-blank line gets a number.",
+    )
+    upload = forms.FileField(
+        label="…or upload a Markdown file",
+        required=False,
+        help_text="UTF-8 text, up to 1 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown"}),
+    )
+    changelog = forms.CharField(
+        label="Changelog",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="Markdown: what changed since the previous version.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload: UploadedFile | None = cleaned.get("upload")
+        if upload is not None:
+            if upload.size and upload.size > MAX_SOURCE_BYTES:
+                self.add_error(
+                    "upload",
+                    f"The file is {upload.size:,} bytes; the limit is {MAX_SOURCE_BYTES:,} (1 MB).",
+                )
+                return cleaned
+            raw: bytes | str = upload.read()
+        else:
+            raw = cleaned.get("source") or ""
+        try:
+            cleaned["document"] = parse_source(raw)
+        except SourceError as error:
+            self.add_error("upload" if upload is not None else "source", str(error))
+            return cleaned
+        cleaned["text"] = raw
+        return cleaned
+
+
+class DraftCreateForm(SourceForm):
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=80, help_text="The draft's web address: lowercase letters, digits, hyphens."
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Markdown."
+    )
+
+    field_order = ["title", "slug", "summary", "source", "upload"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["changelog"]
+
+
+class PublishForm(forms.Form):
+    opens_at = forms.DateTimeField(
+        label="Comment period opens",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="UTC.",
+    )
+    closes_at = forms.DateTimeField(
+        label="Comment period closes",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="UTC. Comments are refused after this moment, by the server's clock.",
+    )
+    changelog = forms.CharField(
+        label="Changelog",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="Markdown: what changed since the previous version (required from v2 on).",
+    )
+
+    @classmethod
+    def with_defaults(cls, *, changelog: str) -> "PublishForm":
+        now = timezone.now().replace(second=0, microsecond=0)
+        return cls(
+            initial={"opens_at": now, "closes_at": now + timedelta(days=60), "changelog": changelog}
+        )

@@ -1,0 +1,221 @@
+"""Every write to drafts: creating drafts and versions, importing their text, publishing and
+closing comment periods. Transitions are guarded here and nowhere else."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from haip_portal.exceptions import ApplicationError
+
+from .markdown import ParsedDocument, SourceError, parse_source
+from .models import Draft, DraftVersion, Line, Section
+
+Status = DraftVersion.Status
+
+
+def _parse_or_refuse(source: bytes | str) -> ParsedDocument:
+    try:
+        return parse_source(source)
+    except SourceError as error:
+        raise ApplicationError(str(error), field="source") from error
+
+
+def _refuse_unless_draft(version: DraftVersion) -> None:
+    if version.status != Status.DRAFT:
+        raise ApplicationError(
+            f"{version} is {version.get_status_display().lower()}; its text is frozen. "
+            "Start a new version to change it."
+        )
+
+
+def _store_text(*, version: DraftVersion, document: ParsedDocument) -> None:
+    Line.objects.filter(version=version).delete()
+    Section.objects.filter(version=version).delete()
+    sections = Section.objects.bulk_create(
+        Section(
+            version=version,
+            key=parsed.key,
+            heading=parsed.heading[:500],
+            position=parsed.position,
+            line_start=parsed.line_start,
+            line_end=parsed.line_end,
+        )
+        for parsed in document.sections
+    )
+    Line.objects.bulk_create(
+        (
+            Line(
+                version=version,
+                section=section,
+                number=line.number,
+                kind=line.kind,
+                source=line.source,
+                text=line.text,
+                html=line.html,
+            )
+            for section, parsed in zip(sections, document.sections, strict=True)
+            for line in parsed.lines
+        ),
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def draft_create(
+    *, slug: str, title: str, summary: str = "", source: bytes | str, created_by: User | None
+) -> Draft:
+    """Create a draft and its first version (unpublished) from a Markdown source."""
+    if Draft.objects.filter(slug=slug).exists():
+        raise ApplicationError(f"A draft with the address '{slug}' already exists.", field="slug")
+    document = _parse_or_refuse(source)
+    draft = Draft.objects.create(slug=slug, title=title, summary=summary, created_by=created_by)
+    version = DraftVersion.objects.create(
+        draft=draft,
+        number=1,
+        source=_as_text(source),
+        line_count=document.line_count,
+        created_by=created_by,
+    )
+    _store_text(version=version, document=document)
+    return draft
+
+
+def _as_text(source: bytes | str) -> str:
+    text = source.decode("utf-8").removeprefix("\ufeff") if isinstance(source, bytes) else source
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@transaction.atomic
+def version_create(
+    *, draft: Draft, source: bytes | str | None = None, created_by: User | None
+) -> DraftVersion:
+    """Start the next version of a draft, by default as a copy of the latest version's text."""
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    versions = draft.versions.all()
+    unpublished = versions.filter(status=Status.DRAFT).first()
+    if unpublished is not None:
+        raise ApplicationError(
+            f"{unpublished} is not published yet; finish or publish it before starting another."
+        )
+    latest = versions.order_by("-number").first()
+    if source is None:
+        if latest is None:
+            raise ApplicationError("The first version needs a source.", field="source")
+        source = latest.source
+    document = _parse_or_refuse(source)
+    number = (versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    version = DraftVersion.objects.create(
+        draft=draft,
+        number=number,
+        source=_as_text(source),
+        line_count=document.line_count,
+        created_by=created_by,
+    )
+    _store_text(version=version, document=document)
+    return version
+
+
+@transaction.atomic
+def version_update_text(
+    *, version: DraftVersion, source: bytes | str, changelog: str | None = None
+) -> DraftVersion:
+    """Replace the text of an unpublished version, renumbering its lines."""
+    version = DraftVersion.objects.select_for_update().get(pk=version.pk)
+    _refuse_unless_draft(version)
+    document = _parse_or_refuse(source)
+    version.source = _as_text(source)
+    version.line_count = document.line_count
+    if changelog is not None:
+        version.changelog = changelog
+    version.save(update_fields=["source", "line_count", "changelog", "updated_at"])
+    _store_text(version=version, document=document)
+    return version
+
+
+@transaction.atomic
+def version_publish(
+    *,
+    version: DraftVersion,
+    opens_at: datetime,
+    closes_at: datetime,
+    changelog: str | None = None,
+    published_by: User | None,
+    now: datetime | None = None,
+) -> DraftVersion:
+    """Publish a version with its comment period; from here on its text is frozen.
+
+    An earlier version of the same draft that is still open is closed at the same moment, so
+    a draft has at most one version open for comment.
+    """
+    now = now or timezone.now()
+    version = DraftVersion.objects.select_for_update().select_related("draft").get(pk=version.pk)
+    _refuse_unless_draft(version)
+    if closes_at <= opens_at:
+        raise ApplicationError("The comment period must close after it opens.", field="closes_at")
+    if closes_at <= now:
+        raise ApplicationError("The comment period must close in the future.", field="closes_at")
+    if changelog is not None:
+        version.changelog = changelog
+    if version.number > 1 and not version.changelog.strip():
+        raise ApplicationError(
+            "Say what changed since the previous version before publishing.", field="changelog"
+        )
+    for earlier in DraftVersion.objects.select_for_update().filter(
+        draft=version.draft, status=Status.OPEN, number__lt=version.number
+    ):
+        _close(earlier, now=now)
+    version.status = Status.OPEN
+    version.opens_at = opens_at
+    version.closes_at = closes_at
+    version.published_at = now
+    version.published_by = published_by
+    version.save(
+        update_fields=[
+            "status",
+            "opens_at",
+            "closes_at",
+            "published_at",
+            "published_by",
+            "changelog",
+            "updated_at",
+        ]
+    )
+    return version
+
+
+def _close(version: DraftVersion, *, now: datetime) -> None:
+    version.status = Status.CLOSED
+    version.closed_at = now
+    version.save(update_fields=["status", "closed_at", "updated_at"])
+
+
+@transaction.atomic
+def version_close(*, version: DraftVersion, now: datetime | None = None) -> DraftVersion:
+    """End a version's comment period now (or record that it has ended)."""
+    version = DraftVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != Status.OPEN:
+        raise ApplicationError(
+            f"{version} is {version.get_status_display().lower()}; only an open version closes."
+        )
+    _close(version, now=now or timezone.now())
+    return version
+
+
+def versions_close_due(*, now: datetime | None = None) -> list[int]:
+    """Close every open version whose comment period has ended; returns their ids.
+
+    Safe to run concurrently and repeatedly: each version is locked and re-checked.
+    """
+    now = now or timezone.now()
+    due = DraftVersion.objects.filter(status=Status.OPEN, closes_at__lte=now)
+    closed = []
+    for version_id in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            version = DraftVersion.objects.select_for_update().get(pk=version_id)
+            if version.status == Status.OPEN and version.closes_at and version.closes_at <= now:
+                _close(version, now=now)
+                closed.append(version.pk)
+    return closed

@@ -1,0 +1,33 @@
+from datetime import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timesince import timeuntil
+
+from drafts.models import DraftVersion
+
+register = template.Library()
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "an unrecorded date"
+    return date_format(timezone.localtime(moment), "j M Y, H:i T")
+
+
+@register.simple_tag
+def period_status(version: DraftVersion) -> str:
+    """A reader's one-line answer to "can I still comment, and until when?"."""
+    now = timezone.now()
+    if version.status == DraftVersion.Status.DRAFT:
+        return "Not published"
+    if version.status == DraftVersion.Status.CLOSED:
+        return f"Closed on {_when(version.closed_at or version.closes_at)}"
+    assert version.opens_at is not None and version.closes_at is not None
+    if now < version.opens_at:
+        return f"Opens in {timeuntil(version.opens_at, now)} ({_when(version.opens_at)})"
+    if now >= version.closes_at:
+        return f"Comment period ended {_when(version.closes_at)}"
+    left = timeuntil(version.closes_at, now)
+    return f"Open for comment: {left} left (closes {_when(version.closes_at)})"

@@ -1,0 +1,222 @@
+"""Pages of the drafts app: reading versions, comparing them, and the secretariat's desk."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import permissions
+from haip_portal.exceptions import ApplicationError
+
+from . import selectors, services
+from .diff import compare_sections
+from .forms import DraftCreateForm, PublishForm, SourceForm
+from .markdown import SourceError, parse_source, render_markdown
+from .models import Draft, DraftVersion
+
+View = Callable[..., HttpResponse]
+
+
+def secretariat_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.can_manage_drafts(request.user):
+            raise PermissionDenied("Only the secretariat manages drafts.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "drafts/home.html", {"consultations": selectors.drafts_for_home(request.user)}
+    )
+
+
+def version_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+    version = selectors.version_get(user=request.user, slug=slug, number=number)
+    return render(
+        request,
+        "drafts/version_detail.html",
+        {
+            "draft": version.draft,
+            "version": version,
+            "versions": selectors.version_siblings(user=request.user, version=version),
+            "sections": selectors.version_text(version),
+            "changelog_html": render_markdown(version.changelog) if version.changelog else "",
+            "summary_html": render_markdown(version.draft.summary),
+        },
+    )
+
+
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    current = selectors.version_get(user=request.user, slug=slug, number=None)
+    versions = selectors.version_siblings(user=request.user, version=current)
+    by_number = {version.number: version for version in versions}
+    new = by_number.get(_int(request.GET.get("to")) or current.number, current)
+    old = by_number.get(_int(request.GET.get("from")) or 0)
+    if old is None:
+        earlier = [version for version in versions if version.number < new.number]
+        old = earlier[-1] if earlier else new
+    layout = "unified" if request.GET.get("layout") == "unified" else "side"
+    sections = compare_sections(
+        selectors.version_sections_as_text(old), selectors.version_sections_as_text(new)
+    )
+    return render(
+        request,
+        "drafts/compare.html",
+        {
+            "draft": current.draft,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "layout": layout,
+            "sections": sections,
+            "changed_count": sum(1 for section in sections if section.status != "unchanged"),
+        },
+    )
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+# --- The secretariat's desk -------------------------------------------------------------
+
+
+@secretariat_required
+def desk(request: HttpRequest) -> HttpResponse:
+    drafts = Draft.objects.prefetch_related("versions").order_by("title")
+    return render(request, "drafts/desk.html", {"drafts": drafts})
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def draft_create(request: HttpRequest) -> HttpResponse:
+    form = DraftCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = services.draft_create(
+                slug=form.cleaned_data["slug"],
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+                source=form.cleaned_data["text"],
+                created_by=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, f"“{draft.title}” v1 created. Review it, then publish.")
+            return redirect("drafts:version_edit", slug=draft.slug, number=1)
+    return render(request, "drafts/draft_form.html", {"form": form})
+
+
+@secretariat_required
+@require_POST
+def version_create(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    try:
+        version = services.version_create(draft=draft, created_by=request.user)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("drafts:desk")
+    messages.success(request, f"{version} started as a copy of the latest text.")
+    return redirect("drafts:version_edit", slug=slug, number=version.number)
+
+
+def _version_for_desk(slug: str, number: int) -> DraftVersion:
+    return get_object_or_404(
+        DraftVersion.objects.select_related("draft"), draft__slug=slug, number=number
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = _version_for_desk(slug, number)
+    if version.is_frozen:
+        messages.info(request, f"{version} is published; its text is frozen.")
+        return redirect(version.get_absolute_url())
+    initial = {"source": version.source, "changelog": version.changelog}
+    form = SourceForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.version_update_text(
+                version=version,
+                source=form.cleaned_data["text"],
+                changelog=form.cleaned_data["changelog"],
+            )
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, f"{version} saved: {version.line_count} numbered lines.")
+            return redirect("drafts:version_edit", slug=slug, number=number)
+    preview = form.cleaned_data.get("document") if form.is_bound else parse_source(version.source)
+    return render(
+        request,
+        "drafts/version_edit.html",
+        {"version": version, "draft": version.draft, "form": form, "preview": preview},
+    )
+
+
+@secretariat_required
+@require_POST
+def source_preview(request: HttpRequest) -> HttpResponse:
+    """The numbering of a source as it would be imported: the live preview's fragment."""
+    try:
+        document = parse_source(request.POST.get("source", ""))
+    except SourceError as error:
+        return render(request, "drafts/_preview.html", {"error": str(error)}, status=422)
+    return render(request, "drafts/_preview.html", {"preview": document})
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def version_publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = _version_for_desk(slug, number)
+    if request.method == "POST":
+        form = PublishForm(request.POST)
+        if form.is_valid():
+            try:
+                services.version_publish(
+                    version=version,
+                    opens_at=form.cleaned_data["opens_at"],
+                    closes_at=form.cleaned_data["closes_at"],
+                    changelog=form.cleaned_data["changelog"],
+                    published_by=request.user,  # type: ignore[arg-type]
+                )
+            except ApplicationError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, f"{version} is published and open for comment.")
+                return redirect(version.get_absolute_url())
+    else:
+        form = PublishForm.with_defaults(changelog=version.changelog)
+    return render(
+        request,
+        "drafts/version_publish.html",
+        {"version": version, "draft": version.draft, "form": form},
+    )
+
+
+@secretariat_required
+@require_POST
+def version_close(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = _version_for_desk(slug, number)
+    try:
+        services.version_close(version=version)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"The comment period of {version} is closed.")
+    return redirect("drafts:desk")

@@ -1,0 +1,125 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from accounts.models import User
+from accounts.permissions import SECRETARIAT_GROUP
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def secretariat_user(db) -> User:
+    user = User.objects.create_user(email="secretariat@example.org", password="x" * 16)
+    user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def stakeholder_user(db) -> User:
+    return User.objects.create_user(email="stakeholder@example.org", password="x" * 16)
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat_user):
+    client.force_login(secretariat_user)
+    return client
+
+
+def _database_url() -> str:
+    """The URL of the test database, for processes started by a test."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class CeleryWorker:
+    """A real ``celery worker`` process consuming from the Redis broker, on the test database."""
+
+    def __init__(self, tmp_path, *, beat: bool = False, extra_env: dict[str, str] | None = None):
+        self.tmp_path = tmp_path
+        self.beat = beat
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = tmp_path / "worker.log"
+
+    def start(self) -> "CeleryWorker":
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "haip_portal.settings.local",
+            "DATABASE_URL": _database_url(),
+            "DEBUG": "false",
+            **self.extra_env,
+        }
+        command = [
+            sys.executable, "-m", "celery", "-A", "haip_portal", "worker",
+            "--loglevel=INFO", "--concurrency=1", "--pool=prefork",
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "-Q", "default,synthesis", "-n", f"test-{os.getpid()}@%h",
+        ]  # fmt: skip
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.tmp_path / "beat-schedule")]
+        self.process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wait_until(condition, *, timeout: float, interval: float = 0.25, worker=None):
+    """Poll ``condition`` until it returns a truthy value or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        if worker is not None and worker.process.poll() is not None:
+            raise AssertionError(f"the worker exited early:\n{worker.output()}")
+        time.sleep(interval)
+    details = f"\nworker output:\n{worker.output()}" if worker is not None else ""
+    raise AssertionError(f"condition not met within {timeout} s{details}")
+
+
+@pytest.fixture
+def celery_worker_factory(transactional_db, tmp_path):
+    """Start real Celery workers against Redis and the committed test database (CI only)."""
+    from django.db import connection
+
+    if not settings.REDIS_URL or connection.vendor != "postgresql":
+        pytest.skip("needs REDIS_URL and a PostgreSQL DATABASE_URL (as in CI)")
+    workers: list[CeleryWorker] = []
+
+    def start(**kwargs) -> CeleryWorker:
+        worker = CeleryWorker(tmp_path / f"w{len(workers)}", **kwargs)
+        worker.tmp_path.mkdir()
+        worker.log = worker.tmp_path / "worker.log"
+        workers.append(worker.start())
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
