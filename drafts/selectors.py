@@ -52,7 +52,7 @@ def version_siblings(*, user: User | AnonymousUser, version: DraftVersion) -> li
     return list(
         versions_visible_to(user)
         .filter(draft_id=version.draft_id)
-        .defer("source", "changelog")
+        .defer("source")
         .order_by("number")
     )
 

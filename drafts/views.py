@@ -42,15 +42,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def version_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
     version = selectors.version_get(user=request.user, slug=slug, number=number)
+    versions = selectors.version_siblings(user=request.user, version=version)
+    changelog = [
+        (entry, render_markdown(entry.changelog))
+        for entry in reversed(versions)
+        if entry.changelog.strip()
+    ]
     return render(
         request,
         "drafts/version_detail.html",
         {
             "draft": version.draft,
             "version": version,
-            "versions": selectors.version_siblings(user=request.user, version=version),
+            "versions": versions,
             "sections": selectors.version_text(version),
-            "changelog_html": render_markdown(version.changelog) if version.changelog else "",
+            "changelog": changelog,
             "summary_html": render_markdown(version.draft.summary),
         },
     )

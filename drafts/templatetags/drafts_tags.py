@@ -29,5 +29,6 @@ def period_status(version: DraftVersion) -> str:
         return f"Opens in {timeuntil(version.opens_at, now)} ({_when(version.opens_at)})"
     if now >= version.closes_at:
         return f"Comment period ended {_when(version.closes_at)}"
-    left = timeuntil(version.closes_at, now)
+    remaining = version.closes_at - now
+    left = f"{remaining.days} days" if remaining.days >= 2 else timeuntil(version.closes_at, now)
     return f"Open for comment: {left} left (closes {_when(version.closes_at)})"
