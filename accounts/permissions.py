@@ -32,3 +32,8 @@ def can_manage_drafts(user: User | AnonymousUser) -> bool:
 def can_view_unpublished_versions(user: User | AnonymousUser) -> bool:
     """Versions still in ``draft`` status are seen only by those who prepare them."""
     return is_secretariat(user)
+
+
+def requires_mfa(user: User | AnonymousUser) -> bool:
+    """Accounts with powers over other people's data must use two-factor authentication."""
+    return is_secretariat(user) or bool(user.is_authenticated and user.is_staff)

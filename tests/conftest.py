@@ -15,10 +15,29 @@ from accounts.permissions import SECRETARIAT_GROUP
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
+def enable_totp(user: User) -> str:
+    """Give ``user`` a TOTP authenticator, as the secretariat must have; returns its secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
 @pytest.fixture
 def secretariat_user(db) -> User:
+    """A secretariat member who has set up two-factor authentication."""
     user = User.objects.create_user(email="secretariat@example.org", password="x" * 16)
     user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db, django_user_model) -> User:
+    """pytest-django's superuser, with the two-factor authentication staff accounts need."""
+    user = django_user_model.objects.create_superuser(email="admin@example.org", password="x" * 16)
+    enable_totp(user)
     return user
 
 

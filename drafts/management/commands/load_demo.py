@@ -7,6 +7,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -19,6 +22,8 @@ from drafts.models import Draft, DraftVersion
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEMO_PASSWORD = "haip-demo-2026"  # noqa: S105 - demo accounts only; printed on purpose
+# Secretariat accounts need two-factor authentication: the demo one uses this TOTP secret.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPHAIPDEMO"  # noqa: S105 - printed on purpose
 DRAFT_SLUG = "haip-code-of-conduct"
 
 STAKEHOLDERS = [
@@ -55,6 +60,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         secretariat = self._user("secretariat@haip.example", "G7 Secretariat", staff=True)
         secretariat.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+        if not Authenticator.objects.filter(
+            user=secretariat, type=Authenticator.Type.TOTP
+        ).exists():
+            TOTP.activate(secretariat, DEMO_TOTP_SECRET)
         per_group: Counter[str] = Counter()
         stakeholders = []
         for group, name, _organisation in STAKEHOLDERS:
@@ -65,6 +74,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Accounts (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         self.stdout.write(f"  {secretariat.email:<45} secretariat (also /admin/)")
+        self.stdout.write(
+            f"  {'':<45} two-factor code: TOTP secret {DEMO_TOTP_SECRET} "
+            f"(authenticator app, or: oathtool --totp -b {DEMO_TOTP_SECRET})"
+        )
         for user, (group, _name, organisation) in zip(stakeholders, STAKEHOLDERS, strict=True):
             acting_for = f" for {organisation}" if organisation else ""
             self.stdout.write(f"  {user.email:<45} {group}{acting_for}")
@@ -75,6 +88,9 @@ class Command(BaseCommand):
         user.is_staff = staff
         user.set_password(DEMO_PASSWORD)
         user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         return user
 
     def _draft(self, secretariat: User) -> None:
