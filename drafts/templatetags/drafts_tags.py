@@ -31,4 +31,4 @@ def period_status(version: DraftVersion) -> str:
         return f"Comment period ended {_when(version.closes_at)}"
     remaining = version.closes_at - now
     left = f"{remaining.days} days" if remaining.days >= 2 else timeuntil(version.closes_at, now)
-    return f"Open for comment: {left} left (closes {_when(version.closes_at)})"
+    return f"{left} left to comment (closes {_when(version.closes_at)})"

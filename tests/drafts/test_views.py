@@ -14,7 +14,7 @@ def test_home_lists_published_consultations_with_time_left(client):
     make_draft(title="Unpublished draft", slug="hidden")
     page = client.get("/").content.decode()
     assert "HAIP Code" in page
-    assert "Open for comment:" in page and "left (closes" in page
+    assert "Open for comment" in page and "days left to comment (closes" in page
     assert "Unpublished draft" not in page
 
 

@@ -1,0 +1,113 @@
+"""Checking where a comment points: line ranges and quoted phrases, and the normalised hash
+that finds copies of the same text. Pure functions on plain strings.
+
+A quote follows the W3C Web Annotation ``TextQuoteSelector``: the exact text plus a little of
+what precedes and follows it, so the same words appearing twice on a line are told apart.
+Offsets count characters in the readable text of ``line_start`` (lines of a range are joined
+with a newline).
+"""
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_QUOTE_LENGTH = 2_000
+MAX_CONTEXT_LENGTH = 64
+
+_SPACE = re.compile(r"\s+")
+_PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+class AnchorError(ValueError):
+    """The anchor does not fit the version's text; the message says how, and ``field`` where."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+
+
+def check_line_range(line_start: int, line_end: int, line_count: int) -> None:
+    if line_start < 1 or line_start > line_count:
+        raise AnchorError(
+            f"Line {line_start} is outside this version, which has lines 1–{line_count}.",
+            field="line_start",
+        )
+    if line_end < line_start:
+        raise AnchorError(
+            f"The range ends (line {line_end}) before it starts (line {line_start}).",
+            field="line_end",
+        )
+    if line_end > line_count:
+        raise AnchorError(
+            f"Line {line_end} is outside this version, which has lines 1–{line_count}.",
+            field="line_end",
+        )
+
+
+def locate_quote(text: str, quote: Quote, *, where: str) -> int:
+    """Return the offset of ``quote.exact`` in ``text``, checked against prefix, suffix and
+    start; raise :class:`AnchorError` if the quote is not the text at that place."""
+    exact = quote.exact
+    if not exact.strip():
+        raise AnchorError("The quote is empty.", field="quote_exact")
+    if len(exact) > MAX_QUOTE_LENGTH:
+        raise AnchorError(
+            f"The quote is {len(exact):,} characters; the limit is {MAX_QUOTE_LENGTH:,}.",
+            field="quote_exact",
+        )
+    if len(quote.prefix) > MAX_CONTEXT_LENGTH or len(quote.suffix) > MAX_CONTEXT_LENGTH:
+        raise AnchorError(
+            f"Quote prefix and suffix are limited to {MAX_CONTEXT_LENGTH} characters.",
+            field="quote_prefix",
+        )
+    if quote.start is not None:
+        if text[quote.start : quote.start + len(exact)] != exact:
+            raise AnchorError(
+                f"The quoted text is not at character {quote.start} of {where}.",
+                field="quote_exact",
+            )
+        candidates = [quote.start]
+    else:
+        candidates = [match.start() for match in re.finditer(re.escape(exact), text)]
+    if not candidates:
+        raise AnchorError(f"The quoted text does not appear in {where}.", field="quote_exact")
+    fitting = [
+        offset
+        for offset in candidates
+        if text[:offset].endswith(quote.prefix)
+        and text[offset + len(exact) :].startswith(quote.suffix)
+    ]
+    if not fitting:
+        raise AnchorError(
+            f"The quoted text appears in {where}, but not between the given prefix and suffix.",
+            field="quote_prefix",
+        )
+    if len(fitting) > 1:
+        raise AnchorError(
+            f"The quoted text appears {len(fitting)} times in {where}; add a prefix or suffix "
+            "to say which one.",
+            field="quote_prefix",
+        )
+    return fitting[0]
+
+
+def normalise(text: str) -> str:
+    """The text reduced to what distinguishes a position: case, punctuation, spacing and
+    Unicode variants folded away, so trivially edited copies compare equal."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACE.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
+
+
+def content_hash(body: str, proposed_text: str = "") -> str:
+    """SHA-256 of the normalised body and proposed text: equal for exact campaign copies."""
+    payload = normalise(body) + "\x1f" + normalise(proposed_text)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
