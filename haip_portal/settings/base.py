@@ -167,6 +167,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HAIP Consultation <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
