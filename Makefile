@@ -34,6 +34,7 @@ typecheck: install
 	$(BIN)/mypy .
 
 migrations-check: install
+	mkdir -p var
 	DJANGO_SETTINGS_MODULE=haip_portal.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: install
