@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import override_settings
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -294,3 +294,201 @@ def test_a_view_must_declare_its_scopes():
     _token, raw = make_token()
     with pytest.raises(ImproperlyConfigured):
         APIClient().get("/undeclared/", **_bearer(raw))
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def test_pages_need_sign_in(client):
+    for name in ("accounts:token_list", "accounts:token_create"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_create_page_shows_the_token_once(client):
+    user = make_user()
+    client.force_login(user)
+    form = client.get(reverse("accounts:token_create")).content.decode()
+    assert 'type="checkbox"' in form and 'name="scopes"' in form
+    default = (timezone.localdate() + timedelta(days=90)).isoformat()
+    assert f'value="{default}"' in form
+    response = client.post(
+        reverse("accounts:token_create"),
+        {
+            "name": "Ministry script",
+            "scopes": ["comments:read", "comments:write"],
+            "expires_on": default,
+        },
+    )
+    assert response.status_code == 201
+    assert "no-store" in response["Cache-Control"]
+    page = response.content.decode()
+    raw = response.context["raw"]
+    assert raw in page
+    assert "will not be shown again" in page
+    assert raw not in str(client.session.items())
+    token = ApiToken.objects.get(user=user)
+    assert token.name == "Ministry script"
+    assert token.scopes == ["comments:read", "comments:write"]
+    assert token.expires_at.date() == timezone.localdate() + timedelta(days=90)
+    assert services.api_token_authenticate(raw) == token
+    listing = client.get(reverse("accounts:token_list")).content.decode()
+    assert "Ministry script" in listing and token.prefix in listing
+    assert raw not in listing and raw.split("_", 2)[2] not in listing
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"name": "x", "scopes": [], "expires_on": "+30"}, "scopes", "required"),
+        ({"name": "x", "scopes": ["admin"], "expires_on": "+30"}, "scopes", "valid choice"),
+        ({"name": "", "scopes": ["comments:read"], "expires_on": "+30"}, "name", "required"),
+        (
+            {"name": "x", "scopes": ["comments:read"], "expires_on": "+366"},
+            "expires_on",
+            "one year",
+        ),
+        (
+            {"name": "x", "scopes": ["comments:read"], "expires_on": "+0"},
+            "expires_on",
+            "after today",
+        ),
+        (
+            {"name": "x", "scopes": ["comments:read"], "expires_on": "soon"},
+            "expires_on",
+            "valid date",
+        ),
+    ],
+)
+def test_create_page_refuses_bad_input(client, data, field, message):
+    client.force_login(make_user())
+    if data["expires_on"].startswith("+"):
+        days = int(data["expires_on"][1:])
+        data["expires_on"] = (timezone.localdate() + timedelta(days=days)).isoformat()
+    response = client.post(reverse("accounts:token_create"), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message in " ".join(errors[field])
+    assert not ApiToken.objects.exists()
+
+
+def test_create_page_with_a_year_expiry(client):
+    client.force_login(make_user())
+    latest = (timezone.localdate() + timedelta(days=365)).isoformat()
+    response = client.post(
+        reverse("accounts:token_create"),
+        {"name": "Year", "scopes": ["digests:read"], "expires_on": latest},
+    )
+    assert response.status_code == 201
+
+
+def test_create_page_reports_the_limit_of_active_tokens(client):
+    user = make_user()
+    for n in range(20):
+        make_token(user=user, name=f"t{n}")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:token_create"),
+        {
+            "name": "One more",
+            "scopes": ["comments:read"],
+            "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "20 active tokens" in response.content.decode()
+
+
+def test_listing_shows_status_of_each_token(client):
+    user = make_user()
+    active, _ = make_token(user=user, name="Active one")
+    revoked, _ = make_token(user=user, name="Revoked one")
+    services.api_token_revoke(user=user, token_id=revoked.pk)
+    expired, _ = make_token(user=user, name="Expired one")
+    ApiToken.objects.filter(pk=expired.pk).update(
+        created_at=timezone.now() - timedelta(days=10),
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+    make_token(name="Someone else's")
+    client.force_login(user)
+    page = client.get(reverse("accounts:token_list")).content.decode()
+    assert "badge-token-active" in page and "badge-token-revoked" in page
+    assert "badge-token-expired" in page
+    assert "Someone else" not in page
+    assert reverse("accounts:token_revoke", args=[active.pk]) in page
+    assert reverse("accounts:token_revoke", args=[revoked.pk]) not in page
+
+
+def test_revoke_page(client):
+    user = make_user()
+    token, raw = make_token(user=user)
+    client.force_login(user)
+    url = reverse("accounts:token_revoke", args=[token.pk])
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:token_list")
+    assert "is revoked" in response.content.decode()
+    assert services.api_token_authenticate(raw) is None
+    assert client.post(url).status_code == 302  # idempotent
+
+
+def test_revoke_needs_csrf():
+    from django.test import Client
+
+    user = make_user()
+    token, _raw = make_token(user=user)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    response = browser.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response.status_code == 403
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+
+
+def test_a_token_cannot_be_revoked_by_another_user(client):
+    token, raw = make_token()
+    client.force_login(make_user())
+    response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+    assert services.api_token_authenticate(raw) == token
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_listing_is_constant_in_queries(client, django_assert_max_num_queries, count):
+    user = make_user()
+    for n in range(count):
+        make_token(user=user, name=f"token {n}")
+    client.force_login(user)
+    with django_assert_max_num_queries(4):  # session, user, groups (navigation), tokens
+        response = client.get(reverse("accounts:token_list"))
+    assert response.content.decode().count("badge-token-active") == count
+
+
+# --- Admin ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client_(client):
+    from accounts.models import User
+
+    admin = User.objects.create_superuser(email="admin@example.org", password="x" * 16)
+    client.force_login(admin)
+    return client
+
+
+def test_admin_lists_tokens_without_the_hash_and_revokes(admin_client_):
+    token, raw = make_token(name="Support case")
+    changelist = reverse("admin:accounts_apitoken_changelist")
+    page = admin_client_.get(changelist).content.decode()
+    assert "Support case" in page and token.prefix in page
+    assert token.key_hash not in page
+    detail = admin_client_.get(reverse("admin:accounts_apitoken_change", args=[token.pk]))
+    assert detail.status_code == 200
+    assert token.key_hash not in detail.content.decode()
+    assert admin_client_.get(reverse("admin:accounts_apitoken_add")).status_code == 403
+    response = admin_client_.post(
+        changelist, {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert "1 token(s) revoked." in response.content.decode()
+    assert services.api_token_authenticate(raw) is None
