@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("drafts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("api/v1/", include("accounts.api.urls")),
     path("admin/", admin.site.urls),
 ]
