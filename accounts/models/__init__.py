@@ -1,5 +1,6 @@
 """Tables of the accounts app, one module per subject, re-exported here."""
 
+from .organisations import AuditEntry, Membership, Organisation, WorkingGroup
 from .users import User, UserManager
 
-__all__ = ["User", "UserManager"]
+__all__ = ["AuditEntry", "Membership", "Organisation", "User", "UserManager", "WorkingGroup"]
