@@ -106,7 +106,7 @@ def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
     """An organisation's members and requests, with their users and deciders, in one query."""
     return (
         Membership.objects.filter(organisation=organisation)
-        .select_related("user", "decided_by")
+        .select_related("user", "decided_by", "organisation")
         .order_by("status", "user__email")
     )
 
