@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import services
-from .models import ApiToken, User
+from .models import ApiToken, AuditEntry, Membership, Organisation, User, WorkingGroup
 
 
 @admin.register(User)
@@ -79,3 +79,69 @@ class ApiTokenAdmin(admin.ModelAdmin):
             services.api_token_revoke(user=token.user, token_id=token.pk)
             revoked += 1
         self.message_user(request, f"{revoked} token(s) revoked.", level=messages.SUCCESS)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "organisation"
+    extra = 0
+    fields = ["user", "role", "status", "decided_by", "decided_at", "reason"]
+    readonly_fields = ["status", "decided_by", "decided_at", "reason"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Verification goes through the secretariat's queue (and the audit trail), not here."""
+
+    list_display = ["name", "stakeholder_type", "country", "email_domain", "status", "created_at"]
+    list_filter = ["status", "stakeholder_type", "country"]
+    search_fields = ["name", "email_domain", "slug", "transparency_register_id"]
+    readonly_fields = [
+        "status",
+        "status_reason",
+        "verified_by",
+        "verified_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "status", "decided_at"]
+    list_filter = ["status", "role"]
+    search_fields = ["user__email", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    raw_id_fields = ["user", "organisation"]
+    readonly_fields = ["status", "decided_by", "decided_at", "reason", "created_at", "updated_at"]
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail is append-only: readable here, never added to, changed or deleted."""
+
+    list_display = ["created_at", "actor", "action", "target_label", "reason"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["action", "target_label", "target_id", "reason", "actor__email"]
+    list_select_related = ["actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -6,7 +6,7 @@ themselves, so a rule changes in one place.
 
 from django.contrib.auth.models import AnonymousUser
 
-from .models import User
+from .models import Membership, Organisation, User, WorkingGroup
 
 SECRETARIAT_GROUP = "secretariat"
 
@@ -37,3 +37,106 @@ def can_view_unpublished_versions(user: User | AnonymousUser) -> bool:
 def requires_mfa(user: User | AnonymousUser) -> bool:
     """Accounts with powers over other people's data must use two-factor authentication."""
     return is_secretariat(user) or bool(user.is_authenticated and user.is_staff)
+
+
+# --- Organisations, moderation, working groups ------------------------------------------
+#
+# Facts about the user that several checks need are loaded once per request and cached on the
+# user object (as ``is_secretariat`` does), so a page asking the same question for every row of
+# a list stays at a constant number of queries.
+
+
+def _memberships(user: User) -> dict[int, tuple[str, str]]:
+    """The user's memberships as ``{organisation_id: (role, status)}``, one query per request."""
+    cached: dict[int, tuple[str, str]] | None = getattr(user, "_membership_index", None)
+    if cached is None:
+        cached = {
+            organisation_id: (role, status)
+            for organisation_id, role, status in Membership.objects.filter(user=user).values_list(
+                "organisation_id", "role", "status"
+            )
+        }
+        user._membership_index = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def forget_cached_facts(user: User | AnonymousUser) -> None:
+    """Drop the per-request facts cached on ``user`` (after a service changed them)."""
+    for name in ("_is_secretariat", "_membership_index", "_is_working_group_member"):
+        if hasattr(user, name):
+            delattr(user, name)
+
+
+def _approved_role(user: User | AnonymousUser, organisation: Organisation) -> str | None:
+    if not user.is_authenticated:
+        return None
+    role, status = _memberships(user).get(organisation.pk, ("", ""))
+    return role if status == Membership.Status.APPROVED else None
+
+
+def can_file_for(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Comment on an organisation's behalf: its approved representative or admin, once the
+    secretariat has verified it."""
+    if organisation.status != Organisation.Status.VERIFIED:
+        return False
+    return _approved_role(user, organisation) in (
+        Membership.Role.REPRESENTATIVE,
+        Membership.Role.ADMIN,
+    )
+
+
+def can_manage_organisation(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Decide membership requests and roles: the organisation's approved admins, or the
+    secretariat."""
+    return is_secretariat(user) or _approved_role(user, organisation) == Membership.Role.ADMIN
+
+
+def can_verify_organisations(user: User | AnonymousUser) -> bool:
+    """Verify or reject registered organisations."""
+    return is_secretariat(user)
+
+
+def can_moderate(user: User | AnonymousUser) -> bool:
+    """Hide and restore comments, with a reason."""
+    return is_secretariat(user)
+
+
+def can_dispose(user: User | AnonymousUser) -> bool:
+    """Answer comments with a disposition."""
+    return is_secretariat(user)
+
+
+def can_view_audit_trail(user: User | AnonymousUser) -> bool:
+    """Read the audit trail of decisions."""
+    return is_secretariat(user)
+
+
+def can_manage_working_groups(user: User | AnonymousUser) -> bool:
+    """Create working groups and choose their members."""
+    return is_secretariat(user)
+
+
+def is_working_group_member(user: User | AnonymousUser) -> bool:
+    """Members of any G7 working group."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_is_working_group_member", None)
+    if cached is None:
+        cached = WorkingGroup.objects.filter(members=user).exists()
+        user._is_working_group_member = cached  # type: ignore[attr-defined]
+    return bool(cached)
+
+
+def can_request_digest(user: User | AnonymousUser) -> bool:
+    """Ask for a synthesis digest: the secretariat and working-group members."""
+    return is_secretariat(user) or is_working_group_member(user)
+
+
+def can_see_confidential_of(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """Read an organisation's confidential comments: the secretariat, the working groups, and
+    the organisation's own approved members."""
+    return (
+        is_secretariat(user)
+        or is_working_group_member(user)
+        or _approved_role(user, organisation) is not None
+    )

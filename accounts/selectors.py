@@ -1,8 +1,120 @@
-"""Reads of accounts shared by pages, the API and tasks."""
+"""Reads of organisations, memberships and the audit trail shared by pages, API and tasks."""
 
-from django.db.models import QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
-from .models import ApiToken, User
+from . import permissions
+from .countries import COUNTRY_NAMES
+from .models import ApiToken, AuditEntry, Membership, Organisation, User
+
+StakeholderType = Organisation.StakeholderType
+
+
+def organisations_for_user(user: User) -> QuerySet[Membership]:
+    """The user's memberships (any status) with their organisation, by organisation name."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def _email_domain(user: User) -> str:
+    return user.email.rpartition("@")[2].lower()
+
+
+def organisations_suggested_for(user: User) -> QuerySet[Organisation]:
+    """Verified organisations whose e-mail domain is the user's, that they are not in yet."""
+    domain = _email_domain(user)
+    if not domain:
+        return Organisation.objects.none()
+    return (
+        Organisation.objects.verified()
+        .filter(email_domain=domain)
+        .exclude(stakeholder_type=StakeholderType.INDIVIDUAL)
+        .exclude(memberships__user=user)
+        .order_by("name")
+    )
+
+
+def _search(organisations: QuerySet[Organisation], q: str) -> QuerySet[Organisation]:
+    q = q.strip()
+    if not q:
+        return organisations
+    countries = [code for code, name in COUNTRY_NAMES.items() if q.lower() in name.lower()]
+    return organisations.filter(
+        Q(name__icontains=q)
+        | Q(email_domain__icontains=q)
+        | Q(country__iexact=q)
+        | Q(country__in=countries)
+    )
+
+
+def organisations_joinable(user: User, *, q: str = "", limit: int = 50) -> list[Organisation]:
+    """Verified organisations the user may ask to join, matching ``q``; the suggested ones
+    (same e-mail domain) come first."""
+    organisations = (
+        Organisation.objects.verified()
+        .exclude(stakeholder_type=StakeholderType.INDIVIDUAL)
+        .exclude(memberships__user=user)
+    )
+    domain = _email_domain(user)
+    found = list(_search(organisations, q).order_by("name")[:limit])
+    return sorted(found, key=lambda organisation: organisation.email_domain != domain)
+
+
+def organisations_pending(*, q: str = "") -> QuerySet[Organisation]:
+    """The secretariat's queue: organisations waiting for verification, oldest first, searchable
+    by name, e-mail domain or country."""
+    return _search(Organisation.objects.pending().select_related("created_by"), q).order_by(
+        "created_at", "pk"
+    )
+
+
+def memberships_pending_for(user: User | AnonymousUser, *, q: str = "") -> QuerySet[Membership]:
+    """Pending requests to join that the user may decide: every one for the secretariat, those
+    of the organisations they administer otherwise."""
+    memberships = Membership.objects.pending().select_related("user", "organisation")
+    if not user.is_authenticated:
+        return memberships.none()
+    if not permissions.is_secretariat(user):
+        memberships = memberships.filter(
+            organisation__in=Organisation.objects.administered_by(user).values("pk")
+        )
+    q = q.strip()
+    if q:
+        memberships = memberships.filter(
+            Q(user__email__icontains=q)
+            | Q(user__name__icontains=q)
+            | Q(organisation__name__icontains=q)
+            | Q(organisation__email_domain__icontains=q)
+        )
+    return memberships.order_by("created_at", "pk")
+
+
+def organisation_get_managed(user: User | AnonymousUser, slug: str) -> Organisation:
+    """The organisation at ``slug`` if the user may manage it; 404 otherwise, so a stranger
+    does not even learn that it exists."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not permissions.can_manage_organisation(user, organisation):
+        raise Http404("No such organisation.")
+    return organisation
+
+
+def organisation_members(organisation: Organisation) -> QuerySet[Membership]:
+    """An organisation's members and requests, with their users and deciders, in one query."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user", "decided_by", "organisation")
+        .order_by("status", "user__email")
+    )
+
+
+def audit_entries() -> QuerySet[AuditEntry]:
+    """The audit trail, latest first, with the actors."""
+    return AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")
+
 
 # --- API tokens -------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Every write to accounts: users, organisations, memberships and API tokens."""
+"""Every write to organisations, memberships and working groups; each decision is audited."""
 
 import hashlib
 import hmac
@@ -6,13 +6,422 @@ import secrets
 import string
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import DomainNameValidator
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from haip_portal.exceptions import ApplicationError
 
-from .models import ApiToken, User
+from . import permissions
+from .countries import COUNTRY_NAMES
+from .models import ApiToken, AuditEntry, Membership, Organisation, User, WorkingGroup
+
+OrgStatus = Organisation.Status
+StakeholderType = Organisation.StakeholderType
+Role = Membership.Role
+MemberStatus = Membership.Status
+
+_validate_domain = DomainNameValidator(accept_idna=False)
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail; call it inside the transaction of the decision."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        reason=reason,
+        data=data or {},
+    )
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            "Give a reason; it is shown to the people concerned.", field="reason"
+        )
+    return reason
+
+
+def _unique_slug(name: str, *, fallback: str) -> str:
+    base = (slugify(name) or fallback)[:90].strip("-") or fallback
+    taken = set(Organisation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, counter = base, 2
+    while slug in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def _normalise_domain(value: str) -> str:
+    domain = (value or "").strip().lower().removeprefix("@").rstrip(".")
+    if domain:
+        try:
+            _validate_domain(domain)
+        except ValidationError as error:
+            raise ApplicationError(
+                f"“{value}” is not a domain name such as example.org.", field="email_domain"
+            ) from error
+    return domain
+
+
+# --- Organisations ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    user: User,
+    name: str,
+    stakeholder_type: str,
+    country: str,
+    email_domain: str,
+    website: str = "",
+    transparency_register_id: str = "",
+) -> Organisation:
+    """Register an organisation, pending the secretariat's verification; the registering user
+    becomes its approved admin."""
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("Give the organisation's name.", field="name")
+    if stakeholder_type == StakeholderType.INDIVIDUAL:
+        raise ApplicationError(
+            "Individuals do not register an organisation; choose “file as myself” instead.",
+            field="stakeholder_type",
+        )
+    if stakeholder_type not in StakeholderType.values:
+        raise ApplicationError("Choose a stakeholder type.", field="stakeholder_type")
+    country = (country or "").upper()
+    if country not in COUNTRY_NAMES:
+        raise ApplicationError("Choose a country from the list.", field="country")
+    domain = _normalise_domain(email_domain)
+    if not domain:
+        raise ApplicationError(
+            "Give the e-mail domain your organisation's staff use, e.g. example.org.",
+            field="email_domain",
+        )
+    if (
+        Organisation.objects.exclude(status=OrgStatus.REJECTED)
+        .filter(name__iexact=name, country=country)
+        .exists()
+    ):
+        raise ApplicationError(
+            f"“{name}” is already registered in {COUNTRY_NAMES[country]}; ask to join it instead.",
+            field="name",
+        )
+    now = timezone.now()
+    organisation = Organisation.objects.create(
+        name=name,
+        slug=_unique_slug(name, fallback="organisation"),
+        stakeholder_type=stakeholder_type,
+        country=country,
+        website=website.strip(),
+        email_domain=domain,
+        transparency_register_id=transparency_register_id.strip(),
+        created_by=user,
+    )
+    Membership.objects.create(
+        user=user,
+        organisation=organisation,
+        role=Role.ADMIN,
+        status=MemberStatus.APPROVED,
+        decided_by=user,
+        decided_at=now,
+        reason="Registered the organisation.",
+    )
+    audit_record(actor=user, action="organisation.register", target=organisation)
+    permissions.forget_cached_facts(user)
+    return organisation
+
+
+@transaction.atomic
+def organisation_register_individual(*, user: User, country: str = "") -> Organisation:
+    """The user's personal organisation, to file as themselves; created on first use.
+
+    It is verified at once: an individual's identity is their verified e-mail address.
+    """
+    existing = (
+        Organisation.objects.filter(
+            stakeholder_type=StakeholderType.INDIVIDUAL,
+            created_by=user,
+            memberships__user=user,
+            memberships__role=Role.ADMIN,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if existing is not None:
+        return existing
+    country = (country or "").upper()
+    if country and country not in COUNTRY_NAMES:
+        raise ApplicationError("Choose a country from the list.", field="country")
+    now = timezone.now()
+    organisation = Organisation.objects.create(
+        name=user.name or user.email,
+        slug=_unique_slug(f"individual-{user.pk}", fallback="individual"),
+        stakeholder_type=StakeholderType.INDIVIDUAL,
+        country=country,
+        status=OrgStatus.VERIFIED,
+        status_reason="An individual: identity is the verified e-mail address.",
+        verified_at=now,
+        created_by=user,
+    )
+    Membership.objects.create(
+        user=user,
+        organisation=organisation,
+        role=Role.ADMIN,
+        status=MemberStatus.APPROVED,
+        decided_at=now,
+        reason="Files as an individual.",
+    )
+    audit_record(
+        actor=user,
+        action="organisation.register_individual",
+        target=organisation,
+        reason="Verified automatically: an individual's identity is their verified e-mail.",
+    )
+    permissions.forget_cached_facts(user)
+    return organisation
+
+
+def _decide_organisation(
+    *, organisation: Organisation, actor: User, status: str, reason: str
+) -> Organisation:
+    if not permissions.can_verify_organisations(actor):
+        raise PermissionDenied("Only the secretariat verifies organisations.")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.status != OrgStatus.PENDING:
+        raise ApplicationError(
+            f"{organisation} is already {organisation.get_status_display().lower()}; "
+            "a decided organisation is not decided again."
+        )
+    organisation.status = status
+    organisation.status_reason = reason
+    fields = ["status", "status_reason", "updated_at"]
+    if status == OrgStatus.VERIFIED:
+        organisation.verified_by = actor
+        organisation.verified_at = timezone.now()
+        fields += ["verified_by", "verified_at"]
+    organisation.save(update_fields=fields)
+    action = "organisation.verify" if status == OrgStatus.VERIFIED else "organisation.reject"
+    audit_record(actor=actor, action=action, target=organisation, reason=reason)
+    return organisation
+
+
+@transaction.atomic
+def organisation_verify(
+    *, organisation: Organisation, actor: User, reason: str = ""
+) -> Organisation:
+    """The secretariat confirms a pending organisation; its representatives may then file."""
+    return _decide_organisation(
+        organisation=organisation, actor=actor, status=OrgStatus.VERIFIED, reason=reason.strip()
+    )
+
+
+@transaction.atomic
+def organisation_reject(*, organisation: Organisation, actor: User, reason: str) -> Organisation:
+    """The secretariat refuses a pending organisation, saying why (shown to its admins)."""
+    return _decide_organisation(
+        organisation=organisation,
+        actor=actor,
+        status=OrgStatus.REJECTED,
+        reason=_required_reason(reason),
+    )
+
+
+# --- Memberships --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_request(*, user: User, organisation: Organisation) -> Membership:
+    """Ask to join an organisation as a member; its admins (or the secretariat) decide."""
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if organisation.stakeholder_type == StakeholderType.INDIVIDUAL:
+        raise ApplicationError("A personal organisation cannot be joined.")
+    if organisation.status == OrgStatus.REJECTED:
+        raise ApplicationError(f"{organisation} was not verified by the secretariat.")
+    membership = Membership.objects.filter(user=user, organisation=organisation).first()
+    if membership is not None and membership.status == MemberStatus.APPROVED:
+        raise ApplicationError(f"You are already a member of {organisation}.")
+    if membership is not None and membership.status == MemberStatus.PENDING:
+        raise ApplicationError(f"Your request to join {organisation} is already pending.")
+    if membership is None:
+        membership = Membership.objects.create(user=user, organisation=organisation)
+    else:  # asked again after a refusal
+        membership.status = MemberStatus.PENDING
+        membership.role = Role.MEMBER
+        membership.decided_by = None
+        membership.decided_at = None
+        membership.reason = ""
+        membership.save()
+    audit_record(actor=user, action="membership.request", target=membership)
+    permissions.forget_cached_facts(user)
+    return membership
+
+
+def _locked_membership_for(*, membership: Membership, actor: User) -> Membership:
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=membership.pk)
+    )
+    if not permissions.can_manage_organisation(actor, membership.organisation):
+        raise PermissionDenied("Only the organisation's admins or the secretariat decide this.")
+    return membership
+
+
+def _decide_membership(
+    *, membership: Membership, actor: User, status: str, reason: str, role: str | None = None
+) -> Membership:
+    membership = _locked_membership_for(membership=membership, actor=actor)
+    if membership.status != MemberStatus.PENDING:
+        raise ApplicationError(
+            f"This request is already {membership.get_status_display().lower()}."
+        )
+    if role is not None:
+        if role not in Role.values:
+            raise ApplicationError("Choose a role.", field="role")
+        membership.role = role
+    membership.status = status
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.reason = reason
+    membership.save()
+    action = "membership.approve" if status == MemberStatus.APPROVED else "membership.reject"
+    audit_record(
+        actor=actor,
+        action=action,
+        target=membership,
+        reason=reason,
+        data={"organisation": membership.organisation.slug, "role": membership.role},
+    )
+    permissions.forget_cached_facts(membership.user)
+    return membership
+
+
+@transaction.atomic
+def membership_approve(
+    *, membership: Membership, actor: User, role: str | None = None, reason: str = ""
+) -> Membership:
+    """Accept a pending request, optionally with another role than ``member``."""
+    return _decide_membership(
+        membership=membership,
+        actor=actor,
+        status=MemberStatus.APPROVED,
+        reason=reason.strip(),
+        role=role,
+    )
+
+
+@transaction.atomic
+def membership_reject(*, membership: Membership, actor: User, reason: str) -> Membership:
+    """Refuse a pending request, saying why."""
+    return _decide_membership(
+        membership=membership,
+        actor=actor,
+        status=MemberStatus.REJECTED,
+        reason=_required_reason(reason),
+    )
+
+
+@transaction.atomic
+def membership_set_role(
+    *, membership: Membership, actor: User, role: str, reason: str = ""
+) -> Membership:
+    """Change an approved member's role; an organisation always keeps one admin."""
+    membership = _locked_membership_for(membership=membership, actor=actor)
+    if role not in Role.values:
+        raise ApplicationError("Choose a role.", field="role")
+    if membership.status != MemberStatus.APPROVED:
+        raise ApplicationError("Only approved members have a role to change.")
+    if membership.role == role:
+        raise ApplicationError(f"{membership.user} is already {membership.get_role_display()}.")
+    if membership.role == Role.ADMIN:
+        other_admins = (
+            Membership.objects.select_for_update()
+            .approved()
+            .filter(organisation_id=membership.organisation_id, role=Role.ADMIN)
+            .exclude(pk=membership.pk)
+        )
+        if not other_admins.exists():
+            raise ApplicationError(
+                "An organisation needs at least one admin; make someone else admin first.",
+                field="role",
+            )
+    previous = membership.role
+    membership.role = role
+    membership.save(update_fields=["role", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="membership.set_role",
+        target=membership,
+        reason=reason.strip(),
+        data={"organisation": membership.organisation.slug, "from": previous, "to": role},
+    )
+    permissions.forget_cached_facts(membership.user)
+    return membership
+
+
+# --- Working groups -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def working_group_create(
+    *,
+    actor: User,
+    name: str,
+    slug: str,
+    description: str = "",
+    section_keys: Iterable[str] = (),
+) -> WorkingGroup:
+    """Create a G7 working group following the given draft sections (e.g. ``action-3``)."""
+    if not permissions.can_manage_working_groups(actor):
+        raise PermissionDenied("Only the secretariat manages working groups.")
+    slug = slugify(slug)
+    if not slug:
+        raise ApplicationError("Give the group a web address.", field="slug")
+    if WorkingGroup.objects.filter(slug=slug).exists():
+        raise ApplicationError(f"A working group “{slug}” already exists.", field="slug")
+    keys = sorted({key.strip() for key in section_keys if key.strip()})
+    group = WorkingGroup.objects.create(
+        name=name.strip(), slug=slug, description=description, section_keys=keys
+    )
+    audit_record(
+        actor=actor, action="working_group.create", target=group, data={"section_keys": keys}
+    )
+    return group
+
+
+@transaction.atomic
+def working_group_add_member(*, working_group: WorkingGroup, user: User, actor: User) -> None:
+    """Add a user to a working group: they can then read confidential input and ask for
+    digests."""
+    if not permissions.can_manage_working_groups(actor):
+        raise PermissionDenied("Only the secretariat manages working groups.")
+    if working_group.members.filter(pk=user.pk).exists():
+        raise ApplicationError(f"{user} is already in {working_group}.")
+    working_group.members.add(user)
+    audit_record(
+        actor=actor,
+        action="working_group.add_member",
+        target=working_group,
+        data={"user": user.email},
+    )
+    permissions.forget_cached_facts(user)
+
 
 # --- API tokens -------------------------------------------------------------------------
 # Personal access tokens for the REST API. The plaintext leaves the server once, as the

@@ -1,17 +1,271 @@
-"""Pages of the accounts app."""
+"""Pages of the accounts app: registering and joining organisations, managing their members,
+and the secretariat's verification queue and audit trail."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haip_portal.exceptions import ApplicationError
 
-from . import selectors, services
-from .forms import ApiTokenCreateForm
-from .models import ApiToken
+from . import permissions, selectors, services
+from .forms import ApiTokenCreateForm, OrganisationRegisterForm, ReasonForm, RoleForm
+from .models import ApiToken, Membership, Organisation, User
+
+View = Callable[..., HttpResponse]
+AUDIT_PAGE_SIZE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def secretariat_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not permissions.can_verify_organisations(request.user):
+            raise PermissionDenied("Only the secretariat verifies organisations.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- Stakeholders ---------------------------------------------------------------------
+
+
+@login_required
+def my_organisations(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/my_organisations.html",
+        {"memberships": selectors.organisations_for_user(_user(request))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_register(request: HttpRequest) -> HttpResponse:
+    form = OrganisationRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_register(user=_user(request), **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(
+                request,
+                f"{organisation} is registered and pending verification by the secretariat. "
+                "You are its administrator.",
+            )
+            return redirect("accounts:my_organisations")
+    return render(request, "accounts/organisation_register.html", {"form": form})
+
+
+@login_required
+@require_POST
+def organisation_register_individual(request: HttpRequest) -> HttpResponse:
+    try:
+        services.organisation_register_individual(
+            user=_user(request), country=request.POST.get("country", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "You can now comment as an individual.")
+    return redirect("accounts:my_organisations")
+
+
+@login_required
+def organisation_join(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    q = request.GET.get("q", "")
+    suggested = list(selectors.organisations_suggested_for(user))
+    suggested_ids = {organisation.pk for organisation in suggested}
+    found = (
+        [o for o in selectors.organisations_joinable(user, q=q) if o.pk not in suggested_ids]
+        if q.strip()
+        else []
+    )
+    return render(
+        request,
+        "accounts/organisation_join.html",
+        {"suggested": suggested, "found": found, "q": q},
+    )
+
+
+@login_required
+@require_POST
+def membership_request(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    try:
+        services.membership_request(user=_user(request), organisation=organisation)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("accounts:organisation_join")
+    messages.success(request, f"Your request to join {organisation} is sent to its admins.")
+    return redirect("accounts:my_organisations")
+
+
+# --- Organisation admins (and the secretariat) --------------------------------------------
+
+
+@login_required
+def organisation_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = selectors.organisation_get_managed(request.user, slug)
+    members = list(selectors.organisation_members(organisation))
+    return render(
+        request,
+        "accounts/organisation_manage.html",
+        {
+            "organisation": organisation,
+            "pending": [m for m in members if m.status == Membership.Status.PENDING],
+            "approved": [m for m in members if m.status == Membership.Status.APPROVED],
+            "rejected": [m for m in members if m.status == Membership.Status.REJECTED],
+            "roles": Membership.Role.choices,
+        },
+    )
+
+
+def _managed_membership(request: HttpRequest, slug: str, pk: int) -> Membership:
+    organisation = selectors.organisation_get_managed(request.user, slug)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=pk,
+        organisation=organisation,
+    )
+
+
+@login_required
+@require_POST
+def membership_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = _managed_membership(request, slug, pk)
+    role = request.POST.get("role") or None
+    try:
+        services.membership_approve(membership=membership, actor=_user(request), role=role)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{membership.user} joined {membership.organisation}.")
+    return redirect(_next_or(request, membership.organisation.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def membership_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = _managed_membership(request, slug, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason to refuse a request.")
+    else:
+        try:
+            services.membership_reject(
+                membership=membership, actor=_user(request), reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"The request of {membership.user} is refused.")
+    return redirect(_next_or(request, membership.organisation.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def membership_set_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership = _managed_membership(request, slug, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a role.")
+    else:
+        try:
+            services.membership_set_role(
+                membership=membership, actor=_user(request), role=form.cleaned_data["role"]
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"{membership.user} is now {membership.get_role_display().lower()}."
+            )
+    return redirect(membership.organisation.get_absolute_url())
+
+
+# --- The secretariat ----------------------------------------------------------------------
+
+
+@secretariat_required
+def secretariat_queue(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")
+    return render(
+        request,
+        "accounts/secretariat_queue.html",
+        {
+            "q": q,
+            "organisations": selectors.organisations_pending(q=q),
+            "memberships": selectors.memberships_pending_for(request.user, q=q),
+        },
+    )
+
+
+@secretariat_required
+@require_POST
+def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    try:
+        services.organisation_verify(
+            organisation=organisation,
+            actor=_user(request),
+            reason=request.POST.get("reason", ""),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{organisation} is verified.")
+    return redirect("accounts:secretariat_queue")
+
+
+@secretariat_required
+@require_POST
+def organisation_reject(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Give a reason to reject {organisation}.")
+        return redirect("accounts:secretariat_queue")
+    try:
+        services.organisation_reject(
+            organisation=organisation, actor=_user(request), reason=form.cleaned_data["reason"]
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{organisation} is rejected.")
+    return redirect("accounts:secretariat_queue")
+
+
+@secretariat_required
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.audit_entries(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_trail.html", {"page": page})
+
 
 # --- API tokens -------------------------------------------------------------------------
 

@@ -1,0 +1,94 @@
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from accounts import permissions
+from accounts.models import Membership, Organisation, User, WorkingGroup
+from tests.accounts.factories import add_member, make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+Role = Membership.Role
+Pending = Membership.Status.PENDING
+
+
+def _fresh(user: User) -> User:
+    """The user as a new request sees it: no cached facts."""
+    return User.objects.get(pk=user.pk)
+
+
+def test_can_file_for_needs_an_approved_representative_or_admin_of_a_verified_organisation():
+    organisation = make_organisation(verified=True)
+    admin = organisation.memberships.get().user
+    representative = add_member(organisation, role=Role.REPRESENTATIVE).user
+    member = add_member(organisation).user
+    pending = add_member(organisation, role=Role.REPRESENTATIVE, status=Pending).user
+    assert permissions.can_file_for(_fresh(admin), organisation)
+    assert permissions.can_file_for(_fresh(representative), organisation)
+    assert not permissions.can_file_for(_fresh(member), organisation)
+    assert not permissions.can_file_for(_fresh(pending), organisation)
+    assert not permissions.can_file_for(AnonymousUser(), organisation)
+    unverified = make_organisation(admin=_fresh(admin))
+    assert not permissions.can_file_for(_fresh(admin), unverified)
+
+
+def test_can_manage_organisation(secretariat_user):
+    organisation = make_organisation()
+    admin = organisation.memberships.get().user
+    member = add_member(organisation).user
+    other_admin = make_organisation().memberships.get().user
+    assert permissions.can_manage_organisation(_fresh(admin), organisation)
+    assert permissions.can_manage_organisation(secretariat_user, organisation)
+    assert not permissions.can_manage_organisation(_fresh(member), organisation)
+    assert not permissions.can_manage_organisation(_fresh(other_admin), organisation)
+    assert not permissions.can_manage_organisation(AnonymousUser(), organisation)
+
+
+def test_secretariat_only_powers(secretariat_user, stakeholder_user):
+    for check in (
+        permissions.can_verify_organisations,
+        permissions.can_moderate,
+        permissions.can_dispose,
+    ):
+        assert check(secretariat_user)
+        assert not check(stakeholder_user)
+        assert not check(AnonymousUser())
+
+
+def test_working_group_members_request_digests_and_see_confidential_input(
+    secretariat_user, stakeholder_user
+):
+    organisation = make_organisation()
+    assert not permissions.is_working_group_member(_fresh(stakeholder_user))
+    assert not permissions.can_request_digest(_fresh(stakeholder_user))
+    assert not permissions.can_see_confidential_of(_fresh(stakeholder_user), organisation)
+    WorkingGroup.objects.create(name="WG", slug="wg").members.add(stakeholder_user)
+    assert permissions.is_working_group_member(_fresh(stakeholder_user))
+    assert permissions.can_request_digest(_fresh(stakeholder_user))
+    assert permissions.can_see_confidential_of(_fresh(stakeholder_user), organisation)
+    assert permissions.can_request_digest(secretariat_user)
+    assert not permissions.can_request_digest(AnonymousUser())
+
+
+def test_confidential_input_is_seen_by_approved_members_only():
+    organisation = make_organisation()
+    member = add_member(organisation).user
+    pending = add_member(organisation, status=Pending).user
+    outsider = make_user()
+    assert permissions.can_see_confidential_of(_fresh(member), organisation)
+    assert not permissions.can_see_confidential_of(_fresh(pending), organisation)
+    assert not permissions.can_see_confidential_of(outsider, organisation)
+    assert not permissions.can_see_confidential_of(AnonymousUser(), organisation)
+
+
+def test_facts_are_cached_per_user_object(django_assert_num_queries):
+    organisations = [make_organisation(verified=True) for _ in range(5)]
+    user = make_user()
+    for organisation in organisations:
+        add_member(organisation, user, role=Role.REPRESENTATIVE)
+    user = _fresh(user)
+    with django_assert_num_queries(3):  # groups, memberships, working groups
+        for organisation in organisations:
+            assert permissions.can_file_for(user, organisation)
+            assert not permissions.can_manage_organisation(user, organisation)
+            assert permissions.can_see_confidential_of(user, organisation)
+            assert not permissions.can_request_digest(user)
+    assert Organisation.objects.count() == 5
