@@ -4,6 +4,8 @@ Pages, the API, exports and tasks call these functions instead of checking group
 themselves, so a rule changes in one place.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 
 from .models import Membership, Organisation, User, WorkingGroup
@@ -140,3 +142,44 @@ def can_see_confidential_of(user: User | AnonymousUser, organisation: Organisati
         or is_working_group_member(user)
         or _approved_role(user, organisation) is not None
     )
+
+
+# --- Comments -------------------------------------------------------------------------
+#
+# The comments app asks these with its own rows; they look only at the fields named here, so
+# this module needs no import of the comments app.
+
+
+def organisations_seen_from_inside(user: User | AnonymousUser) -> set[int]:
+    """Organisations whose confidential and hidden comments the user may read as a member."""
+    if not user.is_authenticated:
+        return set()
+    return {
+        organisation_id
+        for organisation_id, (_role, status) in _memberships(user).items()
+        if status == Membership.Status.APPROVED
+    }
+
+
+def sees_every_comment(user: User | AnonymousUser) -> bool:
+    """The secretariat and the working groups read every comment, confidential ones included."""
+    return is_secretariat(user) or is_working_group_member(user)
+
+
+def can_see_comment(user: User | AnonymousUser, comment: Any) -> bool:
+    """Whether ``comment`` exists at all for this user.
+
+    Published public comments are seen by everyone. Confidential, hidden and withdrawn ones
+    are seen by the secretariat, the working groups and the filing organisation's members;
+    to everyone else they do not exist (no text, no count, a 404).
+    """
+    if comment.visibility == "public" and comment.state == "published":
+        return True
+    return sees_every_comment(user) or comment.organisation_id in organisations_seen_from_inside(
+        user
+    )
+
+
+def can_edit_comment(user: User | AnonymousUser, comment: Any) -> bool:
+    """Edit or withdraw: the comment's author only."""
+    return bool(user.is_authenticated and comment.author_id == user.pk)

@@ -1,14 +1,16 @@
 """Pages of the drafts app: reading versions, comparing them, and the secretariat's desk."""
 
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
@@ -48,18 +50,26 @@ def version_detail(request: HttpRequest, slug: str, number: int | None = None) -
         for entry in reversed(versions)
         if entry.changelog.strip()
     ]
-    return render(
-        request,
-        "drafts/version_detail.html",
-        {
-            "draft": version.draft,
-            "version": version,
-            "versions": versions,
-            "sections": selectors.version_text(version),
-            "changelog": changelog,
-            "summary_html": render_markdown(version.draft.summary),
-        },
-    )
+    sections = selectors.version_text(version)
+    context = {
+        "draft": version.draft,
+        "version": version,
+        "versions": versions,
+        "sections": sections,
+        "changelog": changelog,
+        "summary_html": render_markdown(version.draft.summary),
+    }
+    for extension in _page_extensions():
+        context.update(extension(request, version, sections))
+    return render(request, "drafts/version_detail.html", context)
+
+
+@lru_cache(maxsize=1)
+def _page_extensions() -> list[Callable[..., dict[str, Any]]]:
+    """Functions other apps plug into the draft page (``DRAFT_PAGE_EXTENSIONS``), so drafts
+    never imports them: each gets the request, the version and its sections, may set
+    ``line.note_count`` on lines, and returns extra context (``side_panel_template``)."""
+    return [import_string(path) for path in settings.DRAFT_PAGE_EXTENSIONS]
 
 
 def compare(request: HttpRequest, slug: str) -> HttpResponse:

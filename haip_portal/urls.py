@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("drafts.urls")),
+    path("", include("comments.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("api/v1/", include("accounts.api.urls")),

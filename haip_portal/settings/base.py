@@ -119,6 +119,11 @@ MFA_TOTP_ISSUER = "HAIP Consultation Portal"
 # Sessions are recorded at sign-in; tracking every request would cost a write per page.
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# --- Personal data ------------------------------------------------------------------------
+# Each app's part of a person's data export (accounts.privacy.personal_data): dotted paths to
+# functions f(user) -> dict[str, Any] of section name to JSON-ready data.
+PERSONAL_DATA_SECTIONS = ["accounts.privacy.account_sections"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -161,7 +166,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "drafts.tasks.close_due_versions",
         "schedule": timedelta(seconds=env.int("CLOSE_VERSIONS_EVERY_SECONDS", default=60)),
     },
+    "send-pending-receipts": {
+        "task": "comments.tasks.send_pending_receipts",
+        "schedule": timedelta(minutes=5),
+    },
 }
+
+# The comments app adds its gutter counts and comment panel to the draft page.
+DRAFT_PAGE_EXTENSIONS = ["comments.views.draft_page_extension"]
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

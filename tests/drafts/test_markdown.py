@@ -63,7 +63,7 @@ def test_section_keys_are_stable_and_readable(title, key):
 
 
 def test_the_haip_code_imports_with_its_eleven_actions():
-    from drafts.management.commands.load_demo import DEMO_DIR
+    from drafts.demo import DEMO_DIR
 
     document = parse_source((DEMO_DIR / "haip-code-v1.md").read_bytes())
     keys = [section.key for section in document.sections]

@@ -1,0 +1,92 @@
+"""The e-mails of the comments app, rendered from templates and sent once each.
+
+A receipt is marked sent in the same row as the comment, so the beat task that catches up
+after a broker or mail outage never sends it twice.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import Comment, Reply
+
+
+def _send(*, template: str, to: str, subject: str, context: dict) -> None:
+    body = render_to_string(f"comments/email/{template}.txt", context)
+    send_mail(
+        subject=f"[HAIP Consultation] {subject}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[to],
+    )
+
+
+def _site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_receipt(comment_id: int) -> None:
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update()
+            .select_related("author", "organisation", "version__draft", "section")
+            .get(pk=comment_id)
+        )
+        if comment.receipt_sent_at is not None:
+            return
+        _send(
+            template="receipt",
+            to=comment.author.email,
+            subject=f"Comment received: {comment.reference}",
+            context={"comment": comment, "url": _site_url(comment.get_absolute_url())},
+        )
+        comment.receipt_sent_at = timezone.now()
+        comment.save(update_fields=["receipt_sent_at"])
+
+
+def receipts_pending(*, older_than: datetime) -> list[int]:
+    return list(
+        Comment.objects.filter(receipt_sent_at__isnull=True, created_at__lt=older_than)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+def send_reply_notice(reply_id: int) -> None:
+    reply = Reply.objects.select_related("comment__author", "author").get(pk=reply_id)
+    comment = reply.comment
+    _send(
+        template="reply",
+        to=comment.author.email,
+        subject=f"New reply to {comment.reference}",
+        context={"comment": comment, "reply": reply, "url": _site_url(comment.get_absolute_url())},
+    )
+
+
+def send_moderation_notice(comment_id: int, action: str) -> None:
+    comment = Comment.objects.select_related("author").get(pk=comment_id)
+    verb = "hidden" if action == "comment.hide" else "restored"
+    _send(
+        template="moderation",
+        to=comment.author.email,
+        subject=f"Your comment {comment.reference} was {verb}",
+        context={"comment": comment, "verb": verb, "url": _site_url(comment.get_absolute_url())},
+    )
+
+
+def send_disposition_notice(comment_id: int) -> None:
+    comment = Comment.objects.select_related("author", "disposition").get(pk=comment_id)
+    _send(
+        template="disposition",
+        to=comment.author.email,
+        subject=f"The secretariat answered {comment.reference}",
+        context={
+            "comment": comment,
+            "disposition": comment.disposition,
+            "url": _site_url(comment.get_absolute_url()),
+        },
+    )

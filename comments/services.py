@@ -1,0 +1,401 @@
+"""Every write to comments: filing, editing, withdrawing, replying, endorsing, flagging,
+moderating and disposing. Each function is one transaction; notifications are queued after
+commit and a failure to queue them is logged, never raised (``robust=True``): the comment is
+already stored, and the beat task ``send_pending_receipts`` sends any receipt that did not go
+out."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts import permissions
+from accounts import services as account_services
+from accounts.models import Organisation, User
+from drafts.models import DraftVersion, Line
+from haip_portal.exceptions import ApplicationError
+
+from . import tasks
+from .anchoring import AnchorError, Quote, check_line_range, content_hash, locate_quote
+from .models import (
+    Comment,
+    CommentRevision,
+    Disposition,
+    Endorsement,
+    Flag,
+    Reply,
+    VersionCommentCounter,
+)
+
+MAX_BODY_LENGTH = 20_000
+MAX_REPLY_LENGTH = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class CommentInput:
+    """What a stakeholder submits, from a form, the API or one row of a bulk file."""
+
+    line_start: int
+    line_end: int
+    body: str
+    kind: str = Comment.Kind.GENERAL
+    stance: str = ""
+    proposed_text: str = ""
+    visibility: str = Comment.Visibility.PUBLIC
+    language: str = "en"
+    quote: Quote | None = None
+    organisation: Organisation | None = None
+    external_id: str = ""
+
+
+def _refuse_unless_open(version: DraftVersion, now: datetime) -> None:
+    if version.status != DraftVersion.Status.OPEN:
+        raise ApplicationError(
+            f"{version} is {version.get_status_display().lower()}: it takes no comments."
+        )
+    if version.opens_at and now < version.opens_at:
+        raise ApplicationError(f"The comment period of {version} has not opened yet.")
+    if version.closes_at and now >= version.closes_at:
+        raise ApplicationError(f"The comment period of {version} has closed.")
+
+
+def _check_text(data: CommentInput) -> tuple[str, str]:
+    body = data.body.strip()
+    if not body:
+        raise ApplicationError("The comment is empty.", field="body")
+    if len(body) > MAX_BODY_LENGTH:
+        raise ApplicationError(
+            f"The comment is {len(body):,} characters; the limit is {MAX_BODY_LENGTH:,}.",
+            field="body",
+        )
+    proposed = data.proposed_text.strip()
+    if len(proposed) > MAX_BODY_LENGTH:
+        raise ApplicationError(
+            f"The proposed text is {len(proposed):,} characters; the limit is {MAX_BODY_LENGTH:,}.",
+            field="proposed_text",
+        )
+    for name, value, choices in (
+        ("kind", data.kind, Comment.Kind.values),
+        ("visibility", data.visibility, Comment.Visibility.values),
+    ):
+        if value not in choices:
+            raise ApplicationError(f"Unknown {name} '{value}'.", field=name)
+    if data.stance and data.stance not in Comment.Stance.values:
+        raise ApplicationError(f"Unknown stance '{data.stance}'.", field="stance")
+    return body, proposed
+
+
+def _check_anchor(data: CommentInput, version: DraftVersion, lines: dict[int, Line]) -> None:
+    try:
+        check_line_range(data.line_start, data.line_end, version.line_count)
+        if data.quote is not None and data.quote.exact:
+            text = "\n".join(
+                lines[number].text for number in range(data.line_start, data.line_end + 1)
+            )
+            where = (
+                f"line {data.line_start}"
+                if data.line_start == data.line_end
+                else f"lines {data.line_start}–{data.line_end}"
+            )
+            locate_quote(text, data.quote, where=where)
+    except AnchorError as error:
+        raise ApplicationError(str(error), field=error.field) from error
+
+
+def _filing_organisation(author: User, organisation: Organisation | None) -> Organisation:
+    if organisation is None:
+        return account_services.organisation_register_individual(user=author)
+    # Decide on the organisation as it stands now, not as the caller loaded it.
+    organisation = Organisation.objects.get(pk=organisation.pk)
+    if not permissions.can_file_for(author, organisation):
+        raise ApplicationError(
+            f"You do not represent {organisation.name}; file as yourself or ask its "
+            "administrator to make you a representative.",
+            field="organisation",
+        )
+    return organisation
+
+
+def _reserve_numbers(version: DraftVersion, count: int) -> range:
+    counter, _ = VersionCommentCounter.objects.select_for_update().get_or_create(version=version)
+    first = counter.last_number + 1
+    counter.last_number = F("last_number") + count
+    counter.save(update_fields=["last_number"])
+    return range(first, first + count)
+
+
+def _reference(version: DraftVersion, number: int) -> str:
+    return f"{version.draft.reference_prefix}-V{version.number}-{number:06d}"
+
+
+@transaction.atomic
+def comment_submit(
+    *,
+    version: DraftVersion,
+    author: User,
+    data: CommentInput,
+    channel: str = Comment.Channel.WEB,
+    now: datetime | None = None,
+) -> Comment:
+    """Check and store one comment; its receipt is mailed after commit.
+
+    Refuses, naming the problem: a version that is not open or outside its period (by the
+    server's clock), lines outside the version, a quote that is not the text at that place, an
+    empty or oversized body, an organisation the author does not represent.
+    """
+    now = now or timezone.now()
+    version = DraftVersion.objects.select_related("draft").get(pk=version.pk)
+    _refuse_unless_open(version, now)
+    body, proposed = _check_text(data)
+    lines = {
+        line.number: line
+        for line in Line.objects.filter(
+            version=version, number__range=(data.line_start, max(data.line_start, data.line_end))
+        ).only("number", "text", "section_id")
+    }
+    _check_anchor(data, version, lines)
+    organisation = _filing_organisation(author, data.organisation)
+    if data.external_id:
+        existing = Comment.objects.filter(
+            version=version, author=author, external_id=data.external_id
+        ).first()
+        if existing is not None:
+            raise ApplicationError(
+                f"A comment with external id '{data.external_id}' exists: {existing.reference}.",
+                field="external_id",
+                extra={"reference": existing.reference},
+            )
+    (number,) = _reserve_numbers(version, 1)
+    quote = data.quote or Quote("")
+    comment = Comment.objects.create(
+        version=version,
+        section_id=lines[data.line_start].section_id,
+        number=number,
+        reference=_reference(version, number),
+        line_start=data.line_start,
+        line_end=data.line_end,
+        quote_exact=quote.exact,
+        quote_prefix=quote.prefix if quote.exact else "",
+        quote_suffix=quote.suffix if quote.exact else "",
+        quote_start=quote.start if quote.exact else None,
+        kind=data.kind,
+        stance=data.stance,
+        body=body,
+        proposed_text=proposed,
+        visibility=data.visibility,
+        language=data.language or "en",
+        channel=channel,
+        external_id=data.external_id,
+        content_hash=content_hash(body, proposed),
+        author=author,
+        organisation=organisation,
+        stakeholder_type=organisation.stakeholder_type,
+        country=organisation.country,
+    )
+    transaction.on_commit(lambda: tasks.send_comment_receipt.delay(comment.pk), robust=True)
+    return comment
+
+
+def _refuse_unless_author(comment: Comment, user: User, action: str) -> None:
+    if comment.author_id != user.pk:
+        raise ApplicationError(f"Only the comment's author can {action} it.")
+
+
+@transaction.atomic
+def comment_edit(
+    *,
+    comment: Comment,
+    user: User,
+    body: str,
+    proposed_text: str,
+    kind: str,
+    stance: str,
+    now: datetime | None = None,
+) -> Comment:
+    """Change a comment while its version's period runs; the previous text is kept."""
+    comment = Comment.objects.select_for_update().select_related("version").get(pk=comment.pk)
+    _refuse_unless_author(comment, user, "edit")
+    if comment.state != Comment.State.PUBLISHED:
+        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+    _refuse_unless_open(comment.version, now or timezone.now())
+    data = CommentInput(
+        line_start=comment.line_start,
+        line_end=comment.line_end,
+        body=body,
+        proposed_text=proposed_text,
+        kind=kind,
+        stance=stance,
+        visibility=comment.visibility,
+    )
+    new_body, new_proposed = _check_text(data)
+    CommentRevision.objects.create(
+        comment=comment,
+        kind=comment.kind,
+        stance=comment.stance,
+        body=comment.body,
+        proposed_text=comment.proposed_text,
+        replaced_by=user,
+    )
+    comment.body, comment.proposed_text = new_body, new_proposed
+    comment.kind, comment.stance = kind, stance
+    comment.content_hash = content_hash(new_body, new_proposed)
+    comment.edited_at = now or timezone.now()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_withdraw(*, comment: Comment, user: User) -> Comment:
+    """The author takes a comment back; it stays in the record as withdrawn."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    _refuse_unless_author(comment, user, "withdraw")
+    if comment.state == Comment.State.WITHDRAWN:
+        return comment
+    comment.state = Comment.State.WITHDRAWN
+    comment.save(update_fields=["state", "updated_at"])
+    account_services.audit_record(actor=user, action="comment.withdraw", target=comment)
+    return comment
+
+
+@transaction.atomic
+def reply_create(
+    *, comment: Comment, author: User, body: str, parent: Reply | None = None
+) -> Reply:
+    """Add a reply under a comment the author may see; its author is told after commit."""
+    if not permissions.can_see_comment(author, comment):
+        raise ApplicationError("No such comment.")
+    if comment.state != Comment.State.PUBLISHED:
+        raise ApplicationError(f"{comment.reference} takes no replies.")
+    body = body.strip()
+    if not body or len(body) > MAX_REPLY_LENGTH:
+        raise ApplicationError(f"A reply needs 1 to {MAX_REPLY_LENGTH:,} characters.", field="body")
+    if parent is not None and parent.comment_id != comment.pk:
+        raise ApplicationError("That reply belongs to another comment.", field="parent")
+    reply = Reply.objects.create(comment=comment, parent=parent, author=author, body=body)
+    if comment.author_id != author.pk:
+        transaction.on_commit(lambda: tasks.send_reply_notice.delay(reply.pk), robust=True)
+    return reply
+
+
+@transaction.atomic
+def endorsement_create(*, comment: Comment, user: User, organisation: Organisation) -> Endorsement:
+    """An organisation co-signs a public comment of another organisation."""
+    if not permissions.can_file_for(user, organisation):
+        raise ApplicationError(f"You do not represent {organisation.name}.", field="organisation")
+    if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
+        raise ApplicationError("Only published public comments can be endorsed.")
+    if comment.organisation_id == organisation.pk:
+        raise ApplicationError(f"{organisation.name} filed this comment already.")
+    endorsement, created = Endorsement.objects.get_or_create(
+        comment=comment, organisation=organisation, defaults={"endorsed_by": user}
+    )
+    if not created:
+        raise ApplicationError(f"{organisation.name} has already endorsed {comment.reference}.")
+    return endorsement
+
+
+@transaction.atomic
+def flag_create(*, comment: Comment, user: User, reason: str) -> Flag:
+    """Ask the secretariat to review a comment."""
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Say why the comment should be reviewed.", field="reason")
+    if Flag.objects.filter(comment=comment, flagged_by=user, resolved_at__isnull=True).exists():
+        raise ApplicationError("You have already flagged this comment.")
+    return Flag.objects.create(comment=comment, flagged_by=user, reason=reason[:2000])
+
+
+def _moderate(
+    *, comment: Comment, moderator: User, reason: str, to_state: str, action: str
+) -> Comment:
+    if not permissions.can_moderate(moderator):
+        raise ApplicationError("Only the secretariat moderates comments.")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Give the reason; the author is told.", field="reason")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    allowed_from = (
+        Comment.State.PUBLISHED if to_state == Comment.State.HIDDEN else Comment.State.HIDDEN
+    )
+    if comment.state != allowed_from:
+        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+    comment.state = to_state
+    comment.state_reason = reason
+    comment.save(update_fields=["state", "state_reason", "updated_at"])
+    Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=moderator
+    )
+    account_services.audit_record(actor=moderator, action=action, target=comment, reason=reason)
+    transaction.on_commit(
+        lambda: tasks.send_moderation_notice.delay(comment.pk, action), robust=True
+    )
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, moderator: User, reason: str) -> Comment:
+    return _moderate(
+        comment=comment,
+        moderator=moderator,
+        reason=reason,
+        to_state=Comment.State.HIDDEN,
+        action="comment.hide",
+    )
+
+
+@transaction.atomic
+def comment_restore(*, comment: Comment, moderator: User, reason: str) -> Comment:
+    return _moderate(
+        comment=comment,
+        moderator=moderator,
+        reason=reason,
+        to_state=Comment.State.PUBLISHED,
+        action="comment.restore",
+    )
+
+
+@transaction.atomic
+def comment_dispose(
+    *,
+    comments: Iterable[Comment],
+    user: User,
+    outcome: str,
+    response: str,
+    addressed_in: DraftVersion | None = None,
+) -> list[Disposition]:
+    """Answer one or many comments with the same outcome and response."""
+    if not permissions.can_dispose(user):
+        raise ApplicationError("Only the secretariat disposes comments.")
+    if outcome not in Disposition.Outcome.values:
+        raise ApplicationError(f"Unknown outcome '{outcome}'.", field="outcome")
+    response = response.strip()
+    if not response:
+        raise ApplicationError("Write the response the commenters will read.", field="response")
+    now = timezone.now()
+    dispositions = []
+    for comment in comments:
+        disposition, _ = Disposition.objects.update_or_create(
+            comment=comment,
+            defaults={
+                "outcome": outcome,
+                "response": response,
+                "decided_by": user,
+                "decided_at": now,
+                "addressed_in": addressed_in,
+            },
+        )
+        account_services.audit_record(
+            actor=user, action="comment.dispose", target=comment, data={"outcome": outcome}
+        )
+        dispositions.append(disposition)
+    if not dispositions:
+        raise ApplicationError("Choose at least one comment.", field="comments")
+    for disposition in dispositions:
+        transaction.on_commit(
+            partial(tasks.send_disposition_notice.delay, disposition.comment_id), robust=True
+        )
+    return dispositions

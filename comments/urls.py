@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path(
+        "drafts/<slug:slug>/v<int:number>/comments/",
+        views.version_comments,
+        name="version_comments",
+    ),
+    path(
+        "drafts/<slug:slug>/v<int:number>/comments/new/",
+        views.comment_create,
+        name="comment_create",
+    ),
+    path("comments/mine/", views.my_comments, name="my_comments"),
+    path("comments/<str:reference>/", views.comment_detail, name="comment_detail"),
+    path("comments/<str:reference>/receipt/", views.comment_receipt, name="comment_receipt"),
+    path("comments/<str:reference>/edit/", views.comment_edit, name="comment_edit"),
+    path("comments/<str:reference>/withdraw/", views.comment_withdraw, name="comment_withdraw"),
+    path("comments/<str:reference>/reply/", views.reply_create, name="reply_create"),
+    path("comments/<str:reference>/endorse/", views.endorse, name="endorse"),
+    path("comments/<str:reference>/flag/", views.flag, name="flag"),
+    path("comments/<str:reference>/hide/", views.hide, name="hide"),
+    path("comments/<str:reference>/restore/", views.restore, name="restore"),
+    path("comments/<str:reference>/dispose/", views.dispose, name="dispose"),
+    path("secretariat/moderation/", views.moderation_queue, name="moderation_queue"),
+    path(
+        "secretariat/drafts/<slug:slug>/v<int:number>/matrix/",
+        views.matrix,
+        name="matrix",
+    ),
+]

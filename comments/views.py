@@ -1,0 +1,414 @@
+"""Pages of the comments app: filing on the draft page, a comment's own page, the author's
+list, and the secretariat's moderation queue and comment matrix."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import permissions
+from accounts.models import Organisation, User
+from drafts import selectors as draft_selectors
+from drafts.markdown import render_markdown
+from drafts.models import DraftVersion, Line
+from drafts.selectors import SectionWithLines
+from haip_portal.exceptions import ApplicationError
+
+from . import selectors, services
+from .forms import CommentEditForm, CommentForm, DispositionForm, ReasonForm, ReplyForm
+from .models import Comment, Disposition, Reply
+
+View = Callable[..., HttpResponse]
+FILTERS = ("section", "kind", "stance", "stakeholder_type", "country", "state", "disposition")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _version(request: HttpRequest, slug: str, number: int) -> DraftVersion:
+    return draft_selectors.version_get(user=request.user, slug=slug, number=number)
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    line = request.GET.get("line", "")
+    if line.isdigit():
+        filters["line"] = line
+    return {name: value for name, value in filters.items() if value}
+
+
+def draft_page_extension(
+    request: HttpRequest, version: DraftVersion, sections: list[SectionWithLines]
+) -> dict[str, Any]:
+    """The draft page's comment counts in the gutter and its comment panel."""
+    counts = selectors.line_comment_counts(user=request.user, version=version)
+    for item in sections:
+        for text_line in item.lines:
+            text_line.note_count = counts.get(text_line.number, 0)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "side_panel_template": "comments/_panel.html",
+        "comment_total": sum(counts.values()),
+        "accepting_comments": version.status == DraftVersion.Status.OPEN,
+    }
+    line = request.GET.get("line", "")
+    if line.isdigit():
+        context["line_filter"] = int(line)
+        context["line_comments"] = list(
+            selectors.version_comments(user=request.user, version=version, filters={"line": line})
+        )
+    if request.user.is_authenticated and context["accepting_comments"]:
+        start = int(line) if line.isdigit() else None
+        context["comment_form"] = CommentForm(
+            user=_user(request), initial={"line_start": start, "line_end": start}
+        )
+    return context
+
+
+def _anchor_lines(version: DraftVersion, form: CommentForm) -> list[Line]:
+    if not form.is_bound or not form.is_valid():
+        return []
+    start = form.cleaned_data["line_start"]
+    end = form.cleaned_data.get("line_end") or start
+    if end < start or end - start > 200:
+        return []
+    return list(Line.objects.filter(version=version, number__range=(start, end)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """File a comment. Also the page the comment panel falls back to without JavaScript, and
+    where the Markdown preview is shown."""
+    version = _version(request, slug, number)
+    start = request.GET.get("line", "")
+    initial = {"line_start": start, "line_end": start} if start.isdigit() else None
+    form = CommentForm(request.POST or None, user=_user(request), initial=initial)
+    preview = ""
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["body"])
+        else:
+            try:
+                comment = services.comment_submit(
+                    version=version, author=_user(request), data=form.to_input()
+                )
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("comments:comment_receipt", reference=comment.reference)
+    return render(
+        request,
+        "comments/comment_form.html",
+        {
+            "version": version,
+            "draft": version.draft,
+            "form": form,
+            "preview": preview,
+            "anchor_lines": _anchor_lines(version, form),
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def comment_receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    comment = selectors.comment_get(user=request.user, reference=reference)
+    if comment.author_id != request.user.pk:
+        raise Http404("No such receipt.")
+    return render(
+        request,
+        "comments/receipt.html",
+        {"comment": comment, "body_html": render_markdown(comment.body)},
+    )
+
+
+def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    comment = selectors.comment_get(user=request.user, reference=reference)
+    user = request.user
+    replies = list(
+        Reply.objects.filter(comment=comment, state=Comment.State.PUBLISHED)
+        .select_related("author", "organisation")
+        .order_by("created_at")
+    )
+    endorsements = list(comment.endorsements.select_related("organisation"))
+    endorsable = []
+    if user.is_authenticated and comment.state == Comment.State.PUBLISHED:
+        endorsed = {endorsement.organisation_id for endorsement in endorsements}
+        endorsable = [
+            organisation
+            for organisation in Organisation.objects.filter(
+                pk__in=permissions.organisations_seen_from_inside(user)
+            )
+            if permissions.can_file_for(user, organisation)
+            and organisation.pk not in endorsed
+            and organisation.pk != comment.organisation_id
+            and organisation.stakeholder_type != Organisation.StakeholderType.INDIVIDUAL
+        ]
+    lines = list(
+        Line.objects.filter(
+            version=comment.version_id, number__range=(comment.line_start, comment.line_end)
+        )
+    )
+    return render(
+        request,
+        "comments/detail.html",
+        {
+            "comment": comment,
+            "version": comment.version,
+            "draft": comment.version.draft,
+            "lines": lines,
+            "body_html": render_markdown(comment.body),
+            "replies": [(reply, render_markdown(reply.body)) for reply in replies],
+            "endorsements": endorsements,
+            "endorsable": endorsable if not comment.is_confidential else [],
+            "disposition": getattr(comment, "disposition", None),
+            "revisions": comment.revisions.count(),
+            "can_edit": permissions.can_edit_comment(user, comment)
+            and comment.state == Comment.State.PUBLISHED
+            and comment.version.status == DraftVersion.Status.OPEN,
+            "can_moderate": permissions.can_moderate(user),
+            "can_dispose": permissions.can_dispose(user),
+            "reply_form": ReplyForm(),
+            "reason_form": ReasonForm(),
+            "disposition_form": DispositionForm(
+                initial={
+                    "outcome": getattr(getattr(comment, "disposition", None), "outcome", None),
+                    "response": getattr(getattr(comment, "disposition", None), "response", ""),
+                }
+            ),
+        },
+    )
+
+
+def _acting(view: Callable[[HttpRequest, Comment], str]) -> View:
+    """POST actions on one comment: load it as the user may see it, run, report, go back."""
+
+    @login_required
+    @require_POST
+    @wraps(view)
+    def wrapped(request: HttpRequest, reference: str) -> HttpResponse:
+        comment = selectors.comment_get(user=request.user, reference=reference)
+        try:
+            message = view(request, comment)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, message)
+        return redirect(comment.get_absolute_url())
+
+    return wrapped
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    comment = selectors.comment_get(user=request.user, reference=reference)
+    if not permissions.can_edit_comment(request.user, comment):
+        raise PermissionDenied("Only the comment's author can edit it.")
+    form = CommentEditForm(
+        request.POST or None,
+        initial={
+            "kind": comment.kind,
+            "stance": comment.stance,
+            "body": comment.body,
+            "proposed_text": comment.proposed_text,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(comment=comment, user=_user(request), **form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, f"{comment.reference} updated; the earlier text is kept.")
+            return redirect(comment.get_absolute_url())
+    return render(request, "comments/edit.html", {"comment": comment, "form": form})
+
+
+@_acting
+def comment_withdraw(request: HttpRequest, comment: Comment) -> str:
+    services.comment_withdraw(comment=comment, user=_user(request))
+    return f"{comment.reference} is withdrawn; it stays in the record."
+
+
+@_acting
+def reply_create(request: HttpRequest, comment: Comment) -> str:
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        raise ApplicationError("A reply needs some text.", field="body")
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = get_object_or_404(Reply, pk=form.cleaned_data["parent"], comment=comment)
+    services.reply_create(
+        comment=comment, author=_user(request), body=form.cleaned_data["body"], parent=parent
+    )
+    return "Reply posted."
+
+
+@_acting
+def endorse(request: HttpRequest, comment: Comment) -> str:
+    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
+    services.endorsement_create(comment=comment, user=_user(request), organisation=organisation)
+    return f"{organisation.name} now endorses {comment.reference}."
+
+
+@_acting
+def flag(request: HttpRequest, comment: Comment) -> str:
+    services.flag_create(
+        comment=comment, user=_user(request), reason=request.POST.get("reason", "")
+    )
+    return "Thank you: the secretariat will review this comment."
+
+
+@_acting
+def hide(request: HttpRequest, comment: Comment) -> str:
+    services.comment_hide(
+        comment=comment, moderator=_user(request), reason=request.POST.get("reason", "")
+    )
+    return f"{comment.reference} is hidden; its author is told why."
+
+
+@_acting
+def restore(request: HttpRequest, comment: Comment) -> str:
+    services.comment_restore(
+        comment=comment, moderator=_user(request), reason=request.POST.get("reason", "")
+    )
+    return f"{comment.reference} is restored."
+
+
+@_acting
+def dispose(request: HttpRequest, comment: Comment) -> str:
+    services.comment_dispose(
+        comments=[comment],
+        user=_user(request),
+        outcome=request.POST.get("outcome", ""),
+        response=request.POST.get("response", ""),
+    )
+    return f"Disposition recorded for {comment.reference}; its author is told."
+
+
+def version_comments(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = _version(request, slug, number)
+    filters = _filters(request)
+    comments = selectors.version_comments(user=request.user, version=version, filters=filters)
+    page = Paginator(comments, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "comments/list.html",
+        {
+            "version": version,
+            "draft": version.draft,
+            "page": page,
+            "filters": filters,
+            "choices": _filter_choices(version),
+            "query": _query_without_page(request),
+        },
+    )
+
+
+def _filter_choices(version: DraftVersion) -> dict[str, Any]:
+    return {
+        "sections": list(version.sections.values_list("key", "heading")),
+        "kinds": Comment.Kind.choices,
+        "stances": Comment.Stance.choices,
+        "stakeholder_types": Organisation.StakeholderType.choices,
+        "states": Comment.State.choices,
+        "dispositions": [("open", "Not yet answered"), *Disposition.Outcome.choices],
+    }
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def my_comments(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.comments_of_user(_user(request)), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "comments/mine.html", {"page": page})
+
+
+# --- The secretariat ------------------------------------------------------------------
+
+
+def _secretariat(check: Callable[[Any], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                raise PermissionDenied("This page is for the secretariat.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@_secretariat(permissions.can_moderate)
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    flags = selectors.flags_open()
+    hidden = (
+        Comment.objects.filter(state=Comment.State.HIDDEN)
+        .select_related("version__draft", "organisation")
+        .order_by("-updated_at")[:100]
+    )
+    return render(
+        request,
+        "comments/moderation.html",
+        {"flags": flags, "hidden": hidden, "reason_form": ReasonForm()},
+    )
+
+
+@_secretariat(permissions.can_dispose)
+@require_http_methods(["GET", "POST"])
+def matrix(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Every comment of a version with its disposition; dispose of a selection at once."""
+    version = _version(request, slug, number)
+    if request.method == "POST":
+        form = DispositionForm(request.POST)
+        chosen = Comment.objects.filter(
+            version=version, pk__in=[pk for pk in request.POST.getlist("comments") if pk.isdigit()]
+        )
+        if form.is_valid():
+            try:
+                done = services.comment_dispose(
+                    comments=chosen,
+                    user=_user(request),
+                    outcome=form.cleaned_data["outcome"],
+                    response=form.cleaned_data["response"],
+                )
+            except ApplicationError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, f"Disposition recorded for {len(done)} comment(s).")
+        else:
+            messages.error(request, "Choose an outcome and write the response.")
+        return redirect(request.get_full_path())
+    filters = _filters(request)
+    comments = selectors.version_comments(user=request.user, version=version, filters=filters)
+    page = Paginator(comments, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "comments/matrix.html",
+        {
+            "version": version,
+            "draft": version.draft,
+            "page": page,
+            "filters": filters,
+            "choices": _filter_choices(version),
+            "query": _query_without_page(request),
+            "form": DispositionForm(),
+        },
+    )

@@ -1,0 +1,48 @@
+"""Builders for comments in tests, through the real services."""
+
+from accounts.models import Membership, Organisation, User
+from comments import services
+from comments.anchoring import Quote
+from comments.models import Comment
+from drafts.models import DraftVersion
+from tests.accounts.factories import add_member, make_organisation, make_user
+from tests.drafts.factories import open_version
+
+
+def representative_of(organisation: Organisation, user: User | None = None) -> User:
+    """A user who may file on the organisation's behalf."""
+    user = user or make_user()
+    add_member(organisation, user, role=Membership.Role.REPRESENTATIVE)
+    return user
+
+
+def verified_organisation(**kwargs) -> Organisation:
+    return make_organisation(verified=True, **kwargs)
+
+
+def submit(
+    *,
+    version: DraftVersion,
+    author: User,
+    organisation: Organisation | None = None,
+    line_start: int = 3,
+    line_end: int | None = None,
+    body: str = "This line should name who runs the red team.",
+    quote: Quote | None = None,
+    **fields,
+) -> Comment:
+    return services.comment_submit(
+        version=version,
+        author=author,
+        data=services.CommentInput(
+            line_start=line_start,
+            line_end=line_end or line_start,
+            body=body,
+            quote=quote,
+            organisation=organisation,
+            **fields,
+        ),
+    )
+
+
+__all__ = ["open_version", "representative_of", "submit", "verified_organisation"]
