@@ -34,7 +34,7 @@ STAKEHOLDERS = [
     # (stakeholder type, person, organisation, country, e-mail domain)
     ("company", "Aiko Tanaka", "Kumo AI K.K.", "JP", "kumo-ai.example"),
     ("company", "Lena Fischer", "Rheinwerk Models GmbH", "DE", "rheinwerk.example"),
-    ("industry_association", "Marco Bianchi", "European AI Industry Alliance", "IT", "eaia.eu"),
+    ("industry_association", "Marco Bianchi", "EU AI Industry Alliance", "IT", "euaia.example"),
     ("industry_association", "Priya Nair", "Global Software Council", "US", "gsc.example"),
     ("academic", "Claire Dubois", "Université de Lyon, AI Ethics Lab", "FR", "lyon.example"),
     ("academic", "James Okafor", "University of Toronto, Policy Lab", "CA", "utoronto.example"),
