@@ -26,7 +26,7 @@ def representative(client):
     organisation = verified_organisation(name="Kumo AI")
     user = representative_of(organisation)
     client.force_login(user)
-    user.organisation = organisation
+    user.organisation = organisation  # type: ignore[attr-defined]
     return user
 
 
