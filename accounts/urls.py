@@ -47,4 +47,6 @@ urlpatterns: list = [
         views.organisation_reject,
         name="organisation_reject",
     ),
+    path("account/privacy/", views.privacy_overview, name="privacy"),
+    path("account/close/", views.account_close, name="account_close"),
 ]

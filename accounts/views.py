@@ -1,23 +1,29 @@
 """Pages of the accounts app: registering and joining organisations, managing their members,
-and the secretariat's verification queue and audit trail."""
+the secretariat's verification queue and audit trail, API tokens, and a person's own data and
+the closing of their account."""
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from allauth.core import ratelimit
+from django import forms
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haip_portal.exceptions import ApplicationError
 
-from . import permissions, selectors, services
+from . import permissions, privacy, selectors, services
 from .forms import ApiTokenCreateForm, OrganisationRegisterForm, ReasonForm, RoleForm
 from .models import ApiToken, Membership, Organisation, User
 
@@ -309,3 +315,101 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404("No such token.") from error
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("accounts:token_list")
+
+
+# --- Privacy ------------------------------------------------------------------------------
+# A person's copy of their data and the closing of their account (accounts.privacy).
+
+PRIVACY_PREVIEW_ITEMS = 20
+PRIVACY_SECTION_TITLES = {
+    "account": "Account",
+    "email_addresses": "E-mail addresses",
+    "memberships": "Organisation memberships",
+    "organisations_registered": "Organisations you registered",
+    "working_groups": "Working groups",
+    "api_tokens": "API tokens",
+    "sessions": "Signed-in sessions",
+    "audit_entries": "Decisions you made (audit trail)",
+    "mfa_authenticators": "Two-factor authenticators",
+}
+
+
+class AccountCloseForm(forms.Form):
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account will be closed for good and cannot be reopened.",
+        error_messages={"required": "Tick the box to confirm."},
+    )
+
+
+def _privacy_sections(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The export's sections as the page shows them: a title, a count and a JSON preview."""
+    shown = []
+    for name, value in data["sections"].items():
+        items = value if isinstance(value, list) else None
+        preview = items[:PRIVACY_PREVIEW_ITEMS] if items is not None else value
+        shown.append(
+            {
+                "name": name,
+                "title": PRIVACY_SECTION_TITLES.get(name, name.replace("_", " ").capitalize()),
+                "count": len(items) if items is not None else None,
+                "more": len(items) - len(preview) if items is not None else 0,
+                "json": json.dumps(preview, indent=2, ensure_ascii=False),
+            }
+        )
+    return shown
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy_overview(request: HttpRequest) -> HttpResponse:
+    """What the portal holds about the user; a POST downloads all of it as JSON."""
+    data = privacy.personal_data(user=_user(request))
+    if request.method == "POST":
+        response = HttpResponse(
+            json.dumps(data, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        filename = f"haip-personal-data-{timezone.localdate().isoformat()}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "accounts/privacy.html", {"sections": _privacy_sections(data)})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_close(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = AccountCloseForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        # The password is checked here, so guessing it is limited as for re-authentication.
+        if not ratelimit.consume(request, action="reauthenticate", user=user):
+            form.add_error(None, "Too many attempts. Wait a minute, then try again.")
+            status = 429
+        else:
+            try:
+                privacy.account_close(user=user, password=form.cleaned_data["password"])
+            except ApplicationError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                logout(request)
+                messages.success(
+                    request,
+                    "Your account is closed. Your comments stay in the public record under "
+                    "their organisation, without your name.",
+                )
+                return redirect("drafts:home")
+    return render(
+        request,
+        "accounts/account_close.html",
+        {"form": form, "blocking": privacy.organisations_needing_handover(user=user)},
+        status=status,
+    )
