@@ -4,10 +4,11 @@ commit and a failure to queue them is logged, never raised (``robust=True``): th
 already stored, and the beat task ``send_pending_receipts`` sends any receipt that did not go
 out."""
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -106,20 +107,6 @@ def _check_anchor(data: CommentInput, version: DraftVersion, lines: dict[int, Li
         raise ApplicationError(str(error), field=error.field) from error
 
 
-def _filing_organisation(author: User, organisation: Organisation | None) -> Organisation:
-    if organisation is None:
-        return account_services.organisation_register_individual(user=author)
-    # Decide on the organisation as it stands now, not as the caller loaded it.
-    organisation = Organisation.objects.get(pk=organisation.pk)
-    if not permissions.can_file_for(author, organisation):
-        raise ApplicationError(
-            f"You do not represent {organisation.name}; file as yourself or ask its "
-            "administrator to make you a representative.",
-            field="organisation",
-        )
-    return organisation
-
-
 def _reserve_numbers(version: DraftVersion, count: int) -> range:
     counter, _ = VersionCommentCounter.objects.select_for_update().get_or_create(version=version)
     first = counter.last_number + 1
@@ -132,7 +119,167 @@ def _reference(version: DraftVersion, number: int) -> str:
     return f"{version.draft.reference_prefix}-V{version.number}-{number:06d}"
 
 
+@dataclass(slots=True)
+class ItemResult:
+    """What became of one item of a batch: ``created``, ``duplicate`` or ``rejected``."""
+
+    index: int
+    status: Literal["created", "duplicate", "rejected"]
+    reference: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    comment: Comment | None = None
+
+
+class BatchRejected(ApplicationError):
+    """An all-or-nothing batch had rejected items; nothing was stored."""
+
+    def __init__(self, results: list[ItemResult]) -> None:
+        rejected = sum(1 for result in results if result.status == "rejected")
+        super().__init__(f"{rejected} of {len(results)} comments were rejected; none was stored.")
+        self.results = results
+
+
+def _needed_lines(items: Sequence[CommentInput], line_count: int) -> set[int]:
+    needed: set[int] = set()
+    for item in items:
+        if not 1 <= item.line_start <= item.line_end <= line_count:
+            continue
+        if item.quote is not None and item.quote.exact:
+            needed.update(range(item.line_start, item.line_end + 1))
+        else:
+            needed.add(item.line_start)
+    return needed
+
+
 @transaction.atomic
+def comments_submit_batch(
+    *,
+    version: DraftVersion,
+    author: User,
+    items: Sequence[CommentInput],
+    channel: str = Comment.Channel.WEB,
+    atomic: bool = False,
+    now: datetime | None = None,
+) -> list[ItemResult]:
+    """Check and store many comments at once, with the rules of a single one.
+
+    One query loads the lines the anchors need, one the organisations, one the external ids
+    already used; the accepted comments are inserted together. Each item is answered in order:
+    ``created`` (with its reference), ``duplicate`` (its ``external_id`` is already stored: the
+    existing reference) or ``rejected`` (field errors). With ``atomic=True`` a single rejected
+    item stores nothing and raises :class:`BatchRejected`. A version that is not open refuses
+    the whole batch.
+    """
+    now = now or timezone.now()
+    version = DraftVersion.objects.select_related("draft").get(pk=version.pk)
+    _refuse_unless_open(version, now)
+    lines = {
+        line.number: line
+        for line in Line.objects.filter(
+            version=version, number__in=_needed_lines(items, version.line_count)
+        ).only("number", "text", "section_id")
+    }
+    organisations = Organisation.objects.in_bulk(
+        {item.organisation.pk for item in items if item.organisation is not None}
+    )
+    external_ids = {item.external_id for item in items if item.external_id}
+    existing = dict(
+        Comment.objects.filter(
+            version=version, author=author, external_id__in=external_ids
+        ).values_list("external_id", "reference")
+    )
+    personal: Organisation | None = None
+    seen: set[str] = set()
+    results: list[ItemResult] = []
+    accepted: list[tuple[ItemResult, Comment]] = []
+    for index, item in enumerate(items):
+        if item.external_id and item.external_id in existing:
+            results.append(ItemResult(index, "duplicate", reference=existing[item.external_id]))
+            continue
+        try:
+            if item.external_id in seen:
+                raise ApplicationError(
+                    f"external id '{item.external_id}' appears twice in this request.",
+                    field="external_id",
+                )
+            body, proposed = _check_text(item)
+            _check_anchor(item, version, lines)
+            if item.organisation is None:
+                personal = personal or account_services.organisation_register_individual(
+                    user=author
+                )
+                organisation = personal
+            else:
+                organisation = _may_file_for(author, organisations.get(item.organisation.pk))
+        except ApplicationError as error:
+            results.append(
+                ItemResult(index, "rejected", errors={error.field or "non_field": [error.message]})
+            )
+            continue
+        if item.external_id:
+            seen.add(item.external_id)
+        result = ItemResult(index, "created")
+        results.append(result)
+        quote = item.quote if item.quote is not None and item.quote.exact else Quote("")
+        accepted.append(
+            (
+                result,
+                Comment(
+                    version=version,
+                    section_id=lines[item.line_start].section_id,
+                    line_start=item.line_start,
+                    line_end=item.line_end,
+                    quote_exact=quote.exact,
+                    quote_prefix=quote.prefix,
+                    quote_suffix=quote.suffix,
+                    quote_start=quote.start,
+                    kind=item.kind,
+                    stance=item.stance,
+                    body=body,
+                    proposed_text=proposed,
+                    visibility=item.visibility,
+                    language=item.language or "en",
+                    channel=channel,
+                    external_id=item.external_id,
+                    content_hash=content_hash(body, proposed),
+                    author=author,
+                    organisation=organisation,
+                    stakeholder_type=organisation.stakeholder_type,
+                    country=organisation.country,
+                    # Over the API the response is the receipt; the web sends an e-mail.
+                    receipt_sent_at=None if channel == Comment.Channel.WEB else now,
+                ),
+            )
+        )
+    if atomic and any(result.status == "rejected" for result in results):
+        raise BatchRejected(results)
+    if accepted:
+        numbers = _reserve_numbers(version, len(accepted))
+        for (result, comment), number in zip(accepted, numbers, strict=True):
+            comment.number = number
+            comment.reference = result.reference = _reference(version, number)
+            result.comment = comment
+        Comment.objects.bulk_create([comment for _, comment in accepted], batch_size=500)
+    if channel == Comment.Channel.WEB:
+        for _, comment in accepted:
+            transaction.on_commit(
+                partial(tasks.send_comment_receipt.delay, comment.pk), robust=True
+            )
+    return results
+
+
+def _may_file_for(author: User, organisation: Organisation | None) -> Organisation:
+    if organisation is None:
+        raise ApplicationError("No such organisation.", field="organisation")
+    if not permissions.can_file_for(author, organisation):
+        raise ApplicationError(
+            f"You do not represent {organisation.name}; file as yourself or ask its "
+            "administrator to make you a representative.",
+            field="organisation",
+        )
+    return organisation
+
+
 def comment_submit(
     *,
     version: DraftVersion,
@@ -141,63 +288,27 @@ def comment_submit(
     channel: str = Comment.Channel.WEB,
     now: datetime | None = None,
 ) -> Comment:
-    """Check and store one comment; its receipt is mailed after commit.
+    """Check and store one comment; from the web its receipt is mailed after commit.
 
     Refuses, naming the problem: a version that is not open or outside its period (by the
     server's clock), lines outside the version, a quote that is not the text at that place, an
-    empty or oversized body, an organisation the author does not represent.
+    empty or oversized body, an organisation the author does not represent, an external id
+    already used.
     """
-    now = now or timezone.now()
-    version = DraftVersion.objects.select_related("draft").get(pk=version.pk)
-    _refuse_unless_open(version, now)
-    body, proposed = _check_text(data)
-    lines = {
-        line.number: line
-        for line in Line.objects.filter(
-            version=version, number__range=(data.line_start, max(data.line_start, data.line_end))
-        ).only("number", "text", "section_id")
-    }
-    _check_anchor(data, version, lines)
-    organisation = _filing_organisation(author, data.organisation)
-    if data.external_id:
-        existing = Comment.objects.filter(
-            version=version, author=author, external_id=data.external_id
-        ).first()
-        if existing is not None:
-            raise ApplicationError(
-                f"A comment with external id '{data.external_id}' exists: {existing.reference}.",
-                field="external_id",
-                extra={"reference": existing.reference},
-            )
-    (number,) = _reserve_numbers(version, 1)
-    quote = data.quote or Quote("")
-    comment = Comment.objects.create(
-        version=version,
-        section_id=lines[data.line_start].section_id,
-        number=number,
-        reference=_reference(version, number),
-        line_start=data.line_start,
-        line_end=data.line_end,
-        quote_exact=quote.exact,
-        quote_prefix=quote.prefix if quote.exact else "",
-        quote_suffix=quote.suffix if quote.exact else "",
-        quote_start=quote.start if quote.exact else None,
-        kind=data.kind,
-        stance=data.stance,
-        body=body,
-        proposed_text=proposed,
-        visibility=data.visibility,
-        language=data.language or "en",
-        channel=channel,
-        external_id=data.external_id,
-        content_hash=content_hash(body, proposed),
-        author=author,
-        organisation=organisation,
-        stakeholder_type=organisation.stakeholder_type,
-        country=organisation.country,
+    (result,) = comments_submit_batch(
+        version=version, author=author, items=[data], channel=channel, now=now
     )
-    transaction.on_commit(lambda: tasks.send_comment_receipt.delay(comment.pk), robust=True)
-    return comment
+    if result.status == "duplicate":
+        raise ApplicationError(
+            f"A comment with external id '{data.external_id}' exists: {result.reference}.",
+            field="external_id",
+            extra={"reference": result.reference},
+        )
+    if result.status == "rejected":
+        field_name, (message, *_) = next(iter(result.errors.items()))
+        raise ApplicationError(message, field=None if field_name == "non_field" else field_name)
+    assert result.comment is not None
+    return result.comment
 
 
 def _refuse_unless_author(comment: Comment, user: User, action: str) -> None:
