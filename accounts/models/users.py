@@ -53,6 +53,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.email
 
+    @property
+    def public_name(self) -> str:
+        """How other participants see this person; a closed account shows no name."""
+        if not self.is_active:
+            return "Former participant"
+        return self.name or self.email.partition("@")[0]
+
     def get_full_name(self) -> str:
         return self.name or self.email
 

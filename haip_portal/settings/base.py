@@ -122,7 +122,10 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # --- Personal data ------------------------------------------------------------------------
 # Each app's part of a person's data export (accounts.privacy.personal_data): dotted paths to
 # functions f(user) -> dict[str, Any] of section name to JSON-ready data.
-PERSONAL_DATA_SECTIONS = ["accounts.privacy.account_sections"]
+PERSONAL_DATA_SECTIONS = [
+    "accounts.privacy.account_sections",
+    "comments.privacy.comment_sections",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -96,7 +96,7 @@ def test_export_holds_every_section(client):
     assert data["format"] == privacy.EXPORT_FORMAT
     assert data["user_id"] == user.pk
     sections = data["sections"]
-    assert set(sections) == SECTIONS
+    assert set(sections) >= SECTIONS  # other apps add their own sections
     assert sections["account"]["email"] == "ana@ministry.example"
     assert sections["account"]["name"] == "Ana Silva"
     assert sections["account"]["date_joined"] == user.date_joined.isoformat()
@@ -181,7 +181,7 @@ def _clashing_section(user: User) -> dict[str, Any]:
 )
 def test_other_apps_add_sections_through_the_setting():
     data = privacy.personal_data(user=make_user())
-    assert set(data["sections"]) == SECTIONS | {"comments"}
+    assert set(data["sections"]) >= SECTIONS | {"comments"}
     assert data["sections"]["comments"] == [{"reference": "HAIP-1", "at": "2026-05-01T00:00:00Z"}]
 
 
@@ -442,7 +442,7 @@ def test_download_is_a_json_attachment(client):
     )
     assert "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
-    assert set(data["sections"]) == SECTIONS
+    assert set(data["sections"]) >= SECTIONS
     assert data["sections"]["account"]["email"] == user.email
     assert token.key_hash not in response.content.decode()
 
@@ -465,10 +465,10 @@ def test_privacy_page_and_download_are_constant_in_queries(
         WorkingGroup.objects.create(name=f"WG {n}", slug=f"wg-{n}").members.add(user)
     enable_totp(user)
     client.force_login(user)
-    # session, user, groups (navigation) + nine sections (the account's groups included)
-    with django_assert_max_num_queries(12):
+    # session, user, groups (navigation) + nine accounts sections + five comments sections
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("accounts:privacy")).status_code == 200
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(16):
         assert client.post(reverse("accounts:privacy")).status_code == 200
 
 

@@ -1,0 +1,69 @@
+"""The comments app's part of a person's data export (see ``accounts.privacy``)."""
+
+from typing import Any
+
+from accounts.models import User
+
+from .models import Comment, CommentRevision, Endorsement, Flag, Reply
+
+
+def comment_sections(user: User) -> dict[str, Any]:
+    """Everything the person wrote or did on comments: one query per section."""
+    return {
+        "comments": [
+            {
+                "reference": comment.reference,
+                "draft_version": str(comment.version),
+                "organisation": comment.organisation.name,
+                "lines": [comment.line_start, comment.line_end],
+                "quote": comment.quote_exact,
+                "kind": comment.kind,
+                "stance": comment.stance,
+                "body": comment.body,
+                "proposed_text": comment.proposed_text,
+                "visibility": comment.visibility,
+                "language": comment.language,
+                "state": comment.state,
+                "channel": comment.channel,
+                "external_id": comment.external_id,
+                "created_at": comment.created_at,
+                "edited_at": comment.edited_at,
+            }
+            for comment in Comment.objects.filter(author=user)
+            .select_related("version__draft", "organisation")
+            .order_by("created_at")
+        ],
+        "comment_revisions": [
+            {
+                "comment": revision.comment.reference,
+                "body": revision.body,
+                "proposed_text": revision.proposed_text,
+                "replaced_at": revision.replaced_at,
+            }
+            for revision in CommentRevision.objects.filter(replaced_by=user).select_related(
+                "comment"
+            )
+        ],
+        "replies": [
+            {"comment": reply.comment.reference, "body": reply.body, "created_at": reply.created_at}
+            for reply in Reply.objects.filter(author=user).select_related("comment")
+        ],
+        "endorsements": [
+            {
+                "comment": endorsement.comment.reference,
+                "organisation": endorsement.organisation.name,
+                "created_at": endorsement.created_at,
+            }
+            for endorsement in Endorsement.objects.filter(endorsed_by=user).select_related(
+                "comment", "organisation"
+            )
+        ],
+        "flags": [
+            {
+                "comment": flag.comment.reference,
+                "reason": flag.reason,
+                "created_at": flag.created_at,
+            }
+            for flag in Flag.objects.filter(flagged_by=user).select_related("comment")
+        ],
+    }
