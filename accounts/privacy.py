@@ -136,7 +136,7 @@ def account_sections(user: User) -> dict[str, Any]:
                 "name": organisation.name,
                 "slug": organisation.slug,
                 "stakeholder_type": organisation.stakeholder_type,
-                "country": organisation.country,
+                "country": organisation.country.code,
                 "website": organisation.website,
                 "email_domain": organisation.email_domain,
                 "status": organisation.status,

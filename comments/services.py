@@ -245,7 +245,7 @@ def comments_submit_batch(
                     author=author,
                     organisation=organisation,
                     stakeholder_type=organisation.stakeholder_type,
-                    country=organisation.country,
+                    country=organisation.country.code,
                     # Over the API the response is the receipt; the web sends an e-mail.
                     receipt_sent_at=None if channel == Comment.Channel.WEB else now,
                 ),

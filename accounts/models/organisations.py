@@ -9,10 +9,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from haip_portal.models import TimeStampedModel
-
-from ..countries import COUNTRY_CHOICES
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -51,9 +50,7 @@ class Organisation(TimeStampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     stakeholder_type = models.CharField(max_length=32, choices=StakeholderType.choices)
-    country = models.CharField(
-        max_length=2,
-        choices=COUNTRY_CHOICES,
+    country = CountryField(
         blank=True,
         help_text="ISO 3166-1 alpha-2 code of the country the organisation is based in.",
     )
