@@ -1,11 +1,15 @@
 """API endpoints of the accounts app."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from haip_portal.api import ERROR_SCHEMA
+
 from ..models import ApiToken
+from . import schema  # noqa: F401 - registers the Bearer scheme with the schema generator
 from .serializers import MeOutputSerializer
 
 
@@ -17,6 +21,7 @@ class MeView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses={200: MeOutputSerializer, 401: ERROR_SCHEMA, 403: ERROR_SCHEMA})
     def get(self, request: Request) -> Response:
         token = request.auth if isinstance(request.auth, ApiToken) else None
         user = request.user

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "haip_portal.api.ApiBodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,17 +207,43 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# A draft's Markdown source may be up to 1 MB; leave room for the rest of the form.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # First, so that a refused request is answered 401 with WWW-Authenticate: Bearer.
         "accounts.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "haip_portal.api.Pagination",
+    "EXCEPTION_HANDLER": "haip_portal.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "api_requests": env.str("API_REQUESTS_RATE", default="600/minute"),
+        "api_comments": env.str("API_COMMENTS_RATE", default="20000/hour"),
+    },
+}
+# The API takes up to 1,000 comments in one JSON body; larger loads go as a bulk upload.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "HAIP Consultation Portal API",
+    "DESCRIPTION": (
+        "Read the drafts of the G7 Hiroshima AI Process Code of Conduct and file comments "
+        "anchored to their numbered lines, one at a time or up to 1,000 per request. "
+        "Authenticate with `Authorization: Bearer <personal token>`. Every POST honours an "
+        "`Idempotency-Key` header. Errors share one shape: `code`, `message`, `errors`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation page's scripts are served from here, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -203,7 +203,7 @@ def _refused(raw_header: str) -> str:
     response = APIClient().get(ME, HTTP_AUTHORIZATION=raw_header)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
-    return response.json()["detail"]
+    return response.json()["message"]
 
 
 def test_revoked_token_is_refused():
@@ -277,7 +277,7 @@ def test_scoped_view_needs_the_scope():
     assert api.get("/scoped/", **_bearer(with_scope)).status_code == 200
     response = api.get("/scoped/", **_bearer(without))
     assert response.status_code == 403
-    assert "comments:write" in response.json()["detail"]
+    assert "comments:write" in response.json()["message"]
     assert api.get("/scoped/").status_code == 401
 
 

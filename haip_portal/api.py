@@ -1,0 +1,114 @@
+"""Wiring shared by every endpoint under ``/api/v1/``: one JSON error shape, cursor pagination,
+and the request-size limit answered as JSON.
+
+Every error has the same body::
+
+    {"code": "validation_error", "message": "…", "errors": {"field": ["…"]}}
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import ApplicationError
+
+API_PREFIX = "/api/"
+
+
+def error_body(code: str, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+def _flatten(detail: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(detail, dict):
+        errors = {field: value for field, value in detail.items() if field != "non_field_errors"}
+        general = detail.get("non_field_errors")
+        message = str(general[0]) if general else "The request has invalid fields."
+        return message, errors
+    if isinstance(detail, list):
+        return (str(detail[0]) if detail else "Invalid request."), {}
+    return str(detail), {}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Map every failure to the one error shape; unknown exceptions stay 500s (and are logged)."""
+    if isinstance(exc, ApplicationError):
+        errors = {exc.field: [exc.message]} if exc.field else {}
+        body = error_body("invalid", exc.message, errors)
+        body.update(exc.extra)
+        status = exc.extra.get("status", 422) if isinstance(exc.extra, dict) else 422
+        body.pop("status", None)
+        return Response(body, status=status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound("Not found.")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        return Response(_too_large_body(), status=413)
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    code = exc.get_codes() if not isinstance(exc.get_codes(), dict | list) else None
+    if isinstance(exc, exceptions.ValidationError):
+        code = "validation_error"
+    message, errors = _flatten(exc.detail)
+    response.data = error_body(str(code or exc.default_code), message, errors)
+    return response
+
+
+def _too_large_body() -> dict[str, Any]:
+    limit = settings.API_MAX_BODY_BYTES
+    return error_body(
+        "request_too_large",
+        f"The request body is over {limit:,} bytes. Send at most 1,000 comments per request, "
+        "or upload a file as a bulk submission.",
+    )
+
+
+class ApiBodySizeMiddleware:
+    """Refuse oversized API bodies up front with a JSON 413 (Django's own limit says 400)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.API_MAX_BODY_BYTES:
+                return JsonResponse(_too_large_body(), status=413)
+        return self.get_response(request)
+
+
+class Pagination(CursorPagination):
+    """Stable cursors over a growing list: a page never repeats or skips a comment."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "pk"
+
+
+ERROR_SCHEMA = inline_serializer(
+    name="Error",
+    fields={
+        "code": serializers.CharField(),
+        "message": serializers.CharField(),
+        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+    },
+)
