@@ -1,6 +1,10 @@
 """Builders for comments in tests, through the real services."""
 
-from accounts.models import Membership, Organisation, User
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User, WorkingGroup
 from comments import services
 from comments.anchoring import Quote
 from comments.models import Comment
@@ -43,6 +47,36 @@ def submit(
             **fields,
         ),
     )
+
+
+def member_of(
+    organisation: Organisation,
+    user: User | None = None,
+    *,
+    role: str = Membership.Role.MEMBER,
+    status: str = Membership.Status.APPROVED,
+) -> User:
+    """A user in the organisation (by default an approved plain member, who may not file)."""
+    user = user or make_user()
+    add_member(organisation, user, role=role, status=status)
+    return user
+
+
+def working_group_member(user: User | None = None) -> User:
+    """A user in a G7 working group of their own."""
+    user = user or make_user()
+    group = WorkingGroup.objects.create(name=f"Working group of {user.email}", slug=f"wg-{user.pk}")
+    group.members.add(user)
+    return user
+
+
+def age(comment: Comment, *, minutes: int) -> Comment:
+    """Move the comment's filing time into the past (as the beat task sees it later)."""
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - timedelta(minutes=minutes)
+    )
+    comment.refresh_from_db()
+    return comment
 
 
 __all__ = ["open_version", "representative_of", "submit", "verified_organisation"]
