@@ -70,6 +70,8 @@ def locate_quote(text: str, quote: Quote, *, where: str) -> int:
             field="quote_prefix",
         )
     if quote.start is not None:
+        if quote.start < 0:
+            raise AnchorError("The quote's start offset cannot be negative.", field="quote_start")
         if text[quote.start : quote.start + len(exact)] != exact:
             raise AnchorError(
                 f"The quoted text is not at character {quote.start} of {where}.",

@@ -7,8 +7,7 @@ out."""
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -34,6 +33,8 @@ from .models import (
 
 MAX_BODY_LENGTH = 20_000
 MAX_REPLY_LENGTH = 10_000
+MAX_EXTERNAL_ID_LENGTH = 100
+MAX_LANGUAGE_LENGTH = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,16 @@ def _check_text(data: CommentInput) -> tuple[str, str]:
         raise ApplicationError(
             f"The proposed text is {len(proposed):,} characters; the limit is {MAX_BODY_LENGTH:,}.",
             field="proposed_text",
+        )
+    if len(data.external_id) > MAX_EXTERNAL_ID_LENGTH:
+        raise ApplicationError(
+            f"The external id is limited to {MAX_EXTERNAL_ID_LENGTH} characters.",
+            field="external_id",
+        )
+    if len(data.language) > MAX_LANGUAGE_LENGTH:
+        raise ApplicationError(
+            f"The language code is limited to {MAX_LANGUAGE_LENGTH} characters.",
+            field="language",
         )
     for name, value, choices in (
         ("kind", data.kind, Comment.Kind.values),
@@ -137,6 +148,16 @@ class BatchRejected(ApplicationError):
         rejected = sum(1 for result in results if result.status == "rejected")
         super().__init__(f"{rejected} of {len(results)} comments were rejected; none was stored.")
         self.results = results
+
+
+def _after_commit(task: Any, *args: Any) -> None:
+    """Queue a notification once the transaction commits. A broker that is down is logged, not
+    raised (``robust``): the comment is stored, and ``send_pending_receipts`` catches up."""
+
+    def send() -> None:
+        task.delay(*args)
+
+    transaction.on_commit(send, robust=True)
 
 
 def _needed_lines(items: Sequence[CommentInput], line_count: int) -> set[int]:
@@ -262,15 +283,24 @@ def comments_submit_batch(
         Comment.objects.bulk_create([comment for _, comment in accepted], batch_size=500)
     if channel == Comment.Channel.WEB:
         for _, comment in accepted:
-            transaction.on_commit(
-                partial(tasks.send_comment_receipt.delay, comment.pk), robust=True
-            )
+            _after_commit(tasks.send_comment_receipt, comment.pk)
     return results
 
 
 def _may_file_for(author: User, organisation: Organisation | None) -> Organisation:
     if organisation is None:
         raise ApplicationError("No such organisation.", field="organisation")
+    if organisation.status != Organisation.Status.VERIFIED:
+        state = (
+            "was not verified"
+            if organisation.status == Organisation.Status.REJECTED
+            else "is not verified yet"
+        )
+        raise ApplicationError(
+            f"{organisation.name} {state} by the secretariat, so nobody can file on its behalf; "
+            "file as yourself meanwhile.",
+            field="organisation",
+        )
     if not permissions.can_file_for(author, organisation):
         raise ApplicationError(
             f"You do not represent {organisation.name}; file as yourself or ask its "
@@ -388,15 +418,14 @@ def reply_create(
         raise ApplicationError("That reply belongs to another comment.", field="parent")
     reply = Reply.objects.create(comment=comment, parent=parent, author=author, body=body)
     if comment.author_id != author.pk:
-        transaction.on_commit(lambda: tasks.send_reply_notice.delay(reply.pk), robust=True)
+        _after_commit(tasks.send_reply_notice, reply.pk)
     return reply
 
 
 @transaction.atomic
 def endorsement_create(*, comment: Comment, user: User, organisation: Organisation) -> Endorsement:
     """An organisation co-signs a public comment of another organisation."""
-    if not permissions.can_file_for(user, organisation):
-        raise ApplicationError(f"You do not represent {organisation.name}.", field="organisation")
+    _may_file_for(user, Organisation.objects.filter(pk=organisation.pk).first())
     if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
         raise ApplicationError("Only published public comments can be endorsed.")
     if comment.organisation_id == organisation.pk:
@@ -412,6 +441,8 @@ def endorsement_create(*, comment: Comment, user: User, organisation: Organisati
 @transaction.atomic
 def flag_create(*, comment: Comment, user: User, reason: str) -> Flag:
     """Ask the secretariat to review a comment."""
+    if not permissions.can_see_comment(user, comment):
+        raise ApplicationError("No such comment.")
     reason = reason.strip()
     if not reason:
         raise ApplicationError("Say why the comment should be reviewed.", field="reason")
@@ -441,9 +472,7 @@ def _moderate(
         resolved_at=timezone.now(), resolved_by=moderator
     )
     account_services.audit_record(actor=moderator, action=action, target=comment, reason=reason)
-    transaction.on_commit(
-        lambda: tasks.send_moderation_notice.delay(comment.pk, action), robust=True
-    )
+    _after_commit(tasks.send_moderation_notice, comment.pk, action)
     return comment
 
 
@@ -506,7 +535,5 @@ def comment_dispose(
     if not dispositions:
         raise ApplicationError("Choose at least one comment.", field="comments")
     for disposition in dispositions:
-        transaction.on_commit(
-            partial(tasks.send_disposition_notice.delay, disposition.comment_id), robust=True
-        )
+        _after_commit(tasks.send_disposition_notice, disposition.comment_id)
     return dispositions

@@ -9,7 +9,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from . import notifications
+from . import idempotency, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +71,9 @@ def send_pending_receipts() -> int:
     for comment_id in pending:
         send_comment_receipt.delay(comment_id)
     return len(pending)
+
+
+@shared_task(name="comments.tasks.purge_idempotency_records", ignore_result=True)
+def purge_idempotency_records() -> int:
+    """Run by beat: forget API idempotency records past their keeping time."""
+    return idempotency.idempotency_records_purge()

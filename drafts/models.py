@@ -22,7 +22,7 @@ class Draft(TimeStampedModel):
     summary = models.TextField(blank=True, help_text="Markdown, shown on the home page.")
     reference_prefix = models.CharField(
         max_length=12,
-        default="HAIP",
+        unique=True,
         help_text="Start of the tracking numbers given to comments (HAIP-V1-000042).",
     )
     created_by = models.ForeignKey(

@@ -63,6 +63,23 @@ def _store_text(*, version: DraftVersion, document: ParsedDocument) -> None:
     )
 
 
+def _reference_prefix(slug: str) -> str:
+    """A short, unused prefix for comment references: HAIP for the first draft, then the
+    initials of the address (``ai-safety-code`` → ``ASC``), numbered if taken."""
+    taken = set(Draft.objects.values_list("reference_prefix", flat=True))
+    base = (
+        "HAIP"
+        if "HAIP" not in taken
+        else "".join(word[0] for word in slug.upper().split("-") if word and word[0].isalnum())[:8]
+        or "DRAFT"
+    )
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
 @transaction.atomic
 def draft_create(
     *, slug: str, title: str, summary: str = "", source: bytes | str, created_by: User | None
@@ -71,7 +88,13 @@ def draft_create(
     if Draft.objects.filter(slug=slug).exists():
         raise ApplicationError(f"A draft with the address '{slug}' already exists.", field="slug")
     document = _parse_or_refuse(source)
-    draft = Draft.objects.create(slug=slug, title=title, summary=summary, created_by=created_by)
+    draft = Draft.objects.create(
+        slug=slug,
+        title=title,
+        summary=summary,
+        reference_prefix=_reference_prefix(slug),
+        created_by=created_by,
+    )
     version = DraftVersion.objects.create(
         draft=draft,
         number=1,

@@ -190,17 +190,6 @@ def test_receipt_tasks_retry_on_mail_errors():
 
 # --- failure paths -------------------------------------------------------------------------
 
-PARTIAL_IN_ROBUST_ON_COMMIT = (
-    "comments/services.py queues receipts (comments_submit_batch) and disposition notices "
-    "(comment_dispose) with transaction.on_commit(functools.partial(task.delay, pk), "
-    "robust=True). When the callback raises (broker down; or, with eager tasks, mail down), "
-    "Django 5.2's robust handler formats func.__qualname__, which a partial lacks "
-    "(Django ticket #36487, fixed only in later releases): an AttributeError escapes after the "
-    "commit, the filer gets an error for a stored comment and the remaining callbacks (other "
-    "receipts and notices) are dropped. Fix: queue with a plain closure, e.g. "
-    "on_commit(lambda pk=comment.pk: tasks.send_comment_receipt.delay(pk), robust=True)."
-)
-
 
 @pytest.fixture(params=["smtp-server-down", "send-mail-raises"])
 def mail_down(request, settings, monkeypatch):
@@ -254,7 +243,6 @@ def test_after_a_mail_failure_the_catch_up_task_sends_the_receipt_once(
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=PARTIAL_IN_ROBUST_ON_COMMIT)
 @pytest.mark.django_db
 def test_a_mail_failure_in_the_receipt_task_is_not_raised_to_the_filer(
     version, author, mailoutbox, mail_down, django_capture_on_commit_callbacks, caplog
@@ -292,7 +280,6 @@ def test_after_a_broker_outage_the_catch_up_task_sends_the_receipt_once(
     assert Comment.objects.count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=PARTIAL_IN_ROBUST_ON_COMMIT)
 @pytest.mark.django_db
 def test_a_broker_outage_is_not_raised_to_the_filer(
     version, author, mailoutbox, monkeypatch, django_capture_on_commit_callbacks, caplog
@@ -308,7 +295,6 @@ def test_a_broker_outage_is_not_raised_to_the_filer(
     assert "Connection refused" in caplog.text  # logged, not raised
 
 
-@pytest.mark.xfail(strict=True, reason=PARTIAL_IN_ROBUST_ON_COMMIT)
 @pytest.mark.django_db(transaction=True)
 def test_with_a_real_commit_a_broker_outage_is_not_raised_to_the_filer(
     monkeypatch, mailoutbox, caplog
@@ -340,7 +326,6 @@ def test_with_a_real_commit_a_refused_filing_leaves_nothing_behind(mailoutbox):
     assert submit(version=version, author=person).reference == "HAIP-V1-000001"
 
 
-@pytest.mark.xfail(strict=True, reason=PARTIAL_IN_ROBUST_ON_COMMIT)
 @pytest.mark.django_db
 def test_one_failing_notice_does_not_stop_the_others(
     version, secretariat_user, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
@@ -395,12 +380,7 @@ def _dispose(comment: Comment, secretariat_user) -> bool:
         pytest.param(tasks.send_reply_notice, _reply, id="reply"),
         pytest.param(tasks.send_moderation_notice, _hide, id="hide"),
         pytest.param(tasks.send_moderation_notice, _restore, id="restore"),
-        pytest.param(
-            tasks.send_disposition_notice,
-            _dispose,
-            id="dispose",
-            marks=pytest.mark.xfail(strict=True, reason=PARTIAL_IN_ROBUST_ON_COMMIT),
-        ),
+        pytest.param(tasks.send_disposition_notice, _dispose, id="dispose"),
     ],
 )
 def test_a_broker_outage_does_not_undo_replies_moderation_or_dispositions(

@@ -467,15 +467,6 @@ def test_the_organisation_is_judged_as_it_stands_not_as_the_caller_loaded_it(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="comments/services.py _may_file_for (used by comment_submit through "
-    "comments_submit_batch): the admin of an organisation the secretariat has not verified "
-    "(pending or rejected) is told 'You do not represent <org>; file as yourself or ask its "
-    "administrator to make you a representative', which is false for its own administrator "
-    "and gives no way forward; endorsement_create says the same. The message should say the "
-    "organisation is not (yet) verified.",
-)
 def test_the_refusal_for_an_unverified_organisation_says_it_is_not_verified(version):
     admin = make_user()
     unverified = make_organisation(admin=admin, name="Pending Labs")
@@ -495,15 +486,6 @@ def test_a_duplicate_external_id_is_refused_naming_the_existing_comment(version,
     assert error.extra == {"reference": first.reference}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="comments/services.py _check_text/_check_anchor and comments/anchoring.py "
-    "locate_quote do not check what the columns bound: a negative quote start passes "
-    "locate_quote (text[-2:-1] is the quoted '1') and breaks the quote_start >= 0 CHECK "
-    "(IntegrityError, a 500); an external_id over 100 or a language over 12 characters is "
-    "stored silently on SQLite and raises DataError on PostgreSQL. The web form bounds them; "
-    "the API and bulk upload reach CommentInput unguarded.",
-)
 @pytest.mark.parametrize(
     "fields",
     [
@@ -519,14 +501,6 @@ def test_input_beyond_the_columns_bounds_is_refused_with_a_message(version, auth
     assert _stored() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Comment.reference is unique but built as <Draft.reference_prefix>-V<n>-<number> "
-    "(comments/services.py _reference), and every draft gets the default prefix 'HAIP' "
-    "(drafts/models.py Draft.reference_prefix, not unique; drafts/services.py draft_create "
-    "sets none): the first comment on a second draft's v1 collides with HAIP-V1-000001 of the "
-    "first draft and fails with an IntegrityError.",
-)
 def test_two_drafts_never_hand_out_the_same_reference(version, author, organisation):
     first = submit(version=version, author=author, organisation=organisation)
     try:
@@ -811,7 +785,7 @@ def test_only_a_representative_of_a_verified_organisation_endorses(comment):
     member = member_of(other)
     _refused(
         lambda: services.endorsement_create(comment=comment, user=member, organisation=other),
-        "You do not represent Other Org.",
+        "You do not represent Other Org;",
         field="organisation",
     )
     admin = make_user()
