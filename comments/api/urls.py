@@ -1,5 +1,32 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "comments_api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/comments/",
+        views.VersionCommentsView.as_view(),
+        name="version_comments",
+    ),
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/comments/bulk/",
+        views.BulkCommentsView.as_view(),
+        name="bulk_comments",
+    ),
+    path("comments/<str:reference>/", views.CommentDetailView.as_view(), name="comment_detail"),
+    path(
+        "comments/<str:reference>/withdraw/",
+        views.CommentWithdrawView.as_view(),
+        name="comment_withdraw",
+    ),
+    path(
+        "comments/<str:reference>/replies/", views.CommentReplyView.as_view(), name="comment_reply"
+    ),
+    path(
+        "comments/<str:reference>/endorsements/",
+        views.CommentEndorseView.as_view(),
+        name="comment_endorse",
+    ),
+]

@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comments.tasks.send_pending_receipts",
         "schedule": timedelta(minutes=5),
     },
+    "purge-idempotency-records": {
+        "task": "comments.tasks.purge_idempotency_records",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # The comments app adds its gutter counts and comment panel to the draft page.

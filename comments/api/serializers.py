@@ -1,0 +1,214 @@
+"""Input and output shapes of the comments API (the OpenAPI schema is generated from them)."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import Organisation
+
+from ..anchoring import MAX_CONTEXT_LENGTH, MAX_QUOTE_LENGTH, Quote
+from ..models import Comment, Disposition
+from ..services import MAX_BODY_LENGTH, CommentInput
+
+MAX_BATCH = 1_000
+
+
+class QuoteSerializer(serializers.Serializer):
+    exact = serializers.CharField(max_length=MAX_QUOTE_LENGTH, trim_whitespace=False)
+    prefix = serializers.CharField(
+        max_length=MAX_CONTEXT_LENGTH,
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+    )
+    suffix = serializers.CharField(
+        max_length=MAX_CONTEXT_LENGTH,
+        required=False,
+        default="",
+        allow_blank=True,
+        trim_whitespace=False,
+    )
+    start = serializers.IntegerField(
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Character offset of the quote in the text of line_start.",
+    )
+
+
+class CommentInputSerializer(serializers.Serializer):
+    """One comment to file. ``line_end`` defaults to ``line_start``; ``organisation`` is the
+    slug of an organisation you represent (omit it to file as yourself)."""
+
+    external_id = serializers.CharField(
+        max_length=100,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Your own id for the comment, unique per token owner and version: a retry "
+        "with the same id never files it twice.",
+    )
+    line_start = serializers.IntegerField(min_value=1)
+    line_end = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    quote = QuoteSerializer(required=False, allow_null=True)
+    kind = serializers.ChoiceField(choices=Comment.Kind.choices, default=Comment.Kind.GENERAL)
+    stance = serializers.ChoiceField(
+        choices=Comment.Stance.choices, required=False, allow_blank=True, default=""
+    )
+    body = serializers.CharField(max_length=MAX_BODY_LENGTH)
+    proposed_text = serializers.CharField(
+        max_length=MAX_BODY_LENGTH, required=False, default="", allow_blank=True
+    )
+    visibility = serializers.ChoiceField(
+        choices=Comment.Visibility.choices, default=Comment.Visibility.PUBLIC
+    )
+    language = serializers.CharField(max_length=12, default="en")
+    organisation = serializers.SlugField(required=False, allow_null=True, default=None)
+
+    def to_input(self, organisations: dict[str, Organisation]) -> CommentInput:
+        """The validated data as the service's input; unknown organisations raise."""
+        data: dict[str, Any] = self.validated_data
+        slug = data.get("organisation")
+        organisation = None
+        if slug:
+            organisation = organisations.get(slug)
+            if organisation is None:
+                raise serializers.ValidationError({"organisation": [f"No organisation '{slug}'."]})
+        quote = data.get("quote")
+        return CommentInput(
+            line_start=data["line_start"],
+            line_end=data.get("line_end") or data["line_start"],
+            body=data["body"],
+            kind=data["kind"],
+            stance=data.get("stance") or "",
+            proposed_text=data.get("proposed_text") or "",
+            visibility=data["visibility"],
+            language=data["language"],
+            quote=Quote(quote["exact"], quote["prefix"], quote["suffix"], quote["start"])
+            if quote
+            else None,
+            organisation=organisation,
+            external_id=data.get("external_id") or "",
+        )
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DispositionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Disposition.Outcome.choices)
+    response = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+
+
+class CommentOutputSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    draft = serializers.CharField(source="version.draft.slug")
+    version = serializers.IntegerField(source="version.number")
+    section = serializers.CharField(source="section.key")
+    line_start = serializers.IntegerField()
+    line_end = serializers.IntegerField()
+    quote = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=Comment.Kind.choices)
+    stance = serializers.ChoiceField(choices=Comment.Stance.choices, allow_blank=True)
+    body = serializers.CharField()
+    proposed_text = serializers.CharField(allow_blank=True)
+    visibility = serializers.ChoiceField(choices=Comment.Visibility.choices)
+    language = serializers.CharField()
+    state = serializers.ChoiceField(choices=Comment.State.choices)
+    channel = serializers.ChoiceField(choices=Comment.Channel.choices)
+    external_id = serializers.SerializerMethodField()
+    organisation = OrganisationRefSerializer()
+    stakeholder_type = serializers.CharField()
+    country = serializers.CharField(allow_blank=True)
+    endorsements = serializers.SerializerMethodField()
+    disposition = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+
+    def get_url(self, comment: Comment) -> str:
+        return comment.get_absolute_url()
+
+    def get_quote(self, comment: Comment) -> dict[str, Any] | None:
+        if not comment.quote_exact:
+            return None
+        return {
+            "exact": comment.quote_exact,
+            "prefix": comment.quote_prefix,
+            "suffix": comment.quote_suffix,
+            "start": comment.quote_start,
+        }
+
+    def get_external_id(self, comment: Comment) -> str | None:
+        """Shown to the author only: it is their client's own identifier."""
+        request = self.context.get("request")
+        if request is not None and request.user.pk == comment.author_id:
+            return comment.external_id
+        return None
+
+    def get_endorsements(self, comment: Comment) -> int:
+        count = getattr(comment, "endorsement_count", None)
+        return count if count is not None else comment.endorsements.count()
+
+    def get_disposition(self, comment: Comment) -> dict[str, Any] | None:
+        disposition = getattr(comment, "disposition", None)
+        return DispositionSerializer(disposition).data if disposition is not None else None
+
+
+class ReplyOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
+    author = serializers.CharField(source="author.public_name")
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class EndorsementOutputSerializer(serializers.Serializer):
+    organisation = OrganisationRefSerializer()
+    created_at = serializers.DateTimeField()
+
+
+class CommentDetailSerializer(CommentOutputSerializer):
+    replies = serializers.SerializerMethodField()
+    endorsed_by = serializers.SerializerMethodField()
+
+    def get_replies(self, comment: Comment) -> list[dict[str, Any]]:
+        replies = comment.replies.filter(state=Comment.State.PUBLISHED).select_related("author")
+        return ReplyOutputSerializer(replies, many=True).data  # type: ignore[return-value]
+
+    def get_endorsed_by(self, comment: Comment) -> list[dict[str, Any]]:
+        endorsements = comment.endorsements.select_related("organisation")
+        return EndorsementOutputSerializer(endorsements, many=True).data  # type: ignore[return-value]
+
+
+class ItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["created", "duplicate", "rejected"])
+    reference = serializers.CharField(allow_blank=True)
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
+
+
+class BatchResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    results = ItemResultSerializer(many=True)
+
+
+class ReplyInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000)
+    parent = serializers.IntegerField(  # type: ignore[assignment]
+        required=False, allow_null=True, default=None
+    )
+
+
+class EndorsementInputSerializer(serializers.Serializer):
+    organisation = serializers.SlugField(help_text="Slug of an organisation you represent.")

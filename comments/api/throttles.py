@@ -1,0 +1,61 @@
+"""Per-token limits: requests, and comments (a 1,000-item request costs 1,000).
+
+Counted in the default cache, which is Redis whenever ``REDIS_URL`` is set, so the limits
+hold across every web process.
+"""
+
+import time
+from typing import Any
+
+from django.core.cache import cache
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+
+
+def _identity(request: Request) -> str:
+    token = request.auth
+    if token is not None and hasattr(token, "pk"):
+        return f"token:{token.pk}"
+    return f"user:{request.user.pk}" if request.user.is_authenticated else "anon"
+
+
+class ApiRequestThrottle(SimpleRateThrottle):
+    """Requests per token (or signed-in user, or client address for anonymous reads)."""
+
+    scope = "api_requests"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        identity = _identity(request)
+        if identity == "anon":
+            identity = f"ip:{self.get_ident(request)}"
+        return self.cache_format % {"scope": self.scope, "ident": identity}
+
+
+class ApiCommentThrottle(SimpleRateThrottle):
+    """Comments per token in fixed windows; the view says what a request costs
+    (``comment_cost(request)``), so one bulk request of 1,000 costs 1,000."""
+
+    scope = "api_comments"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": _identity(request)}
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method != "POST" or not hasattr(view, "comment_cost"):
+            return True
+        limit, duration = self.parse_rate(self.get_rate())
+        assert limit is not None and duration is not None
+        cost = max(1, view.comment_cost(request))
+        now = time.time()
+        window = int(now // duration)
+        key = f"{self.get_cache_key(request, view)}:{window}"
+        self.wait_seconds = duration - (now % duration)
+        cache.add(key, 0, timeout=duration + 5)
+        used = cache.incr(key, cost)
+        if used > limit:
+            cache.decr(key, cost)  # a refused request costs nothing
+            return False
+        return True
+
+    def wait(self) -> float | None:
+        return getattr(self, "wait_seconds", None)

@@ -1,0 +1,369 @@
+"""The comments API: thin views over the same selectors and services as the pages."""
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.permissions import HasTokenScope
+from accounts.models import Organisation, User
+from drafts import selectors as draft_selectors
+from drafts.models import DraftVersion
+from haip_portal.api import ERROR_SCHEMA, error_body
+
+from .. import selectors, services
+from ..idempotency import idempotent
+from ..models import Comment, Reply
+from .serializers import (
+    MAX_BATCH,
+    BatchResultSerializer,
+    CommentDetailSerializer,
+    CommentInputSerializer,
+    CommentOutputSerializer,
+    EndorsementInputSerializer,
+    ReplyInputSerializer,
+    ReplyOutputSerializer,
+)
+from .throttles import ApiCommentThrottle, ApiRequestThrottle
+
+ERRORS = {
+    400: ERROR_SCHEMA,
+    401: ERROR_SCHEMA,
+    403: ERROR_SCHEMA,
+    404: ERROR_SCHEMA,
+    413: ERROR_SCHEMA,
+    429: ERROR_SCHEMA,
+}
+WRITE_ERRORS = {**ERRORS, 409: ERROR_SCHEMA, 422: ERROR_SCHEMA}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (≤ 255 characters). A retry with the same key and body "
+    "gets the first response again; the same key with another body is refused (422); while "
+    "the first request runs, a retry gets 409.",
+)
+
+
+def _version_closes_at(slug: str, number: int) -> datetime | None:
+    version = DraftVersion.objects.filter(draft__slug=slug, number=number).first()
+    return version.closes_at if version else None
+
+
+class CommentsApiView(GenericAPIView):
+    """Shared set-up: token scopes by method, throttles, the visible version."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly, HasTokenScope]
+    throttle_classes = [ApiRequestThrottle, ApiCommentThrottle]
+
+    @property
+    def required_scopes(self) -> list[str]:
+        return ["comments:write"] if self.request.method == "POST" else ["comments:read"]
+
+    def comment_cost(self, request: Request) -> int:
+        return 1
+
+    def version(self) -> DraftVersion:
+        return draft_selectors.version_get(
+            user=self.request.user, slug=self.kwargs["slug"], number=self.kwargs["number"]
+        )
+
+    def user(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("section", str, description="Section key, e.g. action-3."),
+    OpenApiParameter(
+        "line_from", int, description="Comments whose lines reach this line or later."
+    ),
+    OpenApiParameter(
+        "line_to", int, description="Comments whose lines start at this line or earlier."
+    ),
+    OpenApiParameter("kind", str, enum=Comment.Kind.values),
+    OpenApiParameter("stance", str, enum=Comment.Stance.values),
+    OpenApiParameter("stakeholder_type", str, enum=Organisation.StakeholderType.values),
+    OpenApiParameter("country", str, description="ISO 3166-1 alpha-2 code."),
+    OpenApiParameter("organisation", str, description="Organisation slug."),
+    OpenApiParameter("state", str, enum=Comment.State.values),
+    OpenApiParameter("changed_since", datetime, description="Only comments changed at or after."),
+    OpenApiParameter("page_size", int, description="At most 200; default 50."),
+]
+
+
+class VersionCommentsView(CommentsApiView):
+    """The comments of a version you may see, and filing one comment."""
+
+    serializer_class = CommentOutputSerializer
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        params = self.request.query_params
+        filters = {
+            name: params[name]
+            for name in ("section", "kind", "stance", "stakeholder_type", "country", "state")
+            if params.get(name)
+        }
+        comments = selectors.version_comments(
+            user=self.request.user, version=self.version(), filters=filters
+        ).select_related("version__draft")
+        line_from, line_to = _int_param(params, "line_from"), _int_param(params, "line_to")
+        if line_from is not None:
+            comments = comments.filter(line_end__gte=line_from)
+        if line_to is not None:
+            comments = comments.filter(line_start__lte=line_to)
+        if organisation := params.get("organisation"):
+            comments = comments.filter(organisation__slug=organisation)
+        if changed_since := params.get("changed_since"):
+            moment = parse_datetime(changed_since)
+            if moment is None:
+                raise serializers.ValidationError(
+                    {"changed_since": ["Give an ISO 8601 date and time."]}
+                )
+            comments = comments.filter(updated_at__gte=moment)
+        return comments
+
+    @extend_schema(
+        parameters=LIST_PARAMETERS, responses={200: CommentOutputSerializer(many=True), **ERRORS}
+    )
+    def get(self, request: Request, slug: str, number: int) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        request=CommentInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: CommentOutputSerializer,
+            200: OpenApiResponse(
+                CommentOutputSerializer,
+                description="A comment with this external_id exists already: here it is.",
+            ),
+            **WRITE_ERRORS,
+        },
+    )
+    @idempotent(keep_until=_version_closes_at)
+    def post(self, request: Request, slug: str, number: int) -> Response:
+        version = self.version()
+        item = CommentInputSerializer(data=request.data)
+        item.is_valid(raise_exception=True)
+        data = item.to_input(_organisations([item.validated_data]))
+        (result,) = services.comments_submit_batch(
+            version=version, author=self.user(), items=[data], channel=Comment.Channel.API
+        )
+        if result.status == "rejected":
+            message = next(iter(result.errors.values()))[0]
+            return Response(error_body("invalid", message, result.errors), status=422)
+        comment = _comment_for_output(result.reference)
+        code = status.HTTP_201_CREATED if result.status == "created" else status.HTTP_200_OK
+        return Response(self.get_serializer(comment).data, status=code)
+
+
+class BulkCommentsView(CommentsApiView):
+    """File up to 1,000 comments in one request, each answered in order."""
+
+    serializer_class = BatchResultSerializer
+
+    def comment_cost(self, request: Request) -> int:
+        return len(request.data) if isinstance(request.data, list) else 1
+
+    @extend_schema(
+        request=CommentInputSerializer(many=True),
+        parameters=[
+            IDEMPOTENCY_KEY,
+            OpenApiParameter(
+                "atomic",
+                bool,
+                description="true: if any item is rejected, store none (answered 422).",
+            ),
+        ],
+        responses={200: BatchResultSerializer, **WRITE_ERRORS},
+    )
+    @idempotent(keep_until=_version_closes_at)
+    def post(self, request: Request, slug: str, number: int) -> Response:
+        version = self.version()
+        items = request.data
+        if not isinstance(items, list):
+            raise serializers.ValidationError(["Send a JSON array of comments."])
+        if not 1 <= len(items) <= MAX_BATCH:
+            raise serializers.ValidationError(
+                [f"Send between 1 and {MAX_BATCH:,} comments per request (got {len(items):,})."]
+            )
+        atomic = request.query_params.get("atomic", "").lower() in ("1", "true", "yes")
+        parsed: list[CommentInputSerializer] = []
+        for raw in items:
+            serializer = CommentInputSerializer(data=raw)
+            serializer.is_valid()
+            parsed.append(serializer)
+        organisations = _organisations([s.validated_data for s in parsed if not s.errors])
+        inputs: dict[int, services.CommentInput] = {}
+        early: dict[int, dict[str, Any]] = {}
+        for index, serializer in enumerate(parsed):
+            if serializer.errors:
+                early[index] = _field_errors(serializer.errors)
+                continue
+            try:
+                inputs[index] = serializer.to_input(organisations)
+            except serializers.ValidationError as error:
+                early[index] = _field_errors(error.detail)
+        body: dict[str, Any]
+        if atomic and early:
+            results = [_rejected(index, early[index]) for index in sorted(early)]
+            return _batch_rejected(results, len(items))
+        order = sorted(inputs)
+        try:
+            outcomes = services.comments_submit_batch(
+                version=version,
+                author=self.user(),
+                items=[inputs[index] for index in order],
+                channel=Comment.Channel.API,
+                atomic=atomic,
+            )
+        except services.BatchRejected as rejected:
+            results = [
+                _rejected(order[r.index], r.errors)
+                for r in rejected.results
+                if r.status == "rejected"
+            ]
+            return _batch_rejected(results, len(items))
+        by_index = {order[outcome.index]: outcome for outcome in outcomes}
+        results = []
+        for index in range(len(items)):
+            if index in early:
+                results.append(_rejected(index, early[index]))
+            else:
+                outcome = by_index[index]
+                results.append(
+                    {
+                        "index": index,
+                        "status": outcome.status,
+                        "reference": outcome.reference,
+                        "errors": outcome.errors,
+                    }
+                )
+        body = {
+            name: sum(1 for result in results if result["status"] == name)
+            for name in ("created", "duplicate", "rejected")
+        }
+        body["results"] = results
+        return Response(body, status=200)
+
+
+def _rejected(index: int, errors: dict[str, Any]) -> dict[str, Any]:
+    return {"index": index, "status": "rejected", "reference": "", "errors": errors}
+
+
+def _batch_rejected(results: list[dict[str, Any]], total: int) -> Response:
+    body = error_body(
+        "batch_rejected",
+        f"{len(results)} of {total} comments were rejected; with atomic=true none was stored.",
+    )
+    body["results"] = results
+    return Response(body, status=422)
+
+
+def _field_errors(detail: Any) -> dict[str, Any]:
+    if isinstance(detail, dict):
+        return {
+            field: [str(message) for message in messages]
+            if isinstance(messages, list)
+            else messages
+            for field, messages in detail.items()
+        }
+    return {"non_field": [str(message) for message in detail]}
+
+
+def _organisations(items: list[Any]) -> dict[str, Organisation]:
+    slugs = {item.get("organisation") for item in items if item and item.get("organisation")}
+    return {org.slug: org for org in Organisation.objects.filter(slug__in=slugs)} if slugs else {}
+
+
+def _int_param(params: Any, name: str) -> int | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise serializers.ValidationError({name: ["Give a whole number."]}) from None
+
+
+def _comment_for_output(reference: str) -> Comment:
+    return Comment.objects.select_related(
+        "version__draft", "section", "organisation", "disposition"
+    ).get(reference=reference)
+
+
+class CommentDetailView(CommentsApiView):
+    serializer_class = CommentDetailSerializer
+
+    @extend_schema(responses={200: CommentDetailSerializer, **ERRORS})
+    def get(self, request: Request, reference: str) -> Response:
+        comment = selectors.comment_get(user=request.user, reference=reference)
+        return Response(self.get_serializer(comment).data)
+
+
+class CommentWithdrawView(CommentsApiView):
+    serializer_class = CommentOutputSerializer
+
+    @extend_schema(
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: CommentOutputSerializer, **WRITE_ERRORS},
+    )
+    @idempotent()
+    def post(self, request: Request, reference: str) -> Response:
+        comment = selectors.comment_get(user=request.user, reference=reference)
+        services.comment_withdraw(comment=comment, user=self.user())
+        return Response(self.get_serializer(_comment_for_output(reference)).data)
+
+
+class CommentReplyView(CommentsApiView):
+    serializer_class = ReplyOutputSerializer
+
+    @extend_schema(
+        request=ReplyInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ReplyOutputSerializer, **WRITE_ERRORS},
+    )
+    @idempotent()
+    def post(self, request: Request, reference: str) -> Response:
+        comment = selectors.comment_get(user=request.user, reference=reference)
+        data = ReplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        parent = None
+        if data.validated_data.get("parent"):
+            parent = get_object_or_404(Reply, pk=data.validated_data["parent"], comment=comment)
+        reply = services.reply_create(
+            comment=comment, author=self.user(), body=data.validated_data["body"], parent=parent
+        )
+        return Response(self.get_serializer(reply).data, status=201)
+
+
+class CommentEndorseView(CommentsApiView):
+    serializer_class = CommentOutputSerializer
+
+    @extend_schema(
+        request=EndorsementInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CommentOutputSerializer, **WRITE_ERRORS},
+    )
+    @idempotent()
+    def post(self, request: Request, reference: str) -> Response:
+        comment = selectors.comment_get(user=request.user, reference=reference)
+        data = EndorsementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = Organisation.objects.filter(slug=data.validated_data["organisation"]).first()
+        if organisation is None:
+            raise serializers.ValidationError({"organisation": ["No such organisation."]})
+        services.endorsement_create(comment=comment, user=self.user(), organisation=organisation)
+        return Response(self.get_serializer(_comment_for_output(reference)).data, status=201)
