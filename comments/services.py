@@ -33,6 +33,7 @@ from .models import (
 
 MAX_BODY_LENGTH = 20_000
 MAX_REPLY_LENGTH = 10_000
+NON_FIELD = "non_field_errors"
 MAX_EXTERNAL_ID_LENGTH = 100
 MAX_LANGUAGE_LENGTH = 12
 
@@ -234,7 +235,9 @@ def comments_submit_batch(
                 organisation = _may_file_for(author, organisations.get(item.organisation.pk))
         except ApplicationError as error:
             results.append(
-                ItemResult(index, "rejected", errors={error.field or "non_field": [error.message]})
+                ItemResult(
+                    index, "rejected", errors={error.field or "non_field_errors": [error.message]}
+                )
             )
             continue
         if item.external_id:
@@ -336,7 +339,9 @@ def comment_submit(
         )
     if result.status == "rejected":
         field_name, (message, *_) = next(iter(result.errors.items()))
-        raise ApplicationError(message, field=None if field_name == "non_field" else field_name)
+        raise ApplicationError(
+            message, field=None if field_name == "non_field_errors" else field_name
+        )
     assert result.comment is not None
     return result.comment
 

@@ -28,11 +28,27 @@ def error_body(code: str, message: str, errors: dict[str, Any] | None = None) ->
     return {"code": code, "message": message, "errors": errors or {}}
 
 
-def _flatten(detail: Any) -> tuple[str, dict[str, Any]]:
+def field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"field": [...], "quote.exact": [...], "0.body": [...]}``."""
     if isinstance(detail, dict):
-        errors = {field: value for field, value in detail.items() if field != "non_field_errors"}
-        general = detail.get("non_field_errors")
-        message = str(general[0]) if general else "The request has invalid fields."
+        flat: dict[str, list[str]] = {}
+        for name, value in detail.items():
+            flat.update(field_errors(value, f"{prefix}{name}."))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            flat.update(field_errors(item, f"{prefix}{index}."))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix.rstrip(".") or "non_field_errors": [str(message) for message in messages]}
+
+
+def _flatten(detail: Any) -> tuple[str, dict[str, list[str]]]:
+    if isinstance(detail, dict):
+        errors = field_errors(detail)
+        general = errors.pop("non_field_errors", None)
+        message = general[0] if general else "The request has invalid fields."
         return message, errors
     if isinstance(detail, list):
         return (str(detail[0]) if detail else "Invalid request."), {}

@@ -17,7 +17,7 @@ from accounts.api.permissions import HasTokenScope
 from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
-from haip_portal.api import ERROR_SCHEMA, error_body
+from haip_portal.api import ERROR_SCHEMA, error_body, field_errors
 
 from .. import selectors, services
 from ..idempotency import idempotent
@@ -209,12 +209,12 @@ class BulkCommentsView(CommentsApiView):
         early: dict[int, dict[str, Any]] = {}
         for index, serializer in enumerate(parsed):
             if serializer.errors:
-                early[index] = _field_errors(serializer.errors)
+                early[index] = field_errors(serializer.errors)
                 continue
             try:
                 inputs[index] = serializer.to_input(organisations)
             except serializers.ValidationError as error:
-                early[index] = _field_errors(error.detail)
+                early[index] = field_errors(error.detail)
         body: dict[str, Any]
         if atomic and early:
             results = [_rejected(index, early[index]) for index in sorted(early)]
@@ -269,17 +269,6 @@ def _batch_rejected(results: list[dict[str, Any]], total: int) -> Response:
     )
     body["results"] = results
     return Response(body, status=422)
-
-
-def _field_errors(detail: Any) -> dict[str, Any]:
-    if isinstance(detail, dict):
-        return {
-            field: [str(message) for message in messages]
-            if isinstance(messages, list)
-            else messages
-            for field, messages in detail.items()
-        }
-    return {"non_field": [str(message) for message in detail]}
 
 
 def _organisations(items: list[Any]) -> dict[str, Organisation]:
