@@ -6,8 +6,8 @@ from accounts import permissions
 from accounts.models import Organisation, User
 
 from .anchoring import Quote
+from .inputs import MAX_BODY_LENGTH, CommentInput
 from .models import Comment, Disposition
-from .services import MAX_BODY_LENGTH, CommentInput
 
 LANGUAGES = [
     ("en", "English"),

@@ -21,6 +21,13 @@ from haip_portal.exceptions import ApplicationError
 
 from . import tasks
 from .anchoring import AnchorError, Quote, check_line_range, content_hash, locate_quote
+from .inputs import (
+    MAX_BODY_LENGTH,
+    MAX_EXTERNAL_ID_LENGTH,
+    MAX_LANGUAGE_LENGTH,
+    MAX_REPLY_LENGTH,
+    CommentInput,
+)
 from .models import (
     Comment,
     CommentRevision,
@@ -30,29 +37,6 @@ from .models import (
     Reply,
     VersionCommentCounter,
 )
-
-MAX_BODY_LENGTH = 20_000
-MAX_REPLY_LENGTH = 10_000
-NON_FIELD = "non_field_errors"
-MAX_EXTERNAL_ID_LENGTH = 100
-MAX_LANGUAGE_LENGTH = 12
-
-
-@dataclass(frozen=True, slots=True)
-class CommentInput:
-    """What a stakeholder submits, from a form, the API or one row of a bulk file."""
-
-    line_start: int
-    line_end: int
-    body: str
-    kind: str = Comment.Kind.GENERAL
-    stance: str = ""
-    proposed_text: str = ""
-    visibility: str = Comment.Visibility.PUBLIC
-    language: str = "en"
-    quote: Quote | None = None
-    organisation: Organisation | None = None
-    external_id: str = ""
 
 
 def _refuse_unless_open(version: DraftVersion, now: datetime) -> None:

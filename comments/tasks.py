@@ -9,7 +9,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from . import idempotency, notifications
+from . import bulk, idempotency, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +77,25 @@ def send_pending_receipts() -> int:
 def purge_idempotency_records() -> int:
     """Run by beat: forget API idempotency records past their keeping time."""
     return idempotency.idempotency_records_purge()
+
+
+@shared_task(
+    name="comments.tasks.process_bulk_submission",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=3600,
+    time_limit=3700,
+)
+def process_bulk_submission(submission_id: int) -> None:
+    """File an uploaded file's comments; resumes after the last committed chunk."""
+    bulk.bulk_submission_process(submission_id=submission_id)
+
+
+@shared_task(name="comments.tasks.resume_stalled_bulk_submissions", ignore_result=True)
+def resume_stalled_bulk_submissions() -> list[int]:
+    """Run by beat: queue again the uploads whose worker stopped without finishing them."""
+    stalled = bulk.bulk_submissions_stalled()
+    for submission_id in stalled:
+        process_bulk_submission.delay(submission_id)
+    return stalled

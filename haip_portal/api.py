@@ -22,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .exceptions import ApplicationError
 
 API_PREFIX = "/api/"
+UPLOAD_SUFFIX = "/bulk-submissions/"
 
 
 def error_body(code: str, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -85,8 +86,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def _too_large_body() -> dict[str, Any]:
-    limit = settings.API_MAX_BODY_BYTES
+def _too_large_body(limit: int | None = None) -> dict[str, Any]:
+    limit = limit or settings.API_MAX_BODY_BYTES
     return error_body(
         "request_too_large",
         f"The request body is over {limit:,} bytes. Send at most 1,000 comments per request, "
@@ -106,8 +107,11 @@ class ApiBodySizeMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > settings.API_MAX_BODY_BYTES:
-                return JsonResponse(_too_large_body(), status=413)
+            limit = settings.API_MAX_BODY_BYTES
+            if request.path.endswith(UPLOAD_SUFFIX):
+                limit = settings.API_MAX_UPLOAD_BYTES
+            if length > limit:
+                return JsonResponse(_too_large_body(limit), status=413)
         return self.get_response(request)
 
 

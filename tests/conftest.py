@@ -82,7 +82,7 @@ class CeleryWorker:
             sys.executable, "-m", "celery", "-A", "haip_portal", "worker",
             "--loglevel=INFO", "--concurrency=1", "--pool=prefork",
             "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "-Q", "default,synthesis", "-n", f"test-{os.getpid()}@%h",
+            "-Q", "default,synthesis,bulk", "-n", f"test-{os.getpid()}@%h",
         ]  # fmt: skip
         if self.beat:
             command += ["--beat", "--schedule", str(self.tmp_path / "beat-schedule")]
@@ -92,8 +92,15 @@ class CeleryWorker:
             env=env,
             stdout=self.log.open("wb"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so kill() reaches the pool too
         )
         return self
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool at once: no clean-up, no acknowledgement."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -130,6 +137,10 @@ def celery_worker_factory(transactional_db, tmp_path):
 
     if not settings.REDIS_URL or connection.vendor != "postgresql":
         pytest.skip("needs REDIS_URL and a PostgreSQL DATABASE_URL (as in CI)")
+    from haip_portal.celery import app
+
+    # Tasks sent by the test now go to the broker, for the real worker to take.
+    app.conf.task_always_eager = False
     workers: list[CeleryWorker] = []
 
     def start(**kwargs) -> CeleryWorker:
@@ -142,3 +153,4 @@ def celery_worker_factory(transactional_db, tmp_path):
     yield start
     for worker in workers:
         worker.stop()
+    app.conf.task_always_eager = True

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from accounts.models import Organisation
 
 from ..anchoring import MAX_CONTEXT_LENGTH, MAX_QUOTE_LENGTH, Quote
+from ..inputs import MAX_BODY_LENGTH, CommentInput
 from ..models import Comment, Disposition
-from ..services import MAX_BODY_LENGTH, CommentInput
 
 MAX_BATCH = 1_000
 
@@ -212,3 +213,36 @@ class ReplyInputSerializer(serializers.Serializer):
 
 class EndorsementInputSerializer(serializers.Serializer):
     organisation = serializers.SlugField(help_text="Slug of an organisation you represent.")
+
+
+class BulkSubmissionInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="JSON Lines (.jsonl: one comment object per line, as in the bulk endpoint) "
+        "or CSV (.csv with the columns external_id, line_start, line_end, quote_exact, "
+        "quote_prefix, quote_suffix, quote_start, kind, stance, body, proposed_text, "
+        "visibility, language, organisation). Up to 100,000 rows and 50 MB, UTF-8."
+    )
+
+
+class BulkSubmissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    rejections_url = serializers.SerializerMethodField()
+    file_name = serializers.CharField()
+    format = serializers.CharField()
+    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    rows_total = serializers.IntegerField()
+    rows_done = serializers.IntegerField()
+    created = serializers.IntegerField(source="created_count")
+    duplicate = serializers.IntegerField(source="duplicate_count")
+    rejected = serializers.IntegerField(source="rejected_count")
+    error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_url(self, submission: Any) -> str:
+        return reverse("comments_api:bulk_submission", args=[submission.pk])
+
+    def get_rejections_url(self, submission: Any) -> str:
+        return reverse("comments_api:bulk_submission_rejections", args=[submission.pk])

@@ -15,6 +15,21 @@ urlpatterns = [
         views.BulkCommentsView.as_view(),
         name="bulk_comments",
     ),
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/bulk-submissions/",
+        views.BulkSubmissionCreateView.as_view(),
+        name="bulk_submissions",
+    ),
+    path(
+        "bulk-submissions/<int:submission_id>/",
+        views.BulkSubmissionView.as_view(),
+        name="bulk_submission",
+    ),
+    path(
+        "bulk-submissions/<int:submission_id>/rejections.csv",
+        views.BulkRejectionsView.as_view(),
+        name="bulk_submission_rejections",
+    ),
     path("comments/<str:reference>/", views.CommentDetailView.as_view(), name="comment_detail"),
     path(
         "comments/<str:reference>/withdraw/",

@@ -4,12 +4,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,12 +22,14 @@ from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
 from haip_portal.api import ERROR_SCHEMA, error_body, field_errors
 
-from .. import selectors, services
+from .. import bulk, selectors, services
 from ..idempotency import idempotent
-from ..models import Comment, Reply
+from ..models import BulkSubmission, Comment, Reply
 from .serializers import (
     MAX_BATCH,
     BatchResultSerializer,
+    BulkSubmissionInputSerializer,
+    BulkSubmissionSerializer,
     CommentDetailSerializer,
     CommentInputSerializer,
     CommentOutputSerializer,
@@ -356,3 +361,64 @@ class CommentEndorseView(CommentsApiView):
             raise serializers.ValidationError({"organisation": ["No such organisation."]})
         services.endorsement_create(comment=comment, user=self.user(), organisation=organisation)
         return Response(self.get_serializer(_comment_for_output(reference)).data, status=201)
+
+
+class BulkSubmissionCreateView(CommentsApiView):
+    """Upload a file of up to 100,000 comments; the worker files it (poll the job's URL)."""
+
+    parser_classes = [MultiPartParser]
+    serializer_class = BulkSubmissionSerializer
+
+    def comment_cost(self, request: Request) -> int:
+        return 1  # the rows are counted against the comment limit as they are filed
+
+    @extend_schema(
+        request={"multipart/form-data": BulkSubmissionInputSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={202: BulkSubmissionSerializer, **WRITE_ERRORS},
+    )
+    @idempotent(keep_until=_version_closes_at)
+    def post(self, request: Request, slug: str, number: int) -> Response:
+        version = self.version()
+        data = BulkSubmissionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        submission = bulk.bulk_submission_create(
+            version=version, owner=self.user(), upload=data.validated_data["file"]
+        )
+        body = self.get_serializer(submission).data
+        return Response(body, status=202, headers={"Location": body["url"]})
+
+
+def _own_submission(request: Request, submission_id: int) -> BulkSubmission:
+    return get_object_or_404(BulkSubmission, pk=submission_id, owner_id=request.user.pk)
+
+
+class BulkSubmissionView(CommentsApiView):
+    """Status and progress of an upload: rows done of the total, and the counts so far."""
+
+    permission_classes = [IsAuthenticated, HasTokenScope]
+    serializer_class = BulkSubmissionSerializer
+
+    @extend_schema(responses={200: BulkSubmissionSerializer, **ERRORS})
+    def get(self, request: Request, submission_id: int) -> Response:
+        return Response(self.get_serializer(_own_submission(request, submission_id)).data)
+
+
+class BulkRejectionsView(CommentsApiView):
+    """Every rejected row of an upload, as CSV: its line in the file, the field, the reason."""
+
+    permission_classes = [IsAuthenticated, HasTokenScope]
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="CSV with the columns line, field, reason."
+            ),
+            **ERRORS,
+        }
+    )
+    def get(self, request: Request, submission_id: int) -> StreamingHttpResponse:
+        submission = _own_submission(request, submission_id)
+        response = StreamingHttpResponse(bulk.rejections_csv(submission), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="rejections-{submission.pk}.csv"'
+        return response

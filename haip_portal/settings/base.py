@@ -168,6 +168,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Long jobs get their own queues, so a 100,000-row upload never delays a receipt e-mail.
+CELERY_TASK_ROUTES = {
+    "comments.tasks.process_bulk_submission": {"queue": "bulk"},
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# An upload that shows no progress for this long is taken up again by another worker.
+BULK_STALLED_AFTER_SECONDS = env.int("BULK_STALLED_AFTER_SECONDS", default=300)
+# Rows filed per transaction: progress is committed (and visible) after each chunk.
+BULK_CHUNK_ROWS = env.int("BULK_CHUNK_ROWS", default=1000)
 CELERY_BEAT_SCHEDULE = {
     "close-due-versions": {
         "task": "drafts.tasks.close_due_versions",
@@ -176,6 +185,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-receipts": {
         "task": "comments.tasks.send_pending_receipts",
         "schedule": timedelta(minutes=5),
+    },
+    "resume-stalled-bulk-submissions": {
+        "task": "comments.tasks.resume_stalled_bulk_submissions",
+        "schedule": timedelta(seconds=env.int("BULK_RESUME_EVERY_SECONDS", default=60)),
     },
     "purge-idempotency-records": {
         "task": "comments.tasks.purge_idempotency_records",
@@ -232,6 +245,8 @@ REST_FRAMEWORK = {
 # The API takes up to 1,000 comments in one JSON body; larger loads go as a bulk upload.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# Bulk uploads: a file of up to 50 MB, with room for the multipart envelope.
+API_MAX_UPLOAD_BYTES = 51 * 1024 * 1024
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "HAIP Consultation Portal API",
