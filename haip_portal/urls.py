@@ -14,3 +14,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "haip_portal.errors.bad_request"
+handler403 = "haip_portal.errors.permission_denied"
+handler404 = "haip_portal.errors.page_not_found"
+handler500 = "haip_portal.errors.server_error"
