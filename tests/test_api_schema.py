@@ -7,7 +7,9 @@ be refused for what it means, an unknown organisation say: that is an answer, no
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -25,6 +27,10 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 @pytest.fixture
 def world(db):
     """A draft open for comment, an organisation, a comment on it, and a write token."""
+    # The WSGI app closes database connections around each request; the test's data lives
+    # in a transaction on that connection, so keep it open (as Django's test client does).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     cache.clear()
     version = open_version(slug="haip-code", sections=3, lines_per_section=3)
     organisation = verified_organisation(name="Kumo AI")
@@ -33,10 +39,12 @@ def world(db):
     _token, raw = make_token(
         user=user, scopes=[scope for scope, _ in ApiToken.Scope.choices], days=30
     )
-    return {
+    yield {
         "path": {"slug": "haip-code", "number": 1, "reference": comment.reference},
         "headers": {"Authorization": f"Bearer {raw}"},
     }
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -11,24 +11,9 @@ from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+from haip_portal.throttles import ApiRequestThrottle, throttle_identity
 
-def _identity(request: Request) -> str:
-    token = request.auth
-    if token is not None and hasattr(token, "pk"):
-        return f"token:{token.pk}"
-    return f"user:{request.user.pk}" if request.user.is_authenticated else "anon"
-
-
-class ApiRequestThrottle(SimpleRateThrottle):
-    """Requests per token (or signed-in user, or client address for anonymous reads)."""
-
-    scope = "api_requests"
-
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        identity = _identity(request)
-        if identity == "anon":
-            identity = f"ip:{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": identity}
+__all__ = ["ApiCommentThrottle", "ApiRequestThrottle"]
 
 
 class ApiCommentThrottle(SimpleRateThrottle):
@@ -38,7 +23,7 @@ class ApiCommentThrottle(SimpleRateThrottle):
     scope = "api_comments"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": _identity(request)}
+        return self.cache_format % {"scope": self.scope, "ident": throttle_identity(request)}
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method != "POST" or not hasattr(view, "comment_cost"):

@@ -237,6 +237,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "haip_portal.api.Pagination",
     "EXCEPTION_HANDLER": "haip_portal.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["haip_portal.throttles.ApiRequestThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api_requests": env.str("API_REQUESTS_RATE", default="600/minute"),
         "api_comments": env.str("API_COMMENTS_RATE", default="20000/hour"),
