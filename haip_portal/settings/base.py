@@ -255,7 +255,12 @@ SPECTACULAR_SETTINGS = {
         "Read the drafts of the G7 Hiroshima AI Process Code of Conduct and file comments "
         "anchored to their numbered lines, one at a time or up to 1,000 per request. "
         "Authenticate with `Authorization: Bearer <personal token>`. Every POST honours an "
-        "`Idempotency-Key` header. Errors share one shape: `code`, `message`, `errors`."
+        "`Idempotency-Key` header. Errors share one shape: `code`, `message`, `errors`.\n\n"
+        "Limits: JSON bodies up to 10 MB (413 above); files up to 50 MB and 100,000 rows; "
+        "at most 1,000 comments per bulk request; list pages of at most 200; per token "
+        f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api_requests']} requests and "
+        f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api_comments']} comments "
+        "(a 1,000-item request counts 1,000), answered with 429 and `Retry-After`."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
