@@ -240,7 +240,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["haip_portal.throttles.ApiRequestThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "api_requests": env.str("API_REQUESTS_RATE", default="600/minute"),
-        "api_comments": env.str("API_COMMENTS_RATE", default="20000/hour"),
+        "api_comments": env.str("API_COMMENTS_RATE", default="200000/hour"),
     },
 }
 # The API takes up to 1,000 comments in one JSON body; larger loads go as a bulk upload.
