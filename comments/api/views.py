@@ -370,7 +370,7 @@ class BulkSubmissionCreateView(CommentsApiView):
     serializer_class = BulkSubmissionSerializer
 
     def comment_cost(self, request: Request) -> int:
-        return 1  # the rows are counted against the comment limit as they are filed
+        return 1  # a file is bounded by its own limits (100,000 rows, 50 MB)
 
     @extend_schema(
         request={"multipart/form-data": BulkSubmissionInputSerializer},
