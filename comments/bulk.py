@@ -146,18 +146,27 @@ def _format_of(upload: UploadedFile) -> str:
     )
 
 
-def bulk_submission_create(
-    *, version: DraftVersion, owner: User, upload: UploadedFile
-) -> BulkSubmission:
-    """Check an uploaded file, store it and queue it for the worker (after commit)."""
-    if version.status != DraftVersion.Status.OPEN:
-        raise ApplicationError(f"{version} is not open for comment.")
+def bulk_file_rows(upload: UploadedFile) -> int:
+    """Check an uploaded file's name, size, encoding and shape; return its number of rows."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ApplicationError(
             f"The file is {upload.size:,} bytes; the limit is {MAX_BYTES:,} (50 MB).", field="file"
         )
+    return _count_rows(upload, _format_of(upload))
+
+
+def bulk_submission_create(
+    *, version: DraftVersion, owner: User, upload: UploadedFile, rows: int | None = None
+) -> BulkSubmission:
+    """Check an uploaded file, store it and queue it for the worker (after commit).
+
+    ``rows`` is the count from :func:`bulk_file_rows` when the caller already checked the file.
+    """
+    if version.status != DraftVersion.Status.OPEN:
+        raise ApplicationError(f"{version} is not open for comment.")
     format = _format_of(upload)
-    rows = _count_rows(upload, format)
+    if rows is None:
+        rows = bulk_file_rows(upload)
     with transaction.atomic():
         submission = BulkSubmission.objects.create(
             version=version,

@@ -28,9 +28,14 @@ class ApiCommentThrottle(SimpleRateThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method != "POST" or not hasattr(view, "comment_cost"):
             return True
+        cost = view.comment_cost(request)
+        return cost <= 0 or self.charge(request, view, cost)
+
+    def charge(self, request: Request, view: Any, cost: int) -> bool:
+        """Count ``cost`` comments against the token's limit; False (and nothing counted)
+        when that would exceed it. Views whose cost is known only later call this."""
         limit, duration = self.parse_rate(self.get_rate())
         assert limit is not None and duration is not None
-        cost = max(1, view.comment_cost(request))
         now = time.time()
         window = int(now // duration)
         key = f"{self.get_cache_key(request, view)}:{window}"

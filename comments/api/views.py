@@ -370,7 +370,7 @@ class BulkSubmissionCreateView(CommentsApiView):
     serializer_class = BulkSubmissionSerializer
 
     def comment_cost(self, request: Request) -> int:
-        return 1  # a file is bounded by its own limits (100,000 rows, 50 MB)
+        return 0  # counted once the file's rows are known (see post)
 
     @extend_schema(
         request={"multipart/form-data": BulkSubmissionInputSerializer},
@@ -382,8 +382,13 @@ class BulkSubmissionCreateView(CommentsApiView):
         version = self.version()
         data = BulkSubmissionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        rows = bulk.bulk_file_rows(upload)
+        throttle = ApiCommentThrottle()
+        if not throttle.charge(request, self, rows):  # every row counts against the limit
+            self.throttled(request, throttle.wait() or 1.0)
         submission = bulk.bulk_submission_create(
-            version=version, owner=self.user(), upload=data.validated_data["file"]
+            version=version, owner=self.user(), upload=upload, rows=rows
         )
         body = self.get_serializer(submission).data
         return Response(body, status=202, headers={"Location": body["url"]})

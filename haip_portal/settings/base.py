@@ -226,6 +226,10 @@ STORAGES = {
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
+API_RATES = {
+    "api_requests": env.str("API_REQUESTS_RATE", default="600/minute"),
+    "api_comments": env.str("API_COMMENTS_RATE", default="200000/hour"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.BearerTokenAuthentication",
@@ -238,10 +242,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "haip_portal.api.Pagination",
     "EXCEPTION_HANDLER": "haip_portal.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["haip_portal.throttles.ApiRequestThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        "api_requests": env.str("API_REQUESTS_RATE", default="600/minute"),
-        "api_comments": env.str("API_COMMENTS_RATE", default="200000/hour"),
-    },
+    "DEFAULT_THROTTLE_RATES": API_RATES,
 }
 # The API takes up to 1,000 comments in one JSON body; larger loads go as a bulk upload.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
@@ -258,8 +259,7 @@ SPECTACULAR_SETTINGS = {
         "`Idempotency-Key` header. Errors share one shape: `code`, `message`, `errors`.\n\n"
         "Limits: JSON bodies up to 10 MB (413 above); files up to 50 MB and 100,000 rows; "
         "at most 1,000 comments per bulk request; list pages of at most 200; per token "
-        f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api_requests']} requests and "
-        f"{REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['api_comments']} comments "
+        f"{API_RATES['api_requests']} requests and {API_RATES['api_comments']} comments "
         "(a 1,000-item request counts 1,000), answered with 429 and `Retry-After`."
     ),
     "VERSION": "1",

@@ -258,3 +258,15 @@ def _setting_committed() -> dict:
     user = representative_of(organisation)
     _token, raw = make_token(user=user, scopes=WRITE)
     return {"user": user, "org": organisation, "auth": f"Bearer {raw}"}
+
+
+@pytest.mark.django_db
+def test_every_row_of_an_upload_counts_against_the_comment_limit(client, setting, monkeypatch):
+    from comments.api.throttles import ApiCommentThrottle
+
+    monkeypatch.setattr(ApiCommentThrottle, "THROTTLE_RATES", {"api_comments": "30/hour"})
+    first = _upload(client, setting, "a.jsonl", jsonl(good_rows(20, prefix="a")))
+    second = _upload(client, setting, "b.jsonl", jsonl(good_rows(20, prefix="b")))
+    assert first.status_code == 202
+    assert second.status_code == 429 and int(second["Retry-After"]) > 0
+    assert BulkSubmission.objects.count() == 1
