@@ -177,7 +177,8 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "can_moderate": permissions.can_moderate(user),
             "can_dispose": permissions.can_dispose(user),
             "reply_form": ReplyForm(),
-            "reason_form": ReasonForm(),
+            "reason_form": ReasonForm(auto_id="id_flag_%s"),
+            "moderation_form": ReasonForm(auto_id="id_moderation_%s"),
             "disposition_form": DispositionForm(
                 initial={
                     "outcome": getattr(getattr(comment, "disposition", None), "outcome", None),

@@ -394,16 +394,9 @@ def test_the_comment_panel_and_form_have_no_serious_accessibility_violations(
     assert not form_page, [(v["id"], v["impact"], len(v["nodes"])) for v in form_page]
 
 
-# --- Application bugs found by these tests (strict xfails: they pass once the bug is fixed) ---
+# --- Details found by these tests (help texts, ids, navigation, the answer on My comments) ---
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/comments/_form_fields.html renders the help texts of quote_exact and body "
-    "as <span class='helptext'> without an id, so the aria-describedby Django puts on the "
-    "fields (id_quote_exact_helptext, id_body_helptext) points at nothing and screen readers "
-    "never announce them (axe: aria-valid-attr-value, needs review)",
-)
 def test_the_form_help_texts_are_announced_with_their_fields(
     live_server, page: Page, screenshot, version
 ):
@@ -425,13 +418,6 @@ def test_the_form_help_texts_are_announced_with_their_fields(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/comments/detail.html renders ReasonForm twice for the secretariat (the "
-    "'Report this comment' form and the moderation Hide/Restore form): two elements with "
-    "id='id_reason', so the moderation form's 'Reason' label names the hidden flag field and "
-    "the moderation textarea has no accessible name (axe: duplicate-id-aria)",
-)
 def test_each_reason_field_on_a_comment_page_has_its_own_label(
     live_server, page: Page, screenshot, version
 ):
@@ -466,11 +452,6 @@ def _answered_comment(version) -> tuple[User, Comment, str]:
     return author, comment, response
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="no page links to My comments (/comments/mine/): templates/base.html's main "
-    "navigation has 'My organisations' but no 'My comments', and the receipt does not link it",
-)
 def test_my_comments_is_reachable_from_the_main_navigation(
     live_server, page: Page, screenshot, version
 ):
@@ -481,11 +462,6 @@ def test_my_comments_is_reachable_from_the_main_navigation(
     expect(navigation.get_by_role("link", name="My comments")).to_be_visible(timeout=2000)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/comments/mine.html shows the disposition's outcome ('Accepted') but not "
-    "the secretariat's response; the author must open each comment to read the answer",
-)
 def test_my_comments_shows_the_secretariat_response(live_server, page: Page, screenshot, version):
     author, comment, response = _answered_comment(version)
     sign_in(page, live_server.url, author)
