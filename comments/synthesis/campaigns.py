@@ -33,6 +33,7 @@ NUM_PERM = 128
 SHINGLE_SIZE = 3
 LSH_THRESHOLD = 0.7
 DEFAULT_MIN_SIZE = 5
+LEADER_ROUNDS = 6
 
 _U32 = np.uint32
 _FMIX = (_U32(16), _U32(0x85EBCA6B), _U32(13), _U32(0xC2B2AE35), _U32(16))
@@ -120,32 +121,43 @@ def _band_pairs(signatures: np.ndarray, threshold: float) -> tuple[np.ndarray, n
 
     Banding is datasketch's ``MinHashLSH(threshold, NUM_PERM)`` (its ``b`` bands of ``r`` rows),
     applied to all rows at once. Within a bucket every member is checked against the bucket's
-    first member, then those that failed against the first of the rest, and so on: linear in
-    the bucket size for a campaign, where a full pairwise check would be quadratic.
+    leader (a member drawn at random, fixed seed); those that fail are checked against a new
+    leader, drawn alternately from all members and from those still unmatched, for up to
+    ``LEADER_ROUNDS`` rounds. Linear in the bucket size for a campaign, where
+    a full pairwise check would be quadratic; the union-find joins what the leaders link.
     """
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     rows = signatures.shape[0]
+    rng = np.random.default_rng(0)
     sources: list[np.ndarray] = []
     targets: list[np.ndarray] = []
     for band in range(lsh.b):
         block = np.ascontiguousarray(signatures[:, band * lsh.r : (band + 1) * lsh.r])
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * lsh.r))).ravel()
-        _, bucket = np.unique(keys, return_inverse=True)
-        pending = np.arange(rows)
+        _, bucket, sizes = np.unique(keys, return_inverse=True, return_counts=True)
         bucket = bucket.reshape(-1)
-        while len(pending) > 1:
-            order = np.argsort(bucket[pending], kind="stable")
-            members, member_buckets = pending[order], bucket[pending][order]
-            is_first = np.r_[True, member_buckets[1:] != member_buckets[:-1]]
-            leader = members[is_first][np.cumsum(is_first) - 1]
-            others = ~is_first
-            members, leader = members[others], leader[others]
-            if not len(members):
+        shared = np.flatnonzero(sizes[bucket] > 1)
+        pending = shared
+        for round_ in range(LEADER_ROUNDS):
+            if len(pending) == 0:
                 break
+            # This round's leader of each bucket: its member of lowest random rank, drawn from
+            # all members (even rounds) or from those still unmatched (odd rounds).
+            pool = shared if round_ % 2 == 0 else pending
+            rank = rng.permutation(rows)[pool]
+            ordered = pool[np.lexsort((rank, bucket[pool]))]
+            is_first = np.r_[True, bucket[ordered][1:] != bucket[ordered][:-1]]
+            leader_of = np.full(len(sizes), -1, dtype=np.int64)
+            leader_of[bucket[ordered[is_first]]] = ordered[is_first]
+            leader = leader_of[bucket[pending]]
+            checked = pending != leader
+            members, leader = pending[checked], leader[checked]
             similar = (signatures[members] == signatures[leader]).mean(axis=1) >= threshold
             sources.append(members[similar])
             targets.append(leader[similar])
-            pending = members[~similar]
+            # A leader drawn from all members is settled; one drawn from the unmatched is not.
+            leaders = pending[~checked] if round_ % 2 else pending[:0]
+            pending = np.sort(np.r_[members[~similar], leaders])
     if not sources:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(sources), np.concatenate(targets)

@@ -24,7 +24,8 @@ MAX_THEMES = 8
 MIN_POSITIONS_PER_THEME = 10
 TOP_TERMS = 8
 QUOTES_PER_THEME = 3
-_SELECTION_SAMPLE = 1_500
+_SELECTION_SAMPLE = 1_000
+MAX_FEATURES = 4_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def _choose_topics(matrix: np.ndarray, *, most: int, seed: int) -> int:
     subset = matrix[sample]
     best, best_score = 1, -1.0
     for topics in range(2, most + 1):
-        weights = NMF(n_components=topics, init="nndsvda", random_state=seed, max_iter=300)
+        weights = NMF(n_components=topics, init="nndsvda", random_state=seed, max_iter=200)
         labels = _quietly(weights, subset).argmax(axis=1)
         if len(set(labels.tolist())) < 2:
             continue
@@ -71,6 +72,7 @@ def _themes_of_section(
             min_df=_min_df(len(texts)),
             max_df=0.9 if len(texts) >= 20 else 1.0,
             sublinear_tf=True,
+            max_features=MAX_FEATURES,
             dtype=np.float64,
         )
         matrix = vectoriser.fit_transform(texts)
