@@ -147,6 +147,7 @@ def screenshot_whole_panel(page: Page, screenshot, name: str) -> None:
     """The comment panel scrolls inside the window; make the window tall enough to show all
     of the filled-in form in the screenshot, then restore it."""
     size = page.viewport_size
+    assert size is not None
     page.set_viewport_size({"width": size["width"], "height": 1800})
     screenshot(name)
     page.set_viewport_size(size)
@@ -292,7 +293,7 @@ def test_a_confidential_comment_is_seen_only_inside_its_organisation(
         expect(page.locator("main")).not_to_contain_text("confidential concern")
         screenshot(f"list-{who}")
         response = page.goto(f"{live_server.url}/comments/{secret.reference}/")
-        assert response.status == 404
+        assert response is not None and response.status == 404
         expect(page.locator("main")).to_contain_text(re.compile(r"not found", re.IGNORECASE))
         expect(page.locator("body")).not_to_contain_text("confidential concern")
         screenshot(f"permalink-404-{who}")
@@ -319,7 +320,7 @@ def test_a_confidential_comment_is_seen_only_inside_its_organisation(
     expect(card.locator(".badge-confidential")).to_have_text("Confidential")
     expect(card).to_contain_text("confidential concern")
     response = page.goto(f"{live_server.url}/comments/{secret.reference}/")
-    assert response.status == 200
+    assert response is not None and response.status == 200
     expect(page.get_by_role("heading", name=f"Comment {secret.reference}")).to_be_visible()
     expect(page.locator(".comment-body")).to_contain_text("Our confidential concern about line 5.")
     screenshot("permalink-colleague")
