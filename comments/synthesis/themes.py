@@ -16,6 +16,7 @@ from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
+from threadpoolctl import threadpool_limits
 
 from .quotes import excerpt
 from .types import NO_STANCE, CommentRecord, Theme, counts
@@ -24,7 +25,7 @@ MAX_THEMES = 8
 MIN_POSITIONS_PER_THEME = 10
 TOP_TERMS = 8
 QUOTES_PER_THEME = 3
-_SELECTION_SAMPLE = 1_000
+_SELECTION_SAMPLE = 600
 MAX_FEATURES = 4_000
 
 
@@ -50,7 +51,7 @@ def _choose_topics(matrix: np.ndarray, *, most: int, seed: int) -> int:
     subset = matrix[sample]
     best, best_score = 1, -1.0
     for topics in range(2, most + 1):
-        weights = NMF(n_components=topics, init="nndsvda", random_state=seed, max_iter=200)
+        weights = NMF(topics, init="nndsvda", random_state=seed, max_iter=100, tol=1e-3)
         labels = _quietly(weights, subset).argmax(axis=1)
         if len(set(labels.tolist())) < 2:
             continue
@@ -119,7 +120,8 @@ def _themes_of_section(
 
 def _quietly(model: NMF, matrix: np.ndarray) -> np.ndarray:
     """Fit ``model``; NMF stopping at its iteration limit still gives usable themes."""
-    with warnings.catch_warnings():
+    # Small dense products: BLAS threads cost more in start-up and contention than they save.
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         loadings: np.ndarray = model.fit_transform(matrix)
     return loadings
