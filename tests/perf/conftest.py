@@ -515,12 +515,19 @@ class ApiSetting:
 
 def api_setting(*, slug: str, sections: int = 18, lines_per_section: int = 10) -> ApiSetting:
     """Committed through the real services: a version of 200 lines open for comment."""
+    from django.core.cache import cache
+
     from accounts.models import ApiToken
     from drafts.models import Line
     from tests.accounts.factories import make_token
     from tests.comments.factories import representative_of, verified_organisation
     from tests.drafts.factories import open_version
 
+    # The throttles count per token id in the cache (Redis when REDIS_URL is set), and a new
+    # test database hands out the same ids again: forget the counts of earlier runs, or this
+    # run's token may start over its limit (the upload is posted in this process, at the
+    # test settings' rates). The broker's queues, in the same Redis database, are empty now.
+    cache.clear()
     version = open_version(slug=slug, sections=sections, lines_per_section=lines_per_section)
     organisation = verified_organisation(name=f"Bench organisation {slug}")
     user = representative_of(organisation)
