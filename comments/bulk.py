@@ -24,7 +24,7 @@ from haip_portal.api import field_errors
 from haip_portal.exceptions import ApplicationError
 
 from . import services, tasks
-from .api.serializers import CommentInputSerializer
+from .api.serializers import CommentInputSerializer, comment_input
 from .inputs import CommentInput
 from .models import BulkRejection, BulkSubmission, Comment
 
@@ -184,23 +184,24 @@ def bulk_submission_create(
 
 
 def _parse(rows: list[Row]) -> tuple[list[tuple[int, CommentInput]], dict[int, Any]]:
-    parsed: list[tuple[int, CommentInputSerializer]] = []
+    parsed: list[tuple[int, dict[str, Any]]] = []
     rejected: dict[int, Any] = {}
+    validator = CommentInputSerializer()
     for line, value in rows:
         if isinstance(value, str):
             rejected[line] = {"non_field_errors": [value]}
             continue
-        serializer = CommentInputSerializer(data=value)
-        if serializer.is_valid():
-            parsed.append((line, serializer))
+        data, errors = validator.check(value)
+        if data is not None:
+            parsed.append((line, data))
         else:
-            rejected[line] = field_errors(serializer.errors)
-    slugs = {s.validated_data.get("organisation") for _, s in parsed} - {None, ""}
+            rejected[line] = field_errors(errors)
+    slugs = {data.get("organisation") for _, data in parsed} - {None, ""}
     organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
     inputs = []
-    for line, serializer in parsed:
+    for line, data in parsed:
         try:
-            inputs.append((line, serializer.to_input(organisations)))
+            inputs.append((line, comment_input(data, organisations)))
         except Exception as error:  # noqa: BLE001 - a DRF ValidationError about this row
             rejected[line] = field_errors(getattr(error, "detail", str(error)))
     return inputs, rejected

@@ -70,29 +70,41 @@ class CommentInputSerializer(serializers.Serializer):
 
     def to_input(self, organisations: dict[str, Organisation]) -> CommentInput:
         """The validated data as the service's input; unknown organisations raise."""
-        data: dict[str, Any] = self.validated_data
-        slug = data.get("organisation")
-        organisation = None
-        if slug:
-            organisation = organisations.get(slug)
-            if organisation is None:
-                raise serializers.ValidationError({"organisation": [f"No organisation '{slug}'."]})
-        quote = data.get("quote")
-        return CommentInput(
-            line_start=data["line_start"],
-            line_end=data.get("line_end") or data["line_start"],
-            body=data["body"],
-            kind=data["kind"],
-            stance=data.get("stance") or "",
-            proposed_text=data.get("proposed_text") or "",
-            visibility=data["visibility"],
-            language=data["language"],
-            quote=Quote(quote["exact"], quote["prefix"], quote["suffix"], quote["start"])
-            if quote
-            else None,
-            organisation=organisation,
-            external_id=data.get("external_id") or "",
-        )
+        return comment_input(self.validated_data, organisations)
+
+    def check(self, raw: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """Validate one item with this (reused) instance: ``(data, None)`` or
+        ``(None, errors)`` -- the fields are built once, not once per item."""
+        try:
+            return self.run_validation(raw), None
+        except serializers.ValidationError as error:
+            return None, error.detail  # type: ignore[return-value]
+
+
+def comment_input(data: dict[str, Any], organisations: dict[str, Organisation]) -> CommentInput:
+    """Validated item data as the service's input; an unknown organisation raises."""
+    slug = data.get("organisation")
+    organisation = None
+    if slug:
+        organisation = organisations.get(slug)
+        if organisation is None:
+            raise serializers.ValidationError({"organisation": [f"No organisation '{slug}'."]})
+    quote = data.get("quote")
+    return CommentInput(
+        line_start=data["line_start"],
+        line_end=data.get("line_end") or data["line_start"],
+        body=data["body"],
+        kind=data["kind"],
+        stance=data.get("stance") or "",
+        proposed_text=data.get("proposed_text") or "",
+        visibility=data["visibility"],
+        language=data["language"],
+        quote=Quote(quote["exact"], quote["prefix"], quote["suffix"], quote["start"])
+        if quote
+        else None,
+        organisation=organisation,
+        external_id=data.get("external_id") or "",
+    )
 
 
 class OrganisationRefSerializer(serializers.Serializer):

@@ -36,6 +36,7 @@ from .serializers import (
     EndorsementInputSerializer,
     ReplyInputSerializer,
     ReplyOutputSerializer,
+    comment_input,
 )
 from .throttles import ApiCommentThrottle, ApiRequestThrottle
 
@@ -204,20 +205,17 @@ class BulkCommentsView(CommentsApiView):
                 [f"Send between 1 and {MAX_BATCH:,} comments per request (got {len(items):,})."]
             )
         atomic = request.query_params.get("atomic", "").lower() in ("1", "true", "yes")
-        parsed: list[CommentInputSerializer] = []
-        for raw in items:
-            serializer = CommentInputSerializer(data=raw)
-            serializer.is_valid()
-            parsed.append(serializer)
-        organisations = _organisations([s.validated_data for s in parsed if not s.errors])
+        validator = CommentInputSerializer()
+        parsed = [validator.check(raw) for raw in items]
+        organisations = _organisations([data for data, errors in parsed if errors is None])
         inputs: dict[int, services.CommentInput] = {}
         early: dict[int, dict[str, Any]] = {}
-        for index, serializer in enumerate(parsed):
-            if serializer.errors:
-                early[index] = field_errors(serializer.errors)
+        for index, (data, errors) in enumerate(parsed):
+            if errors is not None:
+                early[index] = field_errors(errors)
                 continue
             try:
-                inputs[index] = serializer.to_input(organisations)
+                inputs[index] = comment_input(data, organisations)
             except serializers.ValidationError as error:
                 early[index] = field_errors(error.detail)
         body: dict[str, Any]
