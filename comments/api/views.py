@@ -118,9 +118,13 @@ class VersionCommentsView(CommentsApiView):
             for name in ("section", "kind", "stance", "stakeholder_type", "country", "state")
             if params.get(name)
         }
-        comments = selectors.version_comments(
-            user=self.request.user, version=self.version(), filters=filters
-        ).select_related("version__draft")
+        comments = (
+            selectors.version_comments(
+                user=self.request.user, version=self.version(), filters=filters
+            )
+            .select_related("version__draft")
+            .defer("version__source", "version__changelog")
+        )
         line_from, line_to = _int_param(params, "line_from"), _int_param(params, "line_to")
         if line_from is not None:
             comments = comments.filter(line_end__gte=line_from)
