@@ -16,6 +16,11 @@ RUN groupadd --system --gid 10001 haip \
 
 WORKDIR /app
 
+# Pango and fonts for WeasyPrint, which renders the digests' PDF export.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so editing the code does not reinstall them. Every wheel is checked
 # against the hash pinned in requirements/base.txt.
 COPY requirements/base.txt requirements/base.txt
