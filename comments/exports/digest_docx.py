@@ -1,0 +1,178 @@
+"""A digest as a Word document: a heading per part and per section, tables for the counts and
+for agreement, quotes as paragraphs followed by their reference."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from docx import Document
+from docx.shared import Pt
+
+from . import labels
+from .cells import xml_text
+from .report import CountRow, QuoteView, Report, build_report, without_confidential
+from .word import add_rows, add_table, repeat_header
+
+if TYPE_CHECKING:
+    from .digest import DigestMeta
+
+
+def _paragraph(document: Any, text: str, *, style: str | None = None, bold: str = "") -> Any:
+    paragraph = document.add_paragraph(style=style)
+    if bold:
+        paragraph.add_run(xml_text(bold)).bold = True
+    paragraph.add_run(xml_text(text))
+    return paragraph
+
+
+def _counts(document: Any, title: str, name: str, rows: Sequence[CountRow]) -> None:
+    document.add_heading(title, level=2)
+    table = add_table(document, (name, "Comments", "Share"))
+    repeat_header(table)
+    add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in rows))
+
+
+def _quote(document: Any, quote: QuoteView) -> None:
+    _paragraph(document, quote.text, style="Quote")
+    source = f"{quote.reference}, {quote.attribution}"
+    if quote.stakeholder_type:
+        source += f" ({quote.stakeholder_type})"
+    paragraph = _paragraph(document, f"— {source}")
+    if quote.confidential:
+        paragraph.add_run("  CONFIDENTIAL").bold = True
+
+
+def _mix(rows: Sequence[CountRow]) -> str:
+    return ", ".join(f"{r.label} {r.count}" for r in rows) or "none"
+
+
+def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:
+    document.add_heading(xml_text(report.title), level=0)
+    for label, value in (
+        ("Draft: ", f"{report.draft_title}, version {report.version_number}"),
+        ("Audience: ", report.audience),
+        ("Cut-off: ", report.cutoff),
+        ("Generated: ", report.generated),
+        ("Reference: ", report.reference),
+    ):
+        _paragraph(document, value, bold=label)
+    if report.working_group:
+        _paragraph(document, "", bold="Includes confidential comments: not for publication.")
+
+    document.add_heading("Overview", level=1)
+    period = f", filed from {report.period}" if report.period else ""
+    _paragraph(document, f"{period}.", bold=report.size)
+    note = "Copies of the same text, or near copies, count as one distinct position."
+    _paragraph(document, f"{note} {report.confidential_note}".strip())
+    if report.empty_sections:
+        _paragraph(document, f"No comments in this digest on: {'; '.join(report.empty_sections)}.")
+    _counts(document, "Comments by section", "Section", report.by_section)
+    _counts(document, "Comments by stance", "Stance", report.by_stance)
+    _counts(
+        document, "Comments by stakeholder type", "Stakeholder type", report.by_stakeholder_type
+    )
+    _counts(document, "Comments by country", "Country", report.by_country)
+    _counts(document, "Comments by type", "Type", report.by_kind)
+    document.add_heading("Comments filed per day", level=2)
+    table = add_table(document, ("Day", "Comments"))
+    add_rows(table, ((str(d["day"]), f"{d['count']:,}") for d in by_day))
+
+    document.add_heading("Dispositions", level=1)
+    _paragraph(
+        document,
+        f"The secretariat's answers to the {report.disposed_total:,} comments of this digest "
+        "(open: not yet answered).",
+    )
+    table = add_table(document, ("Outcome", "Comments", "Share"))
+    add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in report.dispositions))
+    for note in report.notes:
+        _paragraph(document, note, style="List Bullet")
+
+    for section in report.sections:
+        document.add_heading(xml_text(section.heading), level=1)
+        _paragraph(document, section.size)
+        if section.agreement is not None:
+            document.add_heading("Stance by stakeholder type", level=2)
+            headers = ("Stakeholder type", "Comments", "Support", "Oppose", "Amend", "No stance")
+            table = add_table(document, headers)
+            repeat_header(table)
+            add_rows(
+                table,
+                (
+                    (
+                        r.group,
+                        r.total,
+                        f"{r.support} ({r.support_share})",
+                        f"{r.oppose} ({r.oppose_share})",
+                        f"{r.amend} ({r.amend_share})",
+                        r.no_stance,
+                    )
+                    for r in (*section.groups, section.agreement)
+                ),
+            )
+            _paragraph(document, "Shares are of the comments that took a stance.")
+        document.add_heading("Themes", level=2)
+        for theme in section.themes:
+            document.add_heading(xml_text(theme.label), level=3)
+            terms = f"; key terms: {theme.top_terms}" if theme.top_terms else ""
+            _paragraph(document, f"{theme.size}{terms}")
+            _paragraph(document, _mix(theme.stakeholder_mix), bold="Stakeholders: ")
+            _paragraph(document, _mix(theme.stance_mix), bold="Stances: ")
+            for quote in theme.quotes:
+                _quote(document, quote)
+        if not section.themes:
+            _paragraph(document, "No recurring theme found.")
+        document.add_heading("Proposed changes", level=2)
+        for change in section.changes:
+            document.add_heading(change.title, level=3)
+            _paragraph(document, change.summary)
+            for proposal in change.proposals:
+                _paragraph(document, proposal.text, style="List Bullet")
+                paragraph = _paragraph(document, proposal.source)
+                if proposal.confidential:
+                    paragraph.add_run("  CONFIDENTIAL").bold = True
+        if not section.changes:
+            _paragraph(document, "No proposed changes.")
+
+    document.add_heading("Campaigns", level=1)
+    _paragraph(
+        document,
+        "Near-identical comments filed by several submitters, each counted as one position.",
+    )
+    for number, campaign in enumerate(report.campaigns, start=1):
+        document.add_heading(
+            f"Campaign {number}: {labels.plural(campaign.comments, 'comment')}", level=2
+        )
+        undisclosed = f" ({campaign.undisclosed} undisclosed: confidential)"
+        references = ", ".join(campaign.references)
+        if campaign.more_references:
+            references += f" and {campaign.more_references:,} more"
+        for label, value in (
+            (
+                "Signatories: ",
+                f"{campaign.signatories}{undisclosed if campaign.undisclosed else ''}",
+            ),
+            ("Organisations: ", "; ".join(campaign.organisations) or "none disclosed"),
+            ("Stakeholder mix: ", _mix(campaign.stakeholder_mix)),
+            ("Sections: ", "; ".join(campaign.sections)),
+            ("References: ", references),
+        ):
+            _paragraph(document, value, bold=label)
+        if campaign.representative is not None:
+            _quote(document, campaign.representative)
+        else:
+            _paragraph(document, "Its text is not shown: every copy is confidential.")
+    if not report.campaigns:
+        _paragraph(document, "No campaign found.")
+
+
+def write_digest_docx(data: Mapping[str, Any], meta: DigestMeta, out: IO[bytes]) -> None:
+    """The digest as a Word document written to ``out``: the same parts as the HTML document,
+    each section's title a level-1 heading, charts given as tables."""
+    shown = without_confidential(data, meta.audience)
+    document = Document()
+    document.core_properties.title = xml_text(meta.title)
+    document.styles["Normal"].font.size = Pt(10)
+    _write(document, build_report(shown, meta), shown["overview"].get("by_day", ()))
+    document.save(out)

@@ -1,0 +1,180 @@
+"""A digest as GitHub-flavoured Markdown, with comment text escaped so that it reads as the
+commenter typed it: never as a heading, a list, a link, a table cell break or raw HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import labels
+from .report import CountRow, QuoteView, Report, StanceRow, build_report, without_confidential
+
+if TYPE_CHECKING:
+    from .digest import DigestMeta
+
+# Punctuation that means something anywhere in a line (emphasis, code, links, raw HTML,
+# entities, tables, strike-through, headings); backslash-escaped wherever it appears.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&#])")
+# What starts a block at the beginning of a line: quotes, list items, setext underlines.
+_LINE_START = re.compile(r"^([>+=-])|^(\d+)([.)])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` escaped for Markdown; lines are kept, their leading spaces dropped (four of
+    them would start a code block)."""
+    escaped = []
+    for line in text.splitlines():
+        line = _INLINE.sub(r"\\\1", line.lstrip())
+        escaped.append(_LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line))
+    return "\n".join(escaped)
+
+
+def md_line(text: str) -> str:
+    """``text`` escaped onto one line (for headings, list items and table cells)."""
+    return " ".join(part for part in md_escape(text).split("\n") if part)
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" + "---:|" * (len(headers) - 1)]
+    lines += ["| " + " | ".join(md_line(str(value)) for value in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _counts(name: str, rows: Sequence[CountRow]) -> list[str]:
+    return _table((name, "Comments", "Share"), ((r.label, f"{r.count:,}", r.share) for r in rows))
+
+
+def _stances(groups: Sequence[StanceRow], overall: StanceRow) -> list[str]:
+    headers = ("Stakeholder type", "Comments", "Support", "Oppose", "Amend", "No stance")
+    return _table(
+        headers,
+        (
+            (
+                r.group,
+                r.total,
+                f"{r.support} ({r.support_share})",
+                f"{r.oppose} ({r.oppose_share})",
+                f"{r.amend} ({r.amend_share})",
+                r.no_stance,
+            )
+            for r in (*groups, overall)
+        ),
+    )
+
+
+def _quote(quote: QuoteView) -> list[str]:
+    lines = [f"> {line}" if line else ">" for line in md_escape(quote.text).split("\n")]
+    source = f"{md_line(quote.reference)}, {md_line(quote.attribution)}"
+    if quote.stakeholder_type:
+        source += f" ({md_line(quote.stakeholder_type)})"
+    if quote.confidential:
+        source += " **Confidential**"
+    return [*lines, ">", f"> — {source}", ""]
+
+
+def _mix(rows: Sequence[CountRow]) -> str:
+    return ", ".join(f"{md_line(r.label)} {r.count}" for r in rows) or "none"
+
+
+_DISPOSITIONS = (
+    "The secretariat's answers to the {:,} comments of this digest (open: not yet answered)."
+)
+
+
+def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
+    out = [f"# {md_line(report.title)}", ""]
+    out += [
+        f"- **Draft:** {md_line(report.draft_title)}, version {report.version_number}",
+        f"- **Audience:** {report.audience}",
+        f"- **Cut-off:** {report.cutoff}",
+        f"- **Generated:** {report.generated}",
+        f"- **Reference:** {md_line(report.reference)}",
+        "",
+    ]
+    if report.working_group:
+        out += ["> **Includes confidential comments: not for publication.**", ""]
+    period = f", filed from {report.period}" if report.period else ""
+    out += ["## Overview", "", f"**{report.size}**{period}.", ""]
+    out += ["Copies of the same text, or near copies, count as one distinct position.", ""]
+    if report.confidential_note:
+        out += [report.confidential_note, ""]
+    if report.empty_sections:
+        out += [f"No comments in this digest on: {md_line('; '.join(report.empty_sections))}.", ""]
+    for title, name, rows in (
+        ("Comments by section", "Section", report.by_section),
+        ("Comments by stance", "Stance", report.by_stance),
+        ("Comments by stakeholder type", "Stakeholder type", report.by_stakeholder_type),
+        ("Comments by country", "Country", report.by_country),
+        ("Comments by type", "Type", report.by_kind),
+    ):
+        out += [f"### {title}", "", *_counts(name, rows)]
+    out += ["### Comments filed per day", ""]
+    out += _table(("Day", "Comments"), ((str(d["day"]), d["count"]) for d in by_day))
+    out += ["## Dispositions", "", _DISPOSITIONS.format(report.disposed_total)]
+    out += ["", *_counts("Outcome", report.dispositions)]
+    if report.notes:
+        out += ["### Notes", "", *(f"- {md_line(note)}" for note in report.notes), ""]
+    for section in report.sections:
+        out += [f"## {md_line(section.heading)}", "", f"_{section.size}_", ""]
+        if section.agreement is not None:
+            out += ["### Stance by stakeholder type", ""]
+            out += ["Shares are of the comments that took a stance.", ""]
+            out += _stances(section.groups, section.agreement)
+        out += ["### Themes", ""]
+        for theme in section.themes:
+            terms = f" · key terms: {md_line(theme.top_terms)}" if theme.top_terms else ""
+            out += [f"#### {md_line(theme.label)}", "", f"_{theme.size}{terms}_", ""]
+            out += [f"Stakeholders: {_mix(theme.stakeholder_mix)}.", ""]
+            out += [f"Stances: {_mix(theme.stance_mix)}.", ""]
+            for quote in theme.quotes:
+                out += _quote(quote)
+        if not section.themes:
+            out += ["No recurring theme found.", ""]
+        out += ["### Proposed changes", ""]
+        for change in section.changes:
+            out += [f"#### {change.title}", "", f"_{md_line(change.summary)}_", ""]
+            for number, proposal in enumerate(change.proposals, start=1):
+                text = md_escape(proposal.text).split("\n")
+                out += [f"{number}. {text[0]}", *(f"   {line}" for line in text[1:] if line)]
+                source = md_line(proposal.source)
+                if proposal.confidential:
+                    source += " **Confidential**"
+                out += ["", f"   _{source}_", ""]
+        if not section.changes:
+            out += ["No proposed changes.", ""]
+    out += ["## Campaigns", ""]
+    out += ["Near-identical comments filed by several submitters, each counted as one position."]
+    out += [""]
+    for number, campaign in enumerate(report.campaigns, start=1):
+        references = md_line(", ".join(campaign.references))
+        if campaign.more_references:
+            references += f" and {campaign.more_references:,} more"
+        undisclosed = f" ({campaign.undisclosed} undisclosed: confidential)"
+        out += [
+            f"### Campaign {number}: {labels.plural(campaign.comments, 'comment')}",
+            "",
+            f"- **Signatories:** {campaign.signatories}"
+            + (undisclosed if campaign.undisclosed else ""),
+            "- **Organisations:** "
+            + (md_line("; ".join(campaign.organisations)) or "none disclosed"),
+            f"- **Stakeholder mix:** {_mix(campaign.stakeholder_mix)}",
+            f"- **Sections:** {md_line('; '.join(campaign.sections))}",
+            f"- **References:** {references}",
+            "",
+        ]
+        if campaign.representative is not None:
+            out += _quote(campaign.representative)
+        else:
+            out += ["Its text is not shown: every copy is confidential.", ""]
+    if not report.campaigns:
+        out += ["No campaign found.", ""]
+    return out
+
+
+def digest_markdown(data: Mapping[str, Any], meta: DigestMeta) -> str:
+    """The digest as GitHub-flavoured Markdown: the same parts as the HTML document, charts
+    given as tables, user text escaped."""
+    shown = without_confidential(data, meta.audience)
+    lines = _body(build_report(shown, meta), shown["overview"].get("by_day", ()))
+    return "\n".join(lines).rstrip() + "\n"

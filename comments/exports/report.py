@@ -1,0 +1,355 @@
+"""A digest's data arranged for reading: words instead of keys, sections in the draft's order
+with their agreement, themes and proposed changes. Every digest export is written from it, so
+the HTML, PDF, Word and Markdown files say the same thing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from . import labels
+from .charts import percent
+
+if TYPE_CHECKING:
+    from .digest import DigestMeta
+
+# A campaign of thousands of copies lists its first references and says how many more.
+MAX_CAMPAIGN_REFERENCES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    label: str
+    count: int
+    share: str
+
+
+@dataclass(frozen=True, slots=True)
+class StanceRow:
+    group: str
+    total: int
+    support: int
+    oppose: int
+    amend: int
+    no_stance: int
+    support_share: str
+    oppose_share: str
+    amend_share: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    reference: str
+    text: str
+    confidential: bool
+    attribution: str  # the organisation, or "not attributed"
+    stakeholder_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeView:
+    label: str
+    top_terms: str
+    size: str  # "12 comments, 9 distinct positions"
+    stakeholder_mix: tuple[CountRow, ...]
+    stance_mix: tuple[CountRow, ...]
+    quotes: tuple[QuoteView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    text: str
+    source: str  # "Lines 12–14 · proposed in 2 comments: R-1, R-2 (Org A; Org B)"
+    count: int
+    references: tuple[str, ...]
+    organisations: tuple[str, ...]
+    confidential: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    title: str  # "Lines 12–14"
+    summary: str  # "3 comments propose new text; 1 confidential, not shown."
+    comments: int
+    undisclosed: int
+    sections: tuple[str, ...]  # headings of every section the range touches
+    proposals: tuple[ProposalView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    key: str
+    heading: str
+    size: str  # "12 comments (40% of all)"
+    agreement: StanceRow | None
+    groups: tuple[StanceRow, ...]
+    themes: tuple[ThemeView, ...]
+    changes: tuple[ChangeView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    comments: int
+    signatories: int
+    organisations: tuple[str, ...]
+    undisclosed: int
+    stakeholder_mix: tuple[CountRow, ...]
+    sections: tuple[str, ...]
+    representative: QuoteView | None
+    includes_confidential: bool
+    references: tuple[str, ...]
+    more_references: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str
+    draft_title: str
+    version_number: int
+    reference: str
+    audience: str
+    working_group: bool
+    cutoff: str
+    generated: str
+    period: str
+    size: str  # "120 comments, 97 distinct positions"
+    comments: int
+    distinct_positions: int
+    confidential: int
+    confidential_note: str
+    by_section: tuple[CountRow, ...]
+    by_kind: tuple[CountRow, ...]
+    by_stance: tuple[CountRow, ...]
+    by_stakeholder_type: tuple[CountRow, ...]
+    by_country: tuple[CountRow, ...]
+    dispositions: tuple[CountRow, ...]
+    disposed_total: int
+    sections: tuple[SectionView, ...]
+    empty_sections: tuple[str, ...]
+    campaigns: tuple[CampaignView, ...]
+    notes: tuple[str, ...]
+
+
+def size(comments: int, positions: int) -> str:
+    """``"12 comments, 9 distinct positions"``."""
+    return f"{labels.plural(comments, 'comment')}, {labels.plural(positions, 'distinct position')}"
+
+
+def _natural(key: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key))
+
+
+def section_order(keys: Sequence[str], titles: Mapping[str, str]) -> list[str]:
+    """``keys`` in the draft's order (that of ``titles``), unknown keys last in natural order."""
+    wanted = set(keys)
+    known = [key for key in titles if key in wanted]
+    return known + sorted(wanted - set(titles), key=_natural)
+
+
+def without_confidential(data: Mapping[str, Any], audience: str) -> dict[str, Any]:
+    """``data`` as its audience may read it: for the public, any confidential quote, campaign
+    representative or proposal is dropped (the synthesis already leaves them out; this is the
+    exports' own guarantee). Counts are kept; withheld proposals count as undisclosed."""
+    result = dict(data)
+    if audience == "working_group":
+        return result
+    result["themes"] = [
+        {**theme, "quotes": [q for q in theme.get("quotes", ()) if not q.get("confidential")]}
+        for theme in data.get("themes", ())
+    ]
+    result["campaigns"] = [
+        {**c, "representative": None}
+        if (c.get("representative") or {}).get("confidential")
+        else dict(c)
+        for c in data.get("campaigns", ())
+    ]
+    changes = []
+    for group in data.get("changes", ()):
+        proposals = group.get("proposals", ())
+        kept = [p for p in proposals if not p.get("confidential")]
+        withheld = sum(len(p["references"]) for p in proposals if p.get("confidential"))
+        changes.append(
+            {**group, "proposals": kept, "undisclosed": group.get("undisclosed", 0) + withheld}
+        )
+    result["changes"] = changes
+    return result
+
+
+def _rows(counts: Sequence[Mapping[str, Any]], name: Any = labels.humanise) -> tuple[CountRow, ...]:
+    return tuple(
+        CountRow(label=name(c["key"]), count=int(c["count"]), share=percent(float(c["share"])))
+        for c in counts
+    )
+
+
+def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
+    return StanceRow(
+        group=group,
+        total=counts["total"],
+        support=counts["support"],
+        oppose=counts["oppose"],
+        amend=counts["amend"],
+        no_stance=counts["no_stance"],
+        support_share=percent(counts["support_share"]),
+        oppose_share=percent(counts["oppose_share"]),
+        amend_share=percent(counts["amend_share"]),
+    )
+
+
+def _quote(quote: Mapping[str, Any]) -> QuoteView:
+    return QuoteView(
+        reference=quote["reference"],
+        text=quote["text"],
+        confidential=bool(quote.get("confidential")),
+        attribution=quote.get("organisation") or "not attributed",
+        stakeholder_type=labels.stakeholder_type(quote.get("stakeholder_type", "")),
+    )
+
+
+def _theme(theme: Mapping[str, Any]) -> ThemeView:
+    return ThemeView(
+        label=theme["label"],
+        top_terms=", ".join(theme.get("top_terms", ())),
+        size=size(theme["comments"], theme["positions"]),
+        stakeholder_mix=_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
+        stance_mix=_rows(theme.get("stance_mix", ()), labels.stance),
+        quotes=tuple(_quote(q) for q in theme.get("quotes", ())),
+    )
+
+
+def _proposal(proposal: Mapping[str, Any]) -> ProposalView:
+    references = tuple(proposal["references"])
+    organisations = tuple(o for o in proposal.get("organisations", ()) if o)
+    source = (
+        f"{labels.line_range(proposal['line_start'], proposal['line_end'])} · proposed in "
+        f"{labels.plural(len(references), 'comment')}: {', '.join(references)}"
+    )
+    if organisations:
+        source += f" ({'; '.join(organisations)})"
+    return ProposalView(
+        text=proposal["text"],
+        source=source,
+        count=len(references),
+        references=references,
+        organisations=organisations,
+        confidential=bool(proposal.get("confidential")),
+    )
+
+
+def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
+    comments, undisclosed = group["comments"], group.get("undisclosed", 0)
+    sections = tuple(heading.get(key, key) for key in group.get("section_keys", ()))
+    verb = "proposes" if comments == 1 else "propose"
+    summary = f"{labels.plural(comments, 'comment')} {verb} new text"
+    if undisclosed:
+        summary += f"; {undisclosed:,} confidential, not shown"
+    if len(sections) > 1:
+        summary += f" (the range spans {'; '.join(sections)})"
+    return ChangeView(
+        title=labels.line_range(group["line_start"], group["line_end"]),
+        summary=summary + ".",
+        comments=comments,
+        undisclosed=undisclosed,
+        sections=sections,
+        proposals=tuple(_proposal(p) for p in group.get("proposals", ())),
+    )
+
+
+def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
+    references = tuple(campaign["references"])
+    representative = campaign.get("representative")
+    return CampaignView(
+        comments=len(references),
+        signatories=campaign["signatories"],
+        organisations=tuple(campaign.get("organisations", ())),
+        undisclosed=campaign.get("undisclosed_signatories", 0),
+        stakeholder_mix=_rows(campaign.get("stakeholder_mix", ()), labels.stakeholder_type),
+        sections=tuple(heading.get(key, key) for key in campaign.get("section_keys", ())),
+        representative=_quote(representative) if representative else None,
+        includes_confidential=bool(campaign.get("includes_confidential")),
+        references=references[:MAX_CAMPAIGN_REFERENCES],
+        more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
+    )
+
+
+def _confidential_note(confidential: int, working_group: bool) -> str:
+    if not confidential:
+        return ""
+    if working_group:
+        return (
+            f"Includes {labels.plural(confidential, 'confidential comment')}, marked "
+            "Confidential: not for publication."
+        )
+    return (
+        f"{labels.plural(confidential, 'confidential comment')} counted in every figure, "
+        "never quoted or attributed."
+    )
+
+
+def build_report(data: Mapping[str, Any], meta: DigestMeta) -> Report:
+    """The digest ``data`` (``Digest.to_dict()``, already filtered by
+    :func:`without_confidential`) arranged for reading, with ``meta``'s section headings."""
+    overview = data["overview"]
+    titles = meta.section_titles
+    heading = {key: titles.get(key, key) for key in {*titles, *data.get("sections", ())}}
+    order = section_order(data.get("sections", ()), titles)
+    first_section = {key: index for index, key in enumerate(order)}
+    by_section = {c["key"]: c for c in overview.get("by_section", ())}
+    agreement = {a["section_key"]: a for a in data.get("agreement", ())}
+    changes: dict[str, list[ChangeView]] = {}
+    for group in data.get("changes", ()):
+        keys = sorted(group.get("section_keys", ()), key=lambda k: first_section.get(k, 10**6))
+        if keys:
+            changes.setdefault(keys[0], []).append(_change(group, heading))
+    sections = []
+    for key in order:
+        counted = by_section.get(key, {"count": 0, "share": 0.0})
+        agreed = agreement.get(key)
+        sections.append(
+            SectionView(
+                key=key,
+                heading=heading[key],
+                size=f"{labels.plural(counted['count'], 'comment')} "
+                f"({percent(counted['share'])} of all)",
+                agreement=_stance_row(agreed["overall"], "All") if agreed else None,
+                groups=tuple(
+                    _stance_row(g, labels.stakeholder_type(g["group"]))
+                    for g in (agreed or {}).get("by_stakeholder_type", ())
+                ),
+                themes=tuple(_theme(t) for t in data.get("themes", ()) if t["section_key"] == key),
+                changes=tuple(changes.get(key, ())),
+            )
+        )
+    days = [str(d["day"]) for d in overview.get("by_day", ())]
+    period = f"{labels.moment(min(days))} to {labels.moment(max(days))}" if days else ""
+    working_group = meta.audience == "working_group"
+    dispositions = data.get("dispositions", {})
+    return Report(
+        title=meta.title,
+        draft_title=meta.draft_title,
+        version_number=meta.version_number,
+        reference=meta.reference,
+        audience=labels.audience(meta.audience),
+        working_group=working_group,
+        cutoff=labels.moment(meta.cutoff) or "none (every comment filed when generated)",
+        generated=labels.moment(meta.generated_at),
+        period=period,
+        size=size(overview["comments"], overview["distinct_positions"]),
+        comments=overview["comments"],
+        distinct_positions=overview["distinct_positions"],
+        confidential=overview.get("confidential", 0),
+        confidential_note=_confidential_note(overview.get("confidential", 0), working_group),
+        by_section=_rows(overview.get("by_section", ()), lambda key: heading.get(key, key)),
+        by_kind=_rows(overview.get("by_kind", ())),
+        by_stance=_rows(overview.get("by_stance", ()), labels.stance),
+        by_stakeholder_type=_rows(overview.get("by_stakeholder_type", ()), labels.stakeholder_type),
+        by_country=_rows(overview.get("by_country", ()), labels.country),
+        dispositions=_rows(dispositions.get("counts", ())),
+        disposed_total=dispositions.get("total", 0),
+        sections=tuple(sections),
+        empty_sections=tuple(titles[key] for key in titles if key not in first_section),
+        campaigns=tuple(_campaign(c, heading) for c in data.get("campaigns", ())),
+        notes=tuple(data.get("notes", ())),
+    )

@@ -1,0 +1,514 @@
+"""The export writers on real digests built from small hand-made data: each file opens in its
+own parser and says what it should, and a public digest never shows a confidential comment."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from docx import Document
+from openpyxl import load_workbook
+
+from comments.exports import (
+    MATRIX_HEADERS,
+    OPEN_DATA_FIELDS,
+    DigestMeta,
+    MatrixRow,
+    OpenComment,
+    bar_chart,
+    digest_context,
+    digest_html,
+    digest_json,
+    digest_markdown,
+    matrix_csv,
+    neutralise,
+    opendata_csv,
+    opendata_json,
+    timeline_chart,
+    write_digest_docx,
+    write_digest_pdf,
+    write_matrix_docx,
+    write_matrix_xlsx,
+)
+from comments.exports.digest_md import md_escape
+from comments.exports.report import without_confidential
+from comments.synthesis import CommentRecord, DigestRequest, build_digest
+from tests.comments.synthesis.corpus import START, record
+from tests.comments.synthesis.test_synthesis import SECRET, _with_confidential
+
+TITLES = {
+    "action-1": "Action 1: Identify & mitigate risks",
+    "action-2": "Action 2: Report incidents",
+    "action-3": "Action 3: Publish transparency reports",
+}
+SCRIPT = "<script>alert('owned')</script>"
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+# Confidential text of the planted comments (see _with_confidential): none may reach a public file.
+CONFIDENTIAL_TEXTS = (
+    SECRET,
+    "Article 33",
+    "Zyxwv",
+    "Hidden Signer",
+    "secret alternative",
+    "mandatory red-teaming clause",
+)
+
+
+def _records() -> list[CommentRecord]:
+    records, _secret = _with_confidential()
+    rng = random.Random(3)
+    extra = [
+        record(
+            f"T-{i:02d}",
+            f"Transparency reports {rng.choice(['should', 'must'])} list incidents point {i}.",
+            section="action-2",
+            line_start=40 + i % 3,
+            stance=rng.choice(["support", "oppose", "amend", ""]),
+            stakeholder_type=rng.choice(["company", "academic", "civil_society"]),
+            country=rng.choice(["JP", "DE", ""]),
+            created_at=START + timedelta(days=i % 4),
+        )
+        for i in range(12)
+    ]
+    extra.append(
+        record(
+            "X-01",
+            f"{SCRIPT} # Not a heading | not a cell",
+            section="action-2",
+            line_start=44,
+            line_end=46,
+            kind="editorial",
+            stance="amend",
+            proposed_text=f"{SCRIPT}\n# Replace with *plain* words | please.",
+            organisation="Pipe | & Co",
+        )
+    )
+    return records + extra
+
+
+@pytest.fixture(scope="module")
+def records() -> list[CommentRecord]:
+    return _records()
+
+
+@pytest.fixture(scope="module")
+def public(records: list[CommentRecord]) -> dict[str, Any]:
+    return build_digest(records, DigestRequest(audience="public"), {"P-00": "accepted"}).to_dict()
+
+
+@pytest.fixture(scope="module")
+def working(records: list[CommentRecord]) -> dict[str, Any]:
+    digest = build_digest(records, DigestRequest(audience="working_group"))
+    return digest.to_dict()
+
+
+def _meta(audience: str = "public") -> DigestMeta:
+    return DigestMeta(
+        title=f"Digest of HAIP Code of Conduct, version 1 ({audience})",
+        draft_title="HAIP Code of Conduct",
+        version_number=1,
+        audience=audience,
+        cutoff=datetime(2026, 3, 31, 23, 59, tzinfo=UTC),
+        generated_at=datetime(2026, 4, 1, 8, 0, tzinfo=UTC),
+        reference="DG-12",
+        section_titles=TITLES,
+    )
+
+
+def _docx_text(content: bytes) -> tuple[list[tuple[str, str]], str]:
+    """The (style, text) of every paragraph, and all the text including tables."""
+    document = Document(io.BytesIO(content))
+    paragraphs = [(p.style.name if p.style else "", p.text) for p in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return paragraphs, "\n".join([text for _, text in paragraphs] + cells)
+
+
+# --- Cells and charts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tTab", "'\tTab"),
+        ("\rReturn", "'\rReturn"),
+        ("Plain = text", "Plain = text"),
+        ("", ""),
+        ("12–14", "12–14"),
+    ],
+)
+def test_neutralise_prefixes_what_a_spreadsheet_would_evaluate(value: str, expected: str) -> None:
+    assert neutralise(value) == expected
+
+
+def test_bar_chart_is_escaped_accessible_svg_with_its_numbers() -> None:
+    counts = [{"key": f"k{i}", "count": 20 - i, "share": (20 - i) / 200} for i in range(15)]
+    svg = bar_chart(counts, title="Votes <by> group", labels={"k0": "<b>Zero</b> & co"}, max_bars=5)
+
+    root = ET.fromstring(svg)  # noqa: S314 (the SVG we just drew)
+    assert root.get("role") == "img" and root.get("aria-label") == "Votes <by> group"
+    assert root.findtext("{http://www.w3.org/2000/svg}title") == "Votes <by> group"
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "<b>Zero</b> & co" in texts and "20 (10%)" in texts
+    assert "Other (11)" in texts  # 4 bars kept, the other 11 folded
+    assert "<b>" not in svg and "&lt;b&gt;Zero" in svg
+
+
+def test_timeline_chart_draws_every_day_between_the_first_and_the_last() -> None:
+    svg = timeline_chart(
+        [{"day": "2026-03-01", "count": 2}, {"day": "2026-03-04", "count": 5}], title="Per day"
+    )
+    root = ET.fromstring(svg)  # noqa: S314 (the SVG we just drew)
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}rect"))) == 4
+    assert "Busiest day: 2026-03-04 (5)" in svg
+    assert "No comments." in timeline_chart([], title="Per day")
+
+
+# --- The digest as HTML ----------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.urls += [v or "" for k, v in attrs if k in ("src", "href")]
+
+
+def test_digest_html_is_a_complete_print_ready_document(public: dict[str, Any]) -> None:
+    html = digest_html(public, _meta())
+
+    parser = _Tags()
+    parser.feed(html)
+    assert html.startswith("<!DOCTYPE html>") and "@page" in html and "size: A4" in html
+    assert parser.tags[:2] == ["html", "head"] and "script" not in parser.tags
+    assert parser.urls == []  # loads nothing
+    overview = public["overview"]
+    assert f"{overview['comments']} comments, {overview['distinct_positions']} distinct" in html
+    for heading in ("Action 1: Identify &amp; mitigate risks", "Action 2: Report incidents"):
+        assert heading in html
+    assert "No comments in this digest on: Action 3: Publish transparency reports" in html
+    assert SCRIPT not in html and "&lt;script&gt;alert(&#x27;owned&#x27;)" in html
+    assert "Pipe | &amp; Co" in html  # the proposal's organisation
+    assert html.count('role="img"') == 7
+    assert "DG-12" in html and "Public" in html
+
+
+def test_the_body_fragment_fits_in_another_page_without_taking_its_names(
+    working: dict[str, Any],
+) -> None:
+    context = digest_context(working, _meta("working_group"))
+    page = Template(
+        '{% extends "base.html" %}{% block content %}<p id="own">{{ digest }}</p>'
+        '{% include "comments/exports/_digest_body.html" %}{% endblock %}'
+    )
+
+    html = page.render(Context({**context, "digest": "the page's own digest"}))
+
+    assert '<p id="own">the page&#x27;s own digest</p>' in html
+    assert html.count("<html") == 1 and "@page" not in html
+    assert set(context) == {"digest_data", "meta", "report", "charts"}
+    for heading in list(TITLES.values())[:2]:
+        assert heading.replace("&", "&amp;") in html
+    assert "Confidential" in html and "Zyxwv Secret Holdings" in html
+    assert "includes confidential comments, not for publication" in html
+
+
+# --- The other digest files ------------------------------------------------------------
+
+
+def test_digest_docx_has_a_heading_per_section_and_tables(public: dict[str, Any]) -> None:
+    out = io.BytesIO()
+    write_digest_docx(public, _meta(), out)
+
+    paragraphs, text = _docx_text(out.getvalue())
+    headings = [text for style, text in paragraphs if style.startswith("Heading 1")]
+    assert headings[:2] == ["Overview", "Dispositions"]
+    assert [TITLES["action-1"], TITLES["action-2"]] == headings[2:4]
+    document = Document(io.BytesIO(out.getvalue()))
+    agreement = [t for t in document.tables if len(t.columns) == 6]
+    assert len(agreement) == 2 and agreement[0].rows[-1].cells[0].text == "All"
+    quotes = [p for p in document.paragraphs if p.style is not None and p.style.name == "Quote"]
+    assert quotes
+    assert SCRIPT in text  # Word shows the text as typed
+
+
+def test_digest_markdown_has_section_headings_and_escapes_user_text(
+    public: dict[str, Any],
+) -> None:
+    markdown = digest_markdown(public, _meta())
+
+    assert markdown.startswith("# Digest of HAIP Code of Conduct")
+    assert "\n## Action 1: Identify \\& mitigate risks\n" in markdown
+    assert "\n## Action 2: Report incidents\n" in markdown
+    assert "\n## Campaigns\n" in markdown
+    assert "<script>" not in markdown and "\\<script\\>" in markdown
+    assert (
+        "\n# Replace" not in markdown
+        and "\\# Replace with \\*plain\\* words \\| please" in markdown
+    )
+    table_rows = [line for line in markdown.splitlines() if line.startswith("| ")]
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == row.count(" | ") + 2 for row in table_rows)
+
+
+def test_md_escape_defuses_blocks_and_inline_markup() -> None:
+    text = "# Title\n> quote\n- item\n1. first\n    code\n[link](http://x) <b>bold</b> a|b"
+    assert md_escape(text).split("\n") == [
+        "\\# Title",
+        "\\> quote",
+        "\\- item",
+        "1\\. first",
+        "code",
+        "\\[link\\](http://x) \\<b\\>bold\\</b\\> a\\|b",
+    ]
+
+
+def test_digest_json_holds_meta_and_data_with_sorted_keys(public: dict[str, Any]) -> None:
+    content = digest_json(public, _meta())
+
+    document = json.loads(content.decode("utf-8"))
+    assert document["digest"] == public
+    assert document["meta"]["cutoff"] == "2026-03-31T23:59:00+00:00"
+    assert document["meta"]["section_titles"] == TITLES
+    assert list(document) == ["digest", "meta"] and list(document["meta"]) == sorted(
+        document["meta"]
+    )
+    assert content == digest_json(public, _meta())
+
+
+def test_digest_pdf_holds_the_section_titles(public: dict[str, Any]) -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:  # WeasyPrint is installed, but Pango may be missing
+        pytest.skip(f"WeasyPrint cannot load Pango here: {error}")
+    from pypdf import PdfReader
+
+    out = io.BytesIO()
+    write_digest_pdf(public, _meta(), out)
+
+    assert out.getvalue().startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    flat = re.sub(r"\s+", " ", text)
+    for heading in list(TITLES.values())[:2]:
+        assert heading in flat
+    assert "Comments by section" in flat  # the charts' text is real text
+    for secret in CONFIDENTIAL_TEXTS:
+        assert secret not in flat
+
+
+def test_a_public_digest_shows_no_confidential_text_in_any_file(
+    public: dict[str, Any],
+) -> None:
+    assert public["overview"]["confidential"] == 6
+    docx = io.BytesIO()
+    write_digest_docx(public, _meta(), docx)
+    files = {
+        "html": digest_html(public, _meta()),
+        "md": digest_markdown(public, _meta()),
+        "json": digest_json(public, _meta()).decode(),
+        "docx": _docx_text(docx.getvalue())[1],
+    }
+    for name, text in files.items():
+        for secret in CONFIDENTIAL_TEXTS:
+            assert secret not in text, (name, secret)
+        assert "6 confidential comments counted in every figure" in text or name == "json"
+
+
+def test_exports_drop_confidential_items_a_public_digest_should_not_hold(
+    working: dict[str, Any],
+) -> None:
+    # The synthesis never puts them in a public digest; the exports do not rely on it.
+    leaked = {**working, "audience": "public"}
+    shown = without_confidential(leaked, "public")
+    assert SECRET not in json.dumps(shown)
+    docx = io.BytesIO()
+    write_digest_docx(leaked, _meta(), docx)
+    for text in (
+        digest_html(leaked, _meta()),
+        digest_markdown(leaked, _meta()),
+        digest_json(leaked, _meta()).decode(),
+        _docx_text(docx.getvalue())[1],
+    ):
+        assert "Zyxwv" not in text and "secret alternative" not in text
+        assert "mandatory red-teaming clause" not in text
+
+
+# --- The comment-resolution matrix -----------------------------------------------------
+
+
+def _row(number: int, **changes: Any) -> MatrixRow:
+    values: dict[str, Any] = {
+        "reference": f"HAIP-V1-{number:06d}",
+        "organisation": "Kumo AI",
+        "stakeholder_type": "company",
+        "country": "JP",
+        "line_start": 12,
+        "line_end": 14 if number % 2 else 12,
+        "clause": "action-3",
+        "clause_title": "Action 3: Transparency",
+        "paragraph": "publish reports",
+        "comment_type": "te",
+        "comment": f"Comment number {number}.\nSecond line, with a comma.",
+        "proposed_change": "Publish annually.",
+        "observations": "Accepted: agreed" if number % 3 == 0 else "",
+        "confidential": False,
+        "submitted_at": datetime(2026, 3, 2, 10, 30, tzinfo=UTC),
+    }
+    return MatrixRow(**{**values, **changes})
+
+
+def _matrix_rows() -> list[MatrixRow]:
+    return [
+        _row(1),
+        _row(2, comment=FORMULA, organisation="@Evil", proposed_change="-1 line"),
+        _row(3, confidential=True, observations="Rejected: out of scope"),
+        _row(4, comment="Bad \x07 control character"),
+    ]
+
+
+def test_matrix_csv_round_trips_with_formulas_neutralised() -> None:
+    rows = list(csv.reader(io.StringIO("".join(matrix_csv(_matrix_rows())))))
+
+    assert tuple(rows[0]) == MATRIX_HEADERS
+    assert [r[0] for r in rows[1:]] == [f"HAIP-V1-{n:06d}" for n in (1, 2, 3, 4)]
+    first = dict(zip(MATRIX_HEADERS, rows[1], strict=True))
+    assert first["Line(s)"] == "12–14" and rows[2][2] == "12"
+    assert first["Comments"] == "Comment number 1.\nSecond line, with a comma."
+    assert first["Type of comment"] == "te" and first["Submitted (UTC)"] == "2026-03-02 10:30"
+    second = dict(zip(MATRIX_HEADERS, rows[2], strict=True))
+    assert second["Comments"] == "'" + FORMULA
+    assert second["Member body / organisation"] == "'@Evil"
+    assert second["Proposed change"] == "'-1 line"
+    assert rows[3][8] == "Rejected: out of scope" and rows[3][12] == "yes"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_matrix_csv_streams_without_materialising_its_rows() -> None:
+    pulled = 0
+
+    def rows() -> Iterator[MatrixRow]:
+        nonlocal pulled
+        row = _row(1)
+        for _ in range(100_000):
+            pulled += 1
+            yield row
+
+    lines = matrix_csv(rows())
+    assert iter(lines) is lines and pulled == 0
+    first = [next(lines) for _ in range(5)]
+    assert first[0].startswith("Reference,") and pulled == 4
+    assert len([next(lines) for _ in range(1000)]) == 1000 and pulled == 1004
+
+
+def test_matrix_xlsx_opens_with_its_header_rows_and_text_cells() -> None:
+    out = io.BytesIO()
+    write_matrix_xlsx(iter(_matrix_rows()), out, title="Comment matrix: HAIP, version 1")
+
+    workbook = load_workbook(io.BytesIO(out.getvalue()))
+    sheet = workbook.active
+    assert sheet is not None
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0] == MATRIX_HEADERS
+    assert [row[0] for row in values[1:]] == [f"HAIP-V1-{n:06d}" for n in (1, 2, 3, 4)]
+    assert values[2][6] == "'" + FORMULA
+    assert sheet["G3"].data_type == "s"  # text, not a formula
+    assert values[4][6] == "Bad  control character"
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet["G2"].alignment.wrap_text
+    assert sheet.column_dimensions["G"].width == 60
+    assert workbook.properties.title == "Comment matrix: HAIP, version 1"
+
+
+def test_matrix_docx_is_a_landscape_table_in_the_iso_layout() -> None:
+    out = io.BytesIO()
+    write_matrix_docx(iter(_matrix_rows()), out, title="Comment matrix: HAIP, version 1")
+
+    document = Document(io.BytesIO(out.getvalue()))
+    section = document.sections[0]
+    assert section.page_width is not None and section.page_height is not None
+    assert section.page_width > section.page_height
+    (table,) = document.tables
+    assert [c.text for c in table.rows[0].cells] == list(MATRIX_HEADERS[:9])
+    assert len(table.rows) == 1 + 4
+    assert [c.text for c in table.rows[1].cells][:4] == [
+        "HAIP-V1-000001",
+        "Kumo AI (JP)",
+        "12–14",
+        "action-3\nAction 3: Transparency",
+    ]
+    assert table.rows[3].cells[6].text.endswith("[Confidential]")
+
+
+# --- Open data -------------------------------------------------------------------------
+
+
+def _open_comments(count: int) -> Iterator[OpenComment]:
+    for number in range(count):
+        yield OpenComment(
+            reference=f"HAIP-V1-{number:06d}",
+            section_key="action-1",
+            section_heading="Action 1",
+            line_start=3,
+            line_end=4,
+            kind="general",
+            stance="support",
+            body=FORMULA if number == 1 else f"Body {number}, «unicode» 日本",
+            proposed_text="",
+            organisation="Kumo AI",
+            stakeholder_type="company",
+            country="JP",
+            submitted_at=datetime(2026, 3, 2, 10, 30, tzinfo=UTC),
+            disposition="accepted" if number == 0 else "",
+            response="Agreed." if number == 0 else "",
+        )
+
+
+def test_open_data_csv_streams_neutralised_rows() -> None:
+    rows = list(csv.reader(io.StringIO("".join(opendata_csv(_open_comments(3))))))
+
+    assert tuple(rows[0]) == OPEN_DATA_FIELDS
+    record = dict(zip(OPEN_DATA_FIELDS, rows[1], strict=True))
+    assert record["submitted_at"] == "2026-03-02T10:30:00+00:00"
+    assert record["body"] == "Body 0, «unicode» 日本" and record["line_start"] == "3"
+    assert rows[2][OPEN_DATA_FIELDS.index("body")] == "'" + FORMULA
+
+
+def test_open_data_json_streams_one_comment_per_chunk() -> None:
+    pulled = 0
+
+    def rows() -> Iterator[OpenComment]:
+        nonlocal pulled
+        for comment in _open_comments(1000):
+            pulled += 1
+            yield comment
+
+    chunks = opendata_json(rows(), meta={"draft": "HAIP", "generated_at": START})
+    head = next(chunks)
+    assert pulled == 0 and head.startswith('{"meta": ')
+    second = next(chunks)
+    assert pulled == 1
+    document = json.loads(head + second + "".join(chunks))
+    assert document["meta"] == {"draft": "HAIP", "generated_at": START.isoformat()}
+    assert len(document["comments"]) == 1000
+    assert document["comments"][1]["body"] == FORMULA  # JSON is data, not a spreadsheet
+    assert document["comments"][0]["disposition"] == "accepted"
+    assert list(document["comments"][0]) == list(OPEN_DATA_FIELDS)
+    empty = json.loads("".join(opendata_json(iter(()), meta={})))
+    assert empty == {"meta": {}, "comments": []}
