@@ -64,7 +64,12 @@ def _memberships(user: User) -> dict[int, tuple[str, str]]:
 
 def forget_cached_facts(user: User | AnonymousUser) -> None:
     """Drop the per-request facts cached on ``user`` (after a service changed them)."""
-    for name in ("_is_secretariat", "_membership_index", "_is_working_group_member"):
+    for name in (
+        "_is_secretariat",
+        "_membership_index",
+        "_is_working_group_member",
+        "_working_group_ids",
+    ):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -132,6 +137,42 @@ def is_working_group_member(user: User | AnonymousUser) -> bool:
 def can_request_digest(user: User | AnonymousUser) -> bool:
     """Ask for a synthesis digest: the secretariat and working-group members."""
     return is_secretariat(user) or is_working_group_member(user)
+
+
+def _working_group_ids(user: User | AnonymousUser) -> frozenset[int]:
+    """The working groups the user belongs to, one query per request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[int] | None = getattr(user, "_working_group_ids", None)
+    if cached is None:
+        cached = frozenset(WorkingGroup.objects.filter(members=user).values_list("pk", flat=True))
+        user._working_group_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def digest_scope(user: User | AnonymousUser) -> tuple[bool, bool, frozenset[int]]:
+    """What digests the user may read, as ``(every digest, unscoped working-group digests,
+    working groups whose own digests)``; public digests are read by everyone.
+
+    The secretariat reads them all. A working-group digest scoped to one group is read by that
+    group's members; one covering the whole version, by every working-group member.
+    """
+    if is_secretariat(user):
+        return True, True, frozenset()
+    groups = _working_group_ids(user)
+    return False, bool(groups), groups
+
+
+def can_see_digest(user: User | AnonymousUser, digest: Any) -> bool:
+    """Whether ``digest`` exists at all for this user (same rule as :func:`digest_scope`)."""
+    if digest.audience == "public":
+        return True
+    every, unscoped, groups = digest_scope(user)
+    if every:
+        return True
+    if digest.working_group_id is None:
+        return unscoped
+    return digest.working_group_id in groups
 
 
 def can_see_confidential_of(user: User | AnonymousUser, organisation: Organisation) -> bool:

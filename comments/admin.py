@@ -3,7 +3,16 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Comment, CommentRevision, Disposition, Endorsement, Flag, Reply
+from .models import (
+    Comment,
+    CommentRevision,
+    Digest,
+    DigestExport,
+    Disposition,
+    Endorsement,
+    Flag,
+    Reply,
+)
 
 
 class _RecordAdmin(admin.ModelAdmin):
@@ -57,3 +66,25 @@ class DispositionAdmin(_RecordAdmin):
     list_display = ["comment", "outcome", "decided_by", "decided_at"]
     list_filter = ["outcome"]
     list_select_related = ["comment", "decided_by"]
+
+
+class DigestExportInline(admin.TabularInline):
+    model = DigestExport
+    extra = 0
+    can_delete = False
+    fields = ("format", "file", "size")
+    readonly_fields = ("format", "file", "size")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Digest)
+class DigestAdmin(_RecordAdmin):
+    """Support view of digests: their status, timings and errors; built by the worker."""
+
+    list_display = ["reference", "version", "audience", "status", "progress", "created_at"]
+    list_filter = ["status", "audience", "trigger"]
+    list_select_related = ["version__draft"]
+    exclude = ["data"]
+    inlines = [DigestExportInline]

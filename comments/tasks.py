@@ -1,6 +1,7 @@
 """Celery tasks of the comments app: the e-mails that follow filing, replies, moderation and
-dispositions. Each takes an id, is safe to run twice, and retries when mail delivery fails;
-the comment itself is already committed."""
+dispositions, bulk uploads and synthesis digests. Each takes an id and is safe to run twice;
+mail retries when delivery fails, long jobs are re-queued from their rows when a worker is
+lost."""
 
 import logging
 import smtplib
@@ -98,4 +99,35 @@ def resume_stalled_bulk_submissions() -> list[int]:
     stalled = bulk.bulk_submissions_stalled()
     for submission_id in stalled:
         process_bulk_submission.delay(submission_id)
+    return stalled
+
+
+@shared_task(
+    name="comments.tasks.build_digest",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def build_digest(digest_id: int) -> None:
+    """Build one digest (a synthesis and its files); a lost worker's message is taken again.
+    An error is recorded on the digest, so its page says why, and raised again for the log."""
+    from .digests import services as digest_services
+
+    try:
+        digest_services.digest_build(digest_id=digest_id)
+    except Exception as error:
+        digest_services.digest_fail(digest_id=digest_id, error=error)
+        raise
+
+
+@shared_task(name="comments.tasks.resume_stalled_digests", ignore_result=True)
+def resume_stalled_digests() -> list[int]:
+    """Run by beat: queue again the digests whose worker stopped without finishing them."""
+    from .digests import services as digest_services
+
+    stalled = digest_services.digests_stalled()
+    for digest_id in stalled:
+        build_digest.delay(digest_id)
     return stalled

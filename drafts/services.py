@@ -1,11 +1,15 @@
 """Every write to drafts: creating drafts and versions, importing their text, publishing and
 closing comment periods. Transitions are guarded here and nowhere else."""
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from haip_portal.exceptions import ApplicationError
@@ -213,6 +217,15 @@ def _close(version: DraftVersion, *, now: datetime) -> None:
     version.status = Status.CLOSED
     version.closed_at = now
     version.save(update_fields=["status", "closed_at", "updated_at"])
+    for hook in _closed_hooks():
+        hook(version)
+
+
+@lru_cache(maxsize=1)
+def _closed_hooks() -> list[Callable[[DraftVersion], object]]:
+    """What other apps do when a comment period closes (``VERSION_CLOSED_HOOKS``), inside the
+    closing transaction, so drafts never imports them."""
+    return [import_string(path) for path in settings.VERSION_CLOSED_HOOKS]
 
 
 @transaction.atomic

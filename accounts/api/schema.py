@@ -15,6 +15,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": (
                 "A personal API token (Account › API tokens), with scopes comments:read, "
-                "comments:write and digests:read, sent as `Authorization: Bearer <token>`."
+                "comments:write, digests:read and digests:write, sent as "
+                "`Authorization: Bearer <token>`."
             ),
         }

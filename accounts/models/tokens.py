@@ -18,6 +18,7 @@ class ApiToken(models.Model):
         COMMENTS_READ = "comments:read", "Read comments"
         COMMENTS_WRITE = "comments:write", "Submit comments"
         DIGESTS_READ = "digests:read", "Read synthesis digests"
+        DIGESTS_WRITE = "digests:write", "Ask for synthesis digests"
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import digests, views
 
 app_name = "comments_api"
 
@@ -30,6 +30,12 @@ urlpatterns = [
         views.BulkRejectionsView.as_view(),
         name="bulk_submission_rejections",
     ),
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/digests/",
+        digests.VersionDigestsView.as_view(),
+        name="version_digests",
+    ),
+    path("digests/<int:pk>/", digests.DigestView.as_view(), name="digest_detail"),
     path("comments/<str:reference>/", views.CommentDetailView.as_view(), name="comment_detail"),
     path(
         "comments/<str:reference>/withdraw/",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -33,6 +33,7 @@ def build_digest(
     dispositions: Mapping[str, str] | None = None,
     *,
     signatures: Mapping[str, np.ndarray] | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Digest:
     """Synthesise ``records`` for ``request.audience``; the same input gives the same digest.
 
@@ -40,7 +41,10 @@ def build_digest(
     campaign's representative and never attributed; for the working group they appear marked
     confidential. ``signatures`` maps references to stored MinHash signatures (see
     :func:`~comments.synthesis.campaigns.minhash_signatures`), used when all are present.
+    ``progress`` is told each stage as it starts, with the share of the work done (0-100).
     """
+    report = progress or (lambda stage, done: None)
+    report("Finding campaigns", 0)
     chosen = select_records(records, request)
     public = request.audience == "public"
     stored = None
@@ -52,16 +56,20 @@ def build_digest(
         chosen, grouping, public=public, min_size=request.campaign_min_size
     )
     positions = positions_from_groups(chosen, grouping.groups, public=public)
+    report("Finding themes", 45)
+    themes = tuple(themes_per_section(positions, public=public, seed=request.seed))
+    report("Summarising sections and proposed changes", 85)
     digest = Digest(
         audience=request.audience,
         cutoff=request.cutoff,
         sections=tuple(sorted({r.section_key for r in chosen})),
         overview=overview(chosen, distinct_positions=len(grouping.groups)),
         campaigns=tuple(campaigns),
-        themes=tuple(themes_per_section(positions, public=public, seed=request.seed)),
+        themes=themes,
         agreement=tuple(agreement(chosen)),
         changes=tuple(proposed_changes(chosen, public=public)),
         dispositions=disposition_summary(chosen, dispositions or {}),
     )
+    report("Checking quotes", 95)
     check_quotes(digest, chosen)
     return digest

@@ -123,6 +123,9 @@ def _quietly(model: NMF, matrix: np.ndarray) -> np.ndarray:
     # Small dense products: BLAS threads cost more in start-up and contention than they save.
     with warnings.catch_warnings(), threadpool_limits(limits=1):
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # An exact fit of a tiny matrix can leave the (unused) reconstruction error a rounding
+        # error below zero, whose square root numpy warns about.
+        warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
         loadings: np.ndarray = model.fit_transform(matrix)
     return loadings
 

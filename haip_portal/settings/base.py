@@ -171,12 +171,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Long jobs get their own queues, so a 100,000-row upload never delays a receipt e-mail.
 CELERY_TASK_ROUTES = {
     "comments.tasks.process_bulk_submission": {"queue": "bulk"},
+    "comments.tasks.build_digest": {"queue": "synthesis"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # An upload that shows no progress for this long is taken up again by another worker.
 BULK_STALLED_AFTER_SECONDS = env.int("BULK_STALLED_AFTER_SECONDS", default=300)
 # Rows filed per transaction: progress is committed (and visible) after each chunk.
 BULK_CHUNK_ROWS = env.int("BULK_CHUNK_ROWS", default=1000)
+# A digest that shows no progress for this long is built again (each stage reports progress).
+DIGEST_STALLED_AFTER_SECONDS = env.int("DIGEST_STALLED_AFTER_SECONDS", default=600)
 CELERY_BEAT_SCHEDULE = {
     "close-due-versions": {
         "task": "drafts.tasks.close_due_versions",
@@ -190,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comments.tasks.resume_stalled_bulk_submissions",
         "schedule": timedelta(seconds=env.int("BULK_RESUME_EVERY_SECONDS", default=60)),
     },
+    "resume-stalled-digests": {
+        "task": "comments.tasks.resume_stalled_digests",
+        "schedule": timedelta(seconds=env.int("DIGEST_RESUME_EVERY_SECONDS", default=120)),
+    },
     "purge-idempotency-records": {
         "task": "comments.tasks.purge_idempotency_records",
         "schedule": timedelta(hours=6),
@@ -198,6 +205,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # The comments app adds its gutter counts and comment panel to the draft page.
 DRAFT_PAGE_EXTENSIONS = ["comments.views.draft_page_extension"]
+# Called with the version inside the transaction that closes its comment period: the comments
+# app queues the digests for the public and the working groups.
+VERSION_CLOSED_HOOKS = ["comments.digests.services.digests_for_closed_version"]
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,42 @@
+"""The form the secretariat and working-group members ask for a digest with."""
+
+from typing import Any, cast
+
+from django import forms
+
+from accounts.models import WorkingGroup
+from drafts.models import DraftVersion, Section
+
+from ..models import Digest
+
+
+class DigestRequestForm(forms.Form):
+    audience = forms.ChoiceField(
+        choices=Digest.Audience.choices,
+        initial=Digest.Audience.WORKING_GROUP,
+        widget=forms.RadioSelect,
+        help_text="Working-group digests include confidential comments, marked as such. "
+        "Public digests count them but never quote or attribute them.",
+    )
+    sections = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for the whole version.",
+    )
+    working_group = forms.ModelChoiceField(
+        queryset=WorkingGroup.objects.none(),
+        required=False,
+        empty_label="None: the sections ticked above",
+        help_text="Only the sections this group follows; a working-group digest scoped to a "
+        "group is read by its members and the secretariat.",
+    )
+
+    def __init__(self, *args: Any, version: DraftVersion, groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sections = cast(forms.MultipleChoiceField, self.fields["sections"])
+        sections.choices = list(
+            Section.objects.filter(version=version)
+            .order_by("position")
+            .values_list("key", "heading")
+        )
+        cast(forms.ModelChoiceField, self.fields["working_group"]).queryset = groups

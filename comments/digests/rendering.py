@@ -1,0 +1,98 @@
+"""The files of a ready digest, written by the worker from its stored data: the digest as
+HTML, PDF, Word, Markdown and JSON, and the comment matrix its audience may read as Excel,
+Word and CSV. Nothing here decides who may read what: the rows come from the selectors."""
+
+import tempfile
+from typing import IO, Any
+
+from django.utils import timezone
+from django.utils.text import slugify
+
+from drafts.models import Section
+
+from ..exports import (
+    DigestMeta,
+    digest_html,
+    digest_json,
+    digest_markdown,
+    matrix_csv,
+    write_digest_docx,
+    write_digest_pdf,
+    write_matrix_docx,
+    write_matrix_xlsx,
+)
+from ..models import Digest, DigestExport
+from . import selectors
+
+Format = DigestExport.Format
+
+# A Word table of more rows than this is unusable (and slow to write): the matrix of such a
+# digest comes as Excel and CSV only.
+MATRIX_DOCX_MAX_ROWS = 5000
+
+
+def digest_meta(digest: Digest, data: dict[str, Any] | None = None) -> DigestMeta:
+    """What the files say about the digest: title, audience, cut-off, section headings."""
+    version = digest.version
+    headings = dict(
+        Section.objects.filter(version=version).order_by("position").values_list("key", "heading")
+    )
+    audience = "working groups" if digest.audience == Digest.Audience.WORKING_GROUP else "public"
+    return DigestMeta(
+        title=f"Digest of {version.draft.title}, version {version.number} ({audience})",
+        draft_title=version.draft.title,
+        version_number=version.number,
+        audience=digest.audience,
+        cutoff=digest.cutoff,
+        generated_at=digest.finished_at or timezone.now(),
+        reference=digest.reference,
+        section_titles=headings,
+    )
+
+
+def file_name(digest: Digest, format: str) -> str:
+    version = digest.version
+    stem = slugify(f"{version.draft.slug}-v{version.number}-{digest.reference}-{digest.audience}")
+    if format.startswith("matrix."):
+        return f"{stem}-matrix.{format.removeprefix('matrix.')}"
+    return f"{stem}.{format}"
+
+
+def _spooled() -> IO[bytes]:
+    return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+
+
+def render_files(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
+    """Every file of the digest, each an open file at position 0 (the caller closes them)."""
+    meta = digest_meta(digest, data)
+    files: dict[str, IO[bytes]] = {}
+
+    def keep(format: str, content: bytes) -> None:
+        handle = _spooled()
+        handle.write(content)
+        files[format] = handle
+
+    keep(Format.HTML, digest_html(data, meta).encode())
+    keep(Format.MARKDOWN, digest_markdown(data, meta).encode())
+    keep(Format.JSON, digest_json(data, meta))
+    for format, writer in ((Format.PDF, write_digest_pdf), (Format.DOCX, write_digest_docx)):
+        handle = _spooled()
+        writer(data, meta, handle)
+        files[format] = handle
+
+    comments = selectors.digest_matrix_comments(digest)
+    title = f"Comment matrix: {meta.draft_title}, version {meta.version_number}"
+    handle = _spooled()
+    for chunk in matrix_csv(selectors.matrix_rows(comments)):
+        handle.write(chunk.encode())
+    files[Format.MATRIX_CSV] = handle
+    handle = _spooled()
+    write_matrix_xlsx(selectors.matrix_rows(comments), handle, title=title)
+    files[Format.MATRIX_XLSX] = handle
+    if comments.count() <= MATRIX_DOCX_MAX_ROWS:
+        handle = _spooled()
+        write_matrix_docx(selectors.matrix_rows(comments), handle, title=title)
+        files[Format.MATRIX_DOCX] = handle
+    for handle in files.values():
+        handle.seek(0)
+    return files

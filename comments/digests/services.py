@@ -1,0 +1,260 @@
+"""Every write to digests: asking for one, building it in the worker, recording a failure, and
+the digests a version gets when its comment period closes."""
+
+import time
+from datetime import timedelta
+from functools import partial
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User, WorkingGroup
+from drafts.models import DraftVersion, Section
+from haip_portal.exceptions import ApplicationError
+
+from .. import tasks
+from ..models import Digest, DigestExport
+from ..synthesis import DigestRequest, QuoteMismatch, build_digest
+from . import rendering, selectors
+
+Status = Digest.Status
+
+# A build that has tried this many times (each one killed or failed) is marked failed.
+MAX_ATTEMPTS = 3
+# Share of the progress bar given to each part of a build.
+READ_DONE, SYNTHESIS_DONE, RENDER_DONE = 5, 80, 98
+
+
+def _enqueue(digest: Digest) -> None:
+    """Queue the build once the transaction commits. A broker that is down is logged, not
+    raised: the digest stays ``queued`` and ``resume_stalled_digests`` sends it again."""
+    digest_id = digest.pk
+    transaction.on_commit(lambda: tasks.build_digest.delay(digest_id), robust=True)
+
+
+def _sections_of(version: DraftVersion, keys: list[str]) -> list[str]:
+    known = set(Section.objects.filter(version=version).values_list("key", flat=True))
+    unknown = [key for key in keys if key not in known]
+    if unknown:
+        raise ApplicationError(
+            f"{version} has no section {', '.join(sorted(unknown))}.", field="sections"
+        )
+    return sorted(set(keys))
+
+
+@transaction.atomic
+def digest_request(
+    *,
+    user: User,
+    version: DraftVersion,
+    audience: str,
+    section_keys: list[str] | None = None,
+    working_group: WorkingGroup | None = None,
+) -> Digest:
+    """Ask for a digest of ``version`` as it stands now, for ``audience``; built by the worker.
+
+    ``section_keys`` narrows it to some sections; ``working_group`` to the sections that group
+    follows (and, for a working-group digest, to that group's readers).
+    """
+    if not permissions.can_request_digest(user):
+        raise ApplicationError("Only the secretariat and working-group members ask for digests.")
+    if audience not in Digest.Audience.values:
+        raise ApplicationError(
+            f"Unknown audience {audience!r}; choose one of {', '.join(Digest.Audience.values)}.",
+            field="audience",
+        )
+    if version.status == DraftVersion.Status.DRAFT:
+        raise ApplicationError(f"{version} is not published; it has no comments to digest.")
+    keys = _sections_of(version, section_keys or [])
+    if working_group is not None:
+        every, _unscoped, groups = permissions.digest_scope(user)
+        if not every and working_group.pk not in groups:
+            raise ApplicationError(
+                f"You are not a member of {working_group}.", field="working_group"
+            )
+        followed = set(working_group.section_keys) & set(
+            Section.objects.filter(version=version).values_list("key", flat=True)
+        )
+        keys = sorted(followed & set(keys)) if keys else sorted(followed)
+        if not keys:
+            raise ApplicationError(
+                f"{working_group} follows none of the sections asked for in {version}.",
+                field="working_group",
+            )
+    digest = Digest.objects.create(
+        version=version,
+        audience=audience,
+        section_keys=keys,
+        working_group=working_group,
+        cutoff=timezone.now(),
+        requested_by=user,
+        stage="Waiting for the worker",
+    )
+    _enqueue(digest)
+    return digest
+
+
+def digests_for_closed_version(version: DraftVersion) -> list[Digest]:
+    """Queue a public and a working-group digest of everything filed during the period.
+
+    Called by the drafts app inside the transaction that closes the version
+    (``VERSION_CLOSED_HOOKS``), so the version is never closed without them.
+    """
+    digests = [
+        Digest.objects.create(
+            version=version,
+            audience=audience,
+            cutoff=version.closed_at or timezone.now(),
+            trigger=Digest.Trigger.VERSION_CLOSED,
+            stage="Waiting for the worker",
+        )
+        for audience in (Digest.Audience.PUBLIC, Digest.Audience.WORKING_GROUP)
+    ]
+    for digest in digests:
+        _enqueue(digest)
+    return digests
+
+
+def _start(digest_id: int) -> Digest | None:
+    """Claim the digest for this run; ``None`` when there is nothing left to do."""
+    with transaction.atomic():
+        digest = Digest.objects.select_for_update().get(pk=digest_id)
+        if digest.status in (Status.READY, Status.FAILED):
+            return None
+        if digest.attempts >= MAX_ATTEMPTS:
+            digest.status = Status.FAILED
+            digest.error = (
+                f"The build stopped {digest.attempts} times without finishing "
+                "(the worker was stopped or ran out of memory)."
+            )
+            digest.finished_at = timezone.now()
+            digest.save(update_fields=["status", "error", "finished_at", "updated_at"])
+            return None
+        digest.status = Status.RUNNING
+        digest.attempts += 1
+        digest.progress = 1
+        digest.stage = "Reading comments"
+        digest.error = ""
+        digest.started_at = timezone.now()
+        digest.save()
+        return digest
+
+
+def _progress(digest: Digest, stage: str, percent: int) -> None:
+    """Show how far the run has gone (committed at once, so the page can poll it)."""
+    Digest.objects.filter(pk=digest.pk, attempts=digest.attempts, status=Status.RUNNING).update(
+        stage=stage, progress=percent, updated_at=timezone.now()
+    )
+
+
+def digest_build(*, digest_id: int) -> Digest | None:
+    """Build a queued digest: read its comments, synthesise, render its files, and store the
+    data, counts and files with the ``ready`` status in one transaction.
+
+    Safe to run twice: a ready digest is left alone, and a run that another run has taken
+    over (after a worker was lost) discards its result. A run killed half-way leaves the
+    digest ``running`` with no data; the next run starts over.
+    """
+    digest = _start(digest_id)
+    if digest is None:
+        return None
+    clock = _Clock()
+    records = selectors.digest_records(digest)
+    dispositions = selectors.digest_dispositions(digest)
+    clock.lap("read")
+    _progress(digest, "Finding campaigns", READ_DONE)
+
+    def synthesis_progress(stage: str, done: int) -> None:
+        _progress(digest, stage, READ_DONE + (SYNTHESIS_DONE - READ_DONE) * done // 100)
+
+    result = build_digest(
+        records,
+        DigestRequest(audience=digest.audience, cutoff=digest.cutoff),  # type: ignore[arg-type]
+        dispositions,
+        progress=synthesis_progress,
+    )
+    data = result.to_dict()
+    clock.lap("synthesis")
+    _progress(digest, "Writing PDF, Word, Excel and other files", SYNTHESIS_DONE)
+    files = rendering.render_files(digest, data)
+    clock.lap("files")
+    _progress(digest, "Saving", RENDER_DONE)
+    try:
+        return _store(digest, data, files, clock)
+    finally:
+        for handle in files.values():
+            handle.close()
+
+
+@transaction.atomic
+def _store(
+    digest: Digest, data: dict[str, Any], files: dict[str, IO[bytes]], clock: "_Clock"
+) -> Digest | None:
+    locked = Digest.objects.select_for_update().get(pk=digest.pk)
+    if locked.status != Status.RUNNING or locked.attempts != digest.attempts:
+        return None  # another run took it over; its result is the same
+    old = list(locked.exports.all())
+    locked.exports.all().delete()
+    for export in old:
+        transaction.on_commit(partial(_delete_file, export.file.name))
+    for format, handle in files.items():
+        export = DigestExport(digest=locked, format=format)
+        export.file.save(rendering.file_name(locked, format), File(handle), save=False)
+        export.size = export.file.size
+        export.save()
+    overview = data["overview"]
+    locked.data = data
+    locked.comment_count = overview["comments"]
+    locked.position_count = overview["distinct_positions"]
+    locked.status = Status.READY
+    locked.progress = 100
+    locked.stage = "Ready"
+    locked.finished_at = timezone.now()
+    clock.lap("store")
+    locked.timings = clock.laps
+    locked.save()
+    return locked
+
+
+class _Clock:
+    """Seconds spent in each part of a build, kept on the digest for operators."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 3)
+        self._last = now
+
+
+def _delete_file(name: str) -> None:
+    DigestExport.file.field.storage.delete(name)
+
+
+def digest_fail(*, digest_id: int, error: BaseException) -> None:
+    """Record why a build failed (a quote check, a time limit, a bug), shown on its page."""
+    if isinstance(error, QuoteMismatch | ApplicationError):
+        message = str(error)
+    else:
+        message = f"The build failed ({type(error).__name__}). The secretariat has been told."
+    Digest.objects.filter(pk=digest_id).exclude(status=Status.READY).update(
+        status=Status.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def digests_stalled() -> list[int]:
+    """Digests queued or running with no progress for a while (broker down, worker lost):
+    the beat task queues them again."""
+    stalled_after = timedelta(seconds=settings.DIGEST_STALLED_AFTER_SECONDS)
+    return list(
+        Digest.objects.filter(
+            status__in=[Status.QUEUED, Status.RUNNING],
+            updated_at__lt=timezone.now() - stalled_after,
+        ).values_list("pk", flat=True)
+    )

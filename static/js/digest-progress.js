@@ -1,0 +1,31 @@
+// A digest's page while the worker builds it: ask the API for its progress every second and
+// show it; reload the page once it is ready or has failed. Without this script the page
+// refreshes itself every five seconds.
+(function () {
+  "use strict";
+  var panel = document.querySelector(".digest-progress");
+  if (!panel) return;
+  var bar = document.getElementById("digest-progress-bar");
+  var stage = document.getElementById("digest-stage");
+  var text = document.getElementById("digest-progress-text");
+  var url = panel.getAttribute("data-status-url");
+
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (digest) {
+        if (!digest) return setTimeout(poll, 3000);
+        if (digest.status === "ready" || digest.status === "failed") {
+          window.location.reload();
+          return;
+        }
+        bar.value = digest.progress;
+        bar.textContent = digest.progress + " %";
+        stage.textContent = digest.stage || "Waiting for the worker";
+        text.textContent = digest.progress + " % done. This page updates by itself.";
+        setTimeout(poll, 1000);
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  setTimeout(poll, 1000);
+})();

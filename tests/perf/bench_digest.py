@@ -1,0 +1,166 @@
+"""Synthesis digests built by a real ``celery worker`` from generated corpora loaded in
+PostgreSQL (10,000 and 100,000 comments, about a fifth of them campaign copies), and the
+streamed CSV matrix export of the same rows.
+
+Printed, per size: the digest's wall time (queued → ready, and the build's own parts: reading
+the comments, the synthesis, writing the files), the worker's peak memory (VmHWM of the worker
+and its pool process, as bench_bulk_worker.py reads it), and the 10k → 100k ratio; then the
+peak Python memory (tracemalloc) of streaming the whole matrix CSV, for both sizes. Asserted:
+the digest is ready with every comment counted and most campaign copies folded.
+"""
+
+import random
+import time
+import tracemalloc
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import Organisation
+from comments.anchoring import content_hash
+from comments.digests import selectors, services
+from comments.exports import matrix_csv
+from comments.models import Comment, Digest, VersionCommentCounter
+from tests.accounts.factories import make_organisation, make_user
+from tests.comments.synthesis.corpus import generated_corpus
+from tests.conftest import wait_until
+from tests.drafts.factories import open_version
+
+from .conftest import MB, proc_status_kb, process_tree, require_postgres
+
+SIZES = (10_000, 100_000)
+WALL_BAR_S, MEMORY_BAR_MB, SCALING_BAR = 60, 2048, 12
+RESULTS: dict[int, float] = {}
+
+
+def _load(size: int) -> tuple[object, object]:
+    """A version with ``size`` published comments, inserted in batches (no services: the
+    filing path has its own benchmark)."""
+    version = open_version(slug=f"bench-digest-{size}", sections=11, lines_per_section=36)
+    sections = list(version.sections.order_by("position"))
+    author = make_user()
+    organisations = [
+        make_organisation(
+            name=f"Bench organisation {n}",
+            verified=True,
+            stakeholder_type=random.Random(n).choice(Organisation.StakeholderType.values),
+        )
+        for n in range(50)
+    ]
+    records = generated_corpus(size, campaign_share=0.2, campaign_size=100)
+    rng = random.Random(3)
+    now = timezone.now()
+    batch = []
+    for number, record in enumerate(records, start=1):
+        section = sections[(record.line_start - 1) % len(sections)]
+        line = rng.randint(section.line_start, section.line_end)
+        organisation = organisations[number % len(organisations)]
+        batch.append(
+            Comment(
+                version=version,
+                section=section,
+                number=number,
+                reference=f"B{size // 1000}K-{number:06d}",
+                line_start=line,
+                line_end=line,
+                kind=record.kind,
+                stance=record.stance,
+                body=record.body,
+                proposed_text=record.proposed_text,
+                visibility="confidential" if record.confidential else "public",
+                channel="bulk",
+                content_hash=content_hash(record.body, record.proposed_text),
+                author=author,
+                organisation=organisation,
+                stakeholder_type=organisation.stakeholder_type,
+                country=record.country,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        if len(batch) == 5000:
+            Comment.objects.bulk_create(batch)
+            batch = []
+    Comment.objects.bulk_create(batch)
+    VersionCommentCounter.objects.update_or_create(version=version, defaults={"last_number": size})
+    secretariat = make_user()
+    secretariat.groups.add(Group.objects.get_or_create(name="secretariat")[0])
+    return version, secretariat
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_digest_in_the_worker(size, celery_worker_factory, shared_media, report):
+    require_postgres(redis=True)
+    started = time.perf_counter()
+    version, secretariat = _load(size)
+    loaded = time.perf_counter() - started
+
+    worker = celery_worker_factory(
+        extra_env={"MEDIA_ROOT": str(shared_media), "LOG_LEVEL": "WARNING"}
+    )
+    wait_until(lambda: "ready." in worker.output(), timeout=60, worker=worker)
+    digest = services.digest_request(user=secretariat, version=version, audience="working_group")
+    # digest_request queues after commit; this test's transactions autocommit.
+    sent = time.perf_counter()
+
+    def finished() -> Digest | None:
+        current = Digest.objects.get(pk=digest.pk)
+        return current if current.status in ("ready", "failed") else None
+
+    done = wait_until(finished, timeout=600, interval=0.5, worker=worker)
+    wall = time.perf_counter() - sent
+    assert worker.process is not None
+    high_water = sum(proc_status_kb(p, "VmHWM") for p in process_tree(worker.process.pid))
+    assert done.status == "ready", done.error
+    assert done.comment_count == size
+    folded = size - done.position_count
+    assert folded >= 0.15 * size  # most of the fifth that are campaign copies
+
+    RESULTS[size] = wall
+    parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in done.timings.items())
+    peak_mb = high_water / 1024
+    report(
+        f"digest {size:>7,} comments (loaded in {loaded:.0f} s): queued→ready {wall:5.1f} s "
+        f"[{parts}]; worker peak RSS (VmHWM, worker + pool) {peak_mb:,.0f} MB; "
+        f"{done.position_count:,} distinct positions, "
+        f"{len(done.data['campaigns'])} campaigns, {len(done.data['themes'])} themes "
+        f"(bars: ≤ {WALL_BAR_S} s {'met' if wall <= WALL_BAR_S else 'NOT met'}, "
+        f"≤ {MEMORY_BAR_MB} MB {'met' if peak_mb <= MEMORY_BAR_MB else 'NOT met'})"
+    )
+    if len(RESULTS) == len(SIZES):
+        ratio = RESULTS[SIZES[1]] / RESULTS[SIZES[0]]
+        report(
+            f"digest scaling 10k → 100k: ×{ratio:.1f} "
+            f"(bar ≤ ×{SCALING_BAR} {'met' if ratio <= SCALING_BAR else 'NOT met'})"
+        )
+
+    # The live matrix, streamed as the secretariat downloads it.
+    comments = selectors.matrix_comments(user=secretariat, version=version)
+    tracemalloc.start()
+    started = time.perf_counter()
+    written = rows = 0
+    for chunk in matrix_csv(selectors.matrix_rows(comments)):
+        written += len(chunk)
+        rows += chunk.count("\n")
+    streamed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert rows >= size + 1
+    report(
+        f"matrix CSV {size:>7,} comments streamed: {written / MB:,.1f} MB in {streamed:.1f} s, "
+        f"peak Python memory while streaming {peak / MB:,.1f} MB"
+    )
+
+
+@pytest.fixture
+def shared_media(tmp_path, settings):
+    """Digest files written to a directory this process reads too."""
+    media = tmp_path / "media"
+    media.mkdir()
+    settings.MEDIA_ROOT = str(media)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    return media
