@@ -372,6 +372,11 @@ class Digest(TimeStampedModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    matrix_ready_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the comment matrix files (written after the digest) were stored.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -392,9 +397,9 @@ class DigestExport(models.Model):
     """One rendered file of a ready digest (PDF, Word, Excel…), kept in the media storage."""
 
     class Format(models.TextChoices):
-        HTML = "html", "HTML"
         PDF = "pdf", "PDF"
         DOCX = "docx", "Word"
+        HTML = "html", "HTML"
         MARKDOWN = "md", "Markdown"
         JSON = "json", "JSON"
         MATRIX_XLSX = "matrix.xlsx", "Comment matrix (Excel)"

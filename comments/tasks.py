@@ -122,12 +122,30 @@ def build_digest(digest_id: int) -> None:
         raise
 
 
-@shared_task(name="comments.tasks.resume_stalled_digests", ignore_result=True)
-def resume_stalled_digests() -> list[int]:
-    """Run by beat: queue again the digests whose worker stopped without finishing them."""
+@shared_task(
+    name="comments.tasks.build_digest_matrix",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=1800,
+    time_limit=1900,
+)
+def build_digest_matrix(digest_id: int) -> None:
+    """Write a ready digest's comment matrix files; a lost worker's message is taken again."""
     from .digests import services as digest_services
 
-    stalled = digest_services.digests_stalled()
-    for digest_id in stalled:
+    digest_services.digest_matrix_build(digest_id=digest_id)
+
+
+@shared_task(name="comments.tasks.resume_stalled_digests", ignore_result=True)
+def resume_stalled_digests() -> list[int]:
+    """Run by beat: queue again the digests (or their matrices) whose worker stopped
+    without finishing them."""
+    from .digests import services as digest_services
+
+    builds, matrices = digest_services.digests_stalled()
+    for digest_id in builds:
         build_digest.delay(digest_id)
-    return stalled
+    for digest_id in matrices:
+        build_digest_matrix.delay(digest_id)
+    return builds + matrices

@@ -81,6 +81,9 @@ class DigestSerializer(serializers.Serializer):
     distinct_positions = serializers.IntegerField(source="position_count")
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+    matrix_ready = serializers.SerializerMethodField(
+        help_text="The comment matrix files (written after the digest) are there."
+    )
     files = serializers.SerializerMethodField()
     synthesis = serializers.SerializerMethodField(
         help_text="The synthesis (overview, campaigns, themes, agreement, proposed changes, "
@@ -96,6 +99,9 @@ class DigestSerializer(serializers.Serializer):
         return reverse(
             "comments:digest_detail", args=[digest.pk], request=self.context.get("request")
         )
+
+    def get_matrix_ready(self, digest: Digest) -> bool:
+        return digest.matrix_ready_at is not None
 
     @extend_schema_field(DigestExportSerializer(many=True))
     def get_files(self, digest: Digest) -> list[dict[str, Any]]:

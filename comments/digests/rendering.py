@@ -1,6 +1,7 @@
-"""The files of a ready digest, written by the worker from its stored data: the digest as
-HTML, PDF, Word, Markdown and JSON, and the comment matrix its audience may read as Excel,
-Word and CSV. Nothing here decides who may read what: the rows come from the selectors."""
+"""The files of a digest, written by the worker: the digest as HTML, PDF, Word, Markdown and
+JSON from its data, and the comment matrix its audience may read, as of its cut-off, as
+Excel, CSV and Word. Nothing here decides who may read what: the rows come from the
+selectors."""
 
 import tempfile
 from typing import IO, Any
@@ -62,8 +63,8 @@ def _spooled() -> IO[bytes]:
     return tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
 
 
-def render_files(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
-    """Every file of the digest, each an open file at position 0 (the caller closes them)."""
+def render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
+    """The digest as documents, each an open file at position 0 (the caller closes them)."""
     meta = digest_meta(digest, data)
     files: dict[str, IO[bytes]] = {}
 
@@ -79,7 +80,16 @@ def render_files(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
         handle = _spooled()
         writer(data, meta, handle)
         files[format] = handle
+    for handle in files.values():
+        handle.seek(0)
+    return files
 
+
+def render_matrix(digest: Digest) -> dict[str, IO[bytes]]:
+    """The comment matrix of the digest's audience and cut-off, as open files at position 0;
+    rows are read in chunks, so memory stays flat whatever the number of comments."""
+    meta = digest_meta(digest)
+    files: dict[str, IO[bytes]] = {}
     comments = selectors.digest_matrix_comments(digest)
     title = f"Comment matrix: {meta.draft_title}, version {meta.version_number}"
     handle = _spooled()

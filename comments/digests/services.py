@@ -1,5 +1,6 @@
-"""Every write to digests: asking for one, building it in the worker, recording a failure, and
-the digests a version gets when its comment period closes."""
+"""Every write to digests: asking for one, building it and then its comment matrix in the
+worker, recording a failure, and the digests a version gets when its comment period
+closes."""
 
 import time
 from datetime import timedelta
@@ -152,8 +153,9 @@ def _progress(digest: Digest, stage: str, percent: int) -> None:
 
 
 def digest_build(*, digest_id: int) -> Digest | None:
-    """Build a queued digest: read its comments, synthesise, render its files, and store the
-    data, counts and files with the ``ready`` status in one transaction.
+    """Build a queued digest: read its comments, synthesise, render it as documents, and store
+    the data, counts and documents with the ``ready`` status in one transaction; then queue
+    its comment matrix (:func:`digest_matrix_build`).
 
     Safe to run twice: a ready digest is left alone, and a run that another run has taken
     over (after a worker was lost) discards its result. A run killed half-way leaves the
@@ -179,9 +181,9 @@ def digest_build(*, digest_id: int) -> Digest | None:
     )
     data = result.to_dict()
     clock.lap("synthesis")
-    _progress(digest, "Writing PDF, Word, Excel and other files", SYNTHESIS_DONE)
-    files = rendering.render_files(digest, data)
-    clock.lap("files")
+    _progress(digest, "Writing the PDF, Word, HTML, Markdown and JSON files", SYNTHESIS_DONE)
+    files = rendering.render_documents(digest, data)
+    clock.lap("documents")
     _progress(digest, "Saving", RENDER_DONE)
     try:
         return _store(digest, data, files, clock)
@@ -201,11 +203,7 @@ def _store(
     locked.exports.all().delete()
     for export in old:
         transaction.on_commit(partial(_delete_file, export.file.name))
-    for format, handle in files.items():
-        export = DigestExport(digest=locked, format=format)
-        export.file.save(rendering.file_name(locked, format), File(handle), save=False)
-        export.size = export.file.size
-        export.save()
+    _save_files(locked, files)
     overview = data["overview"]
     locked.data = data
     locked.comment_count = overview["comments"]
@@ -214,10 +212,49 @@ def _store(
     locked.progress = 100
     locked.stage = "Ready"
     locked.finished_at = timezone.now()
+    locked.matrix_ready_at = None
     clock.lap("store")
     locked.timings = clock.laps
     locked.save()
+    digest_id = locked.pk
+    transaction.on_commit(lambda: tasks.build_digest_matrix.delay(digest_id), robust=True)
     return locked
+
+
+def digest_matrix_build(*, digest_id: int) -> Digest | None:
+    """Write the comment matrix of a ready digest (Excel, CSV and, when small enough, Word)
+    and store the three files together. Safe to run twice: once stored, it is left alone;
+    a run killed half-way stores nothing, and the next run starts over."""
+    digest = Digest.objects.select_related("version__draft").get(pk=digest_id)
+    if digest.status != Status.READY or digest.matrix_ready_at is not None:
+        return None
+    started = time.perf_counter()
+    files = rendering.render_matrix(digest)
+    try:
+        with transaction.atomic():
+            locked = Digest.objects.select_for_update().get(pk=digest_id)
+            if locked.matrix_ready_at is not None:
+                return None
+            matrix = locked.exports.filter(format__startswith="matrix.")
+            for name in matrix.values_list("file", flat=True):
+                transaction.on_commit(partial(_delete_file, name))
+            matrix.delete()
+            _save_files(locked, files)
+            locked.matrix_ready_at = timezone.now()
+            locked.timings = {**locked.timings, "matrix": round(time.perf_counter() - started, 3)}
+            locked.save(update_fields=["matrix_ready_at", "timings", "updated_at"])
+            return locked
+    finally:
+        for handle in files.values():
+            handle.close()
+
+
+def _save_files(digest: Digest, files: dict[str, IO[bytes]]) -> None:
+    for format, handle in files.items():
+        export = DigestExport(digest=digest, format=format)
+        export.file.save(rendering.file_name(digest, format), File(handle), save=False)
+        export.size = export.file.size
+        export.save()
 
 
 class _Clock:
@@ -248,13 +285,14 @@ def digest_fail(*, digest_id: int, error: BaseException) -> None:
     )
 
 
-def digests_stalled() -> list[int]:
-    """Digests queued or running with no progress for a while (broker down, worker lost):
-    the beat task queues them again."""
-    stalled_after = timedelta(seconds=settings.DIGEST_STALLED_AFTER_SECONDS)
-    return list(
-        Digest.objects.filter(
-            status__in=[Status.QUEUED, Status.RUNNING],
-            updated_at__lt=timezone.now() - stalled_after,
-        ).values_list("pk", flat=True)
+def digests_stalled() -> tuple[list[int], list[int]]:
+    """Digests queued or running, and ready digests still without their matrix, with no
+    progress for a while (broker down, worker lost): the beat task queues them again."""
+    before = timezone.now() - timedelta(seconds=settings.DIGEST_STALLED_AFTER_SECONDS)
+    quiet = Digest.objects.filter(updated_at__lt=before)
+    builds = quiet.filter(status__in=[Status.QUEUED, Status.RUNNING])
+    matrices = quiet.filter(status=Status.READY, matrix_ready_at__isnull=True)
+    return (
+        list(builds.values_list("pk", flat=True)),
+        list(matrices.values_list("pk", flat=True)),
     )

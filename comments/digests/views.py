@@ -24,6 +24,8 @@ from ..models import Digest, DigestExport
 from . import rendering, selectors, services
 from .forms import DigestRequestForm
 
+FORMATS = list(DigestExport.Format.values)  # the order the files are offered in
+
 
 def _version(request: HttpRequest, slug: str, number: int) -> DraftVersion:
     return draft_selectors.version_get(user=request.user, slug=slug, number=number)
@@ -87,7 +89,7 @@ def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "digest": digest,
         "version": digest.version,
         "draft": digest.version.draft,
-        "exports": list(digest.exports.order_by("format")) if digest.data is not None else [],
+        "exports": sorted(digest.exports.all(), key=lambda e: FORMATS.index(e.format)),
     }
     if digest.status == Digest.Status.READY and digest.data is not None:
         context.update(digest_context(digest.data, rendering.digest_meta(digest, digest.data)))

@@ -21,7 +21,7 @@ BAR_LEFT = 268
 BAR_WIDTH = 300
 ROW = 22
 TOP = 28
-LABEL_CHARS = 40
+LABEL_CHARS = 34  # what fits in LABEL_WIDTH at 12 px, wide letters included
 
 
 def percent(share: float) -> str:

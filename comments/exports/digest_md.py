@@ -100,7 +100,7 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     if report.confidential_note:
         out += [report.confidential_note, ""]
     if report.empty_sections:
-        out += [f"No comments in this digest on: {md_line('; '.join(report.empty_sections))}.", ""]
+        out += [f"No comments in this digest on: {md_line('; '.join(report.empty_sections))}", ""]
     for title, name, rows in (
         ("Comments by section", "Section", report.by_section),
         ("Comments by stance", "Stance", report.by_stance),
@@ -141,6 +141,8 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
                 if proposal.confidential:
                     source += " **Confidential**"
                 out += ["", f"   _{source}_", ""]
+            if change.more:
+                out += [f"_{md_line(change.more)}_", ""]
         if not section.changes:
             out += ["No proposed changes.", ""]
     out += ["## Campaigns", ""]

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 
 # A campaign of thousands of copies lists its first references and says how many more.
 MAX_CAMPAIGN_REFERENCES = 50
+# Proposals listed per range in the documents, most supported first; every one of them stays
+# in the JSON file and the comment matrix.
+MAX_PROPOSALS_SHOWN = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ class ChangeView:
     undisclosed: int
     sections: tuple[str, ...]  # headings of every section the range touches
     proposals: tuple[ProposalView, ...]
+    more: str  # "12 more distinct proposals, from 15 comments, …" or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,13 +251,26 @@ def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
         summary += f"; {undisclosed:,} confidential, not shown"
     if len(sections) > 1:
         summary += f" (the range spans {'; '.join(sections)})"
+    proposals = sorted(
+        group.get("proposals", ()),
+        key=lambda p: (-len(p["references"]), p["line_start"], p["line_end"], p["text"]),
+    )
+    shown, rest = proposals[:MAX_PROPOSALS_SHOWN], proposals[MAX_PROPOSALS_SHOWN:]
+    more = ""
+    if rest:
+        more = (
+            f"{labels.plural(len(rest), 'more distinct proposal')}, from "
+            f"{labels.plural(sum(len(p['references']) for p in rest), 'comment')}, "
+            "in the comment matrix and the JSON file."
+        )
     return ChangeView(
         title=labels.line_range(group["line_start"], group["line_end"]),
         summary=summary + ".",
         comments=comments,
         undisclosed=undisclosed,
         sections=sections,
-        proposals=tuple(_proposal(p) for p in group.get("proposals", ())),
+        proposals=tuple(_proposal(p) for p in shown),
+        more=more,
     )
 
 

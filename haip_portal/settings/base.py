@@ -172,6 +172,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "comments.tasks.process_bulk_submission": {"queue": "bulk"},
     "comments.tasks.build_digest": {"queue": "synthesis"},
+    "comments.tasks.build_digest_matrix": {"queue": "synthesis"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # An upload that shows no progress for this long is taken up again by another worker.

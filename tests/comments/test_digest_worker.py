@@ -105,7 +105,7 @@ def test_a_real_worker_builds_a_digest_with_progress_and_every_file_opens(
     def ready() -> bool:
         body = client.get(digest["url"], headers={"authorization": auth}).json()
         seen.append((body["status"], body["progress"]))
-        return body["status"] in ("ready", "failed")
+        return body["status"] == "failed" or body["matrix_ready"]
 
     wait_until(ready, timeout=240, interval=0.2, worker=worker)
     body = client.get(digest["url"], headers={"authorization": auth}).json()
@@ -169,7 +169,10 @@ def test_killing_the_worker_mid_build_leaves_no_half_written_digest(
 
     second = celery_worker_factory(beat=True, extra_env=_worker_env(shared_files))
     wait_until(
-        lambda: Digest.objects.get(pk=digest_id).status in ("ready", "failed"),
+        lambda: (
+            Digest.objects.filter(pk=digest_id, matrix_ready_at__isnull=False).exists()
+            or Digest.objects.get(pk=digest_id).status == "failed"
+        ),
         timeout=300,
         worker=second,
     )

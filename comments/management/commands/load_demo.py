@@ -20,7 +20,8 @@ from accounts.models import Organisation, User, WorkingGroup
 from accounts.permissions import SECRETARIAT_GROUP
 from comments import services as comment_services
 from comments.anchoring import Quote
-from comments.models import Comment
+from comments.digests import services as digest_services
+from comments.models import Comment, Digest
 from drafts import services
 from drafts.demo import DEMO_DIR
 from drafts.models import Draft, DraftVersion
@@ -135,7 +136,16 @@ class Command(BaseCommand):
 
         v1 = self._draft(secretariat)
         self._comments(v1, people, secretariat)
+        self._digests(v1, secretariat)
         return secretariat, wg_member, people
+
+    def _digests(self, version: DraftVersion, secretariat: User) -> None:
+        """A public and a working-group digest of v1 (built when the transaction commits)."""
+        if Digest.objects.filter(version=version).exists():
+            return
+        for audience in (Digest.Audience.PUBLIC, Digest.Audience.WORKING_GROUP):
+            digest_services.digest_request(user=secretariat, version=version, audience=audience)
+        self.stdout.write("Asked for a public and a working-group digest of v1.")
 
     def _print_accounts(
         self, secretariat: User, wg_member: User, people: list[tuple[User, Organisation | None]]
