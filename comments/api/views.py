@@ -37,6 +37,8 @@ from .serializers import (
     ReplyInputSerializer,
     ReplyOutputSerializer,
     comment_input,
+    comment_rows,
+    comment_rows_output,
 )
 from .throttles import ApiCommentThrottle, ApiRequestThrottle
 
@@ -110,6 +112,13 @@ class VersionCommentsView(CommentsApiView):
     """The comments of a version you may see, and filing one comment."""
 
     serializer_class = CommentOutputSerializer
+    _listed_version: DraftVersion | None = None
+
+    def listed_version(self) -> DraftVersion:
+        """The version whose comments are listed, looked up once per request."""
+        if self._listed_version is None:
+            self._listed_version = self.version()
+        return self._listed_version
 
     def get_queryset(self) -> QuerySet[Comment]:
         params = self.request.query_params
@@ -118,12 +127,8 @@ class VersionCommentsView(CommentsApiView):
             for name in ("section", "kind", "stance", "stakeholder_type", "country", "state")
             if params.get(name)
         }
-        comments = (
-            selectors.version_comments(
-                user=self.request.user, version=self.version(), filters=filters
-            )
-            .select_related("version__draft")
-            .defer("version__source", "version__changelog")
+        comments = selectors.version_comments(
+            user=self.request.user, version=self.listed_version(), filters=filters
         )
         line_from, line_to = _int_param(params, "line_from"), _int_param(params, "line_to")
         if line_from is not None:
@@ -145,9 +150,10 @@ class VersionCommentsView(CommentsApiView):
         parameters=LIST_PARAMETERS, responses={200: CommentOutputSerializer(many=True), **ERRORS}
     )
     def get(self, request: Request, slug: str, number: int) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+        rows = self.paginate_queryset(comment_rows(self.get_queryset()))
+        assert rows is not None  # the view always paginates
+        data = comment_rows_output(rows, version=self.listed_version(), viewer=request.user)
+        return self.get_paginated_response(data)
 
     @extend_schema(
         request=CommentInputSerializer,

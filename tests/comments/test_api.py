@@ -4,12 +4,17 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
+from rest_framework.renderers import JSONRenderer
 
 from accounts.models import ApiToken
+from comments import selectors, services
+from comments.anchoring import Quote
+from comments.api.serializers import COMMENT_ROW_FIELDS, CommentOutputSerializer
 from comments.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 from comments.models import Comment, IdempotencyRecord
+from drafts.models import Line
 from tests.accounts.factories import make_token, make_user
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
 
@@ -259,6 +264,69 @@ def test_list_queries_do_not_grow_with_comments(api, version, django_assert_max_
     with django_assert_max_num_queries(12):
         response = api.get(_url(version) + "?page_size=200")
     assert len(response.json()["results"]) == 9
+
+
+def test_the_list_answers_what_the_comment_serializer_would(
+    api, version, organisation, secretariat_user
+):
+    """The list writes its rows without CommentOutputSerializer: the JSON must not differ, for
+    every shape of comment (quoted, confidential, edited, endorsed, disposed, another
+    author's)."""
+    text = Line.objects.get(version=version, number=4).text
+    exact = text.split()[1]
+    other_organisation = verified_organisation(name="Second org")
+    other = representative_of(other_organisation)
+    quoted = submit(
+        version=version,
+        author=api.user,
+        organisation=organisation,
+        line_start=4,
+        quote=Quote(exact, prefix=text[: text.index(exact)]),
+        external_id="mine-1",
+        kind="technical",
+        stance="support",
+        proposed_text="Name the team.",
+    )
+    submit(
+        version=version,
+        author=api.user,
+        organisation=organisation,
+        line_start=5,
+        line_end=6,
+        visibility="confidential",
+        language="fr",
+    )
+    theirs = submit(version=version, author=other, organisation=other_organisation, external_id="t")
+    services.comment_edit(
+        comment=quoted,
+        user=api.user,
+        body="Edited: name who runs it.",
+        proposed_text="",
+        kind="editorial",
+        stance="amend",
+    )
+    services.endorsement_create(comment=quoted, user=other, organisation=other_organisation)
+    services.comment_dispose(
+        comments=[theirs], user=secretariat_user, outcome="noted", response="Noted, thanks."
+    )
+    request = RequestFactory().get("/")
+    request.user = api.user
+    comments = (
+        selectors.version_comments(user=api.user, version=version)
+        .select_related("version__draft")
+        .order_by("pk")
+    )
+    expected = CommentOutputSerializer(comments, many=True, context={"request": request}).data
+    listing = api.get(_url(version))
+    assert listing.status_code == 200
+    results = json.loads(listing.content)["results"]
+    assert results == json.loads(JSONRenderer().render(expected))
+    assert len(results) == 3
+    assert [c["external_id"] for c in results] == ["mine-1", "", None]
+    assert results[0]["quote"]["exact"] == exact and results[0]["edited_at"]
+    assert results[0]["endorsements"] == 1 and results[2]["disposition"]["outcome"] == "noted"
+    assert list(results[0]) == list(CommentOutputSerializer().fields)
+    assert "pk" in COMMENT_ROW_FIELDS  # the cursor's position
 
 
 def test_withdraw_reply_and_endorse(api, version, organisation):
