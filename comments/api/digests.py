@@ -4,9 +4,9 @@ same services, selectors and permissions as the digest pages."""
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
@@ -85,9 +85,9 @@ class DigestSerializer(serializers.Serializer):
         help_text="The comment matrix files (written after the digest) are there."
     )
     files = serializers.SerializerMethodField()
-    synthesis = serializers.SerializerMethodField(
-        help_text="The synthesis (overview, campaigns, themes, agreement, proposed changes, "
-        "dispositions) once ready; null before."
+    synthesis_url = serializers.SerializerMethodField(
+        help_text="The synthesis itself (overview, campaigns, themes, agreement, proposed "
+        "changes, dispositions) once ready; null before."
     )
 
     def get_url(self, digest: Digest) -> str:
@@ -111,11 +111,12 @@ class DigestSerializer(serializers.Serializer):
             digest.exports.order_by("format"), many=True, context=self.context
         ).data  # type: ignore[return-value]
 
-    @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True})
-    def get_synthesis(self, digest: Digest) -> dict[str, Any] | None:
-        if not self.context.get("with_data") or digest.status != Digest.Status.READY:
+    def get_synthesis_url(self, digest: Digest) -> str | None:
+        if digest.status != Digest.Status.READY:
             return None
-        return digest.data
+        return reverse(
+            "comments_api:digest_synthesis", args=[digest.pk], request=self.context.get("request")
+        )
 
 
 class DigestsApiView(GenericAPIView):
@@ -165,10 +166,29 @@ class DigestView(DigestsApiView):
 
     permission_classes = [IsAuthenticatedOrReadOnly, HasTokenScope]
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "with_data": True}
-
     @extend_schema(responses={200: DigestSerializer, **ERRORS})
     def get(self, request: Request, pk: int) -> Response:
-        digest = selectors.digest_get(user=request.user, pk=pk)
+        digest = selectors.digest_get(user=request.user, pk=pk, with_data=False)
         return Response(self.get_serializer(digest).data)
+
+
+class DigestSynthesisView(DigestsApiView):
+    """The synthesis of a ready digest, as the JSON the digest's pages and files are made
+    from (its fields are described in the portal's documentation)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly, HasTokenScope]
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                {"type": "object", "additionalProperties": True},
+                description="overview, campaigns, themes, agreement, changes, dispositions.",
+            ),
+            **ERRORS,
+        }
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        digest = selectors.digest_get(user=request.user, pk=pk)
+        if digest.status != Digest.Status.READY or digest.data is None:
+            raise NotFound(f"{digest.reference} is {digest.get_status_display().lower()}.")
+        return Response(digest.data)

@@ -36,6 +36,11 @@ urlpatterns = [
         name="version_digests",
     ),
     path("digests/<int:pk>/", digests.DigestView.as_view(), name="digest_detail"),
+    path(
+        "digests/<int:pk>/synthesis/",
+        digests.DigestSynthesisView.as_view(),
+        name="digest_synthesis",
+    ),
     path("comments/<str:reference>/", views.CommentDetailView.as_view(), name="comment_detail"),
     path(
         "comments/<str:reference>/withdraw/",

@@ -37,9 +37,11 @@ def digests_visible_to(user: User | AnonymousUser) -> QuerySet[Digest]:
     return digests.filter(allowed)
 
 
-def digest_get(*, user: User | AnonymousUser, pk: int) -> Digest:
-    """One digest by its id; 404 if the user may not see it."""
-    digest = digests_visible_to(user).filter(pk=pk).first()
+def digest_get(*, user: User | AnonymousUser, pk: int, with_data: bool = True) -> Digest:
+    """One digest by its id (its synthesis data only if asked); 404 if the user may not see
+    it."""
+    digests = digests_visible_to(user).filter(pk=pk)
+    digest = (digests if with_data else digests.defer("data")).first()
     if digest is None:
         raise Http404("No such digest.")
     return digest

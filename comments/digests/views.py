@@ -99,7 +99,7 @@ def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def digest_download(request: HttpRequest, pk: int, format: str) -> FileResponse:
     """One file of a ready digest, for those who may read the digest (others get a 404)."""
-    digest = selectors.digest_get(user=request.user, pk=pk)
+    digest = selectors.digest_get(user=request.user, pk=pk, with_data=False)
     export = DigestExport.objects.filter(digest=digest, format=format).first()
     if export is None:
         raise Http404("This digest has no such file.")

@@ -142,6 +142,11 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
         document,
         "Near-identical comments filed by several submitters, each counted as one position.",
     )
+    if report.campaigns_more:
+        _paragraph(
+            document,
+            f"The {len(report.campaigns)} largest are described here; {report.campaigns_more}",
+        )
     for number, campaign in enumerate(report.campaigns, start=1):
         document.add_heading(
             f"Campaign {number}: {labels.plural(campaign.comments, 'comment')}", level=2

@@ -148,6 +148,9 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     out += ["## Campaigns", ""]
     out += ["Near-identical comments filed by several submitters, each counted as one position."]
     out += [""]
+    if report.campaigns_more:
+        largest = len(report.campaigns)
+        out += [f"_The {largest} largest are described here; {report.campaigns_more}_", ""]
     for number, campaign in enumerate(report.campaigns, start=1):
         references = md_line(", ".join(campaign.references))
         if campaign.more_references:

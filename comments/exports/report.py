@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from .digest import DigestMeta
 
 # A campaign of thousands of copies lists its first references and says how many more.
-MAX_CAMPAIGN_REFERENCES = 50
+MAX_CAMPAIGN_REFERENCES = 20
+# The largest campaigns are described one by one; the rest are counted (all are in the JSON).
+MAX_CAMPAIGNS_SHOWN = 30
 # Proposals listed per range in the documents, most supported first; every one of them stays
 # in the JSON file and the comment matrix.
 MAX_PROPOSALS_SHOWN = 8
@@ -133,6 +135,7 @@ class Report:
     sections: tuple[SectionView, ...]
     empty_sections: tuple[str, ...]
     campaigns: tuple[CampaignView, ...]
+    campaigns_more: str  # "12 smaller campaigns (150 comments) are in the JSON file." or ""
     notes: tuple[str, ...]
 
 
@@ -274,6 +277,16 @@ def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
     )
 
 
+def _campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
+    if not rest:
+        return ""
+    comments = sum(len(c["references"]) for c in rest)
+    return (
+        f"{labels.plural(len(rest), 'smaller campaign')} "
+        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
+    )
+
+
 def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
     references = tuple(campaign["references"])
     representative = campaign.get("representative")
@@ -343,6 +356,9 @@ def build_report(data: Mapping[str, Any], meta: DigestMeta) -> Report:
     period = f"{labels.moment(min(days))} to {labels.moment(max(days))}" if days else ""
     working_group = meta.audience == "working_group"
     dispositions = data.get("dispositions", {})
+    campaigns = sorted(
+        data.get("campaigns", ()), key=lambda c: (-len(c["references"]), c["references"][0])
+    )
     return Report(
         title=meta.title,
         draft_title=meta.draft_title,
@@ -367,6 +383,7 @@ def build_report(data: Mapping[str, Any], meta: DigestMeta) -> Report:
         disposed_total=dispositions.get("total", 0),
         sections=tuple(sections),
         empty_sections=tuple(titles[key] for key in titles if key not in first_section),
-        campaigns=tuple(_campaign(c, heading) for c in data.get("campaigns", ())),
+        campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
+        campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
         notes=tuple(data.get("notes", ())),
     )

@@ -371,7 +371,8 @@ def test_api_asks_for_a_digest_and_polls_it(
     assert body["status"] == "queued" and body["sections"] == ["action-1"]
     polled = client.get(response["Location"], headers={"authorization": f"Bearer {raw}"}).json()
     assert polled["status"] == "ready" and polled["progress"] == 100
-    assert polled["synthesis"]["overview"]["comments"] == polled["comments"]
+    synthesis = client.get(polled["synthesis_url"], headers={"authorization": f"Bearer {raw}"})
+    assert synthesis.json()["overview"]["comments"] == polled["comments"]
     assert {f["format"] for f in polled["files"]} >= {"pdf", "docx", "matrix.xlsx"}
 
 
@@ -462,3 +463,18 @@ def test_the_matrix_is_written_after_the_digest_and_once(
     formats = sorted(digest.exports.values_list("format", flat=True))
     assert formats == sorted(DigestExport.Format.values)
     assert services.digests_stalled() == ([], [])
+
+
+def test_api_synthesis_exists_once_ready(consultation, client, secretariat_user):
+    digest = services.digest_request(
+        user=secretariat_user, version=consultation["version"], audience="public"
+    )  # queued: no worker ran it
+    _token, raw = make_token(user=secretariat_user, scopes=[ApiToken.Scope.DIGESTS_READ])
+    auth = {"authorization": f"Bearer {raw}"}
+    body = client.get(reverse("comments_api:digest_detail", args=[digest.pk]), headers=auth)
+    assert body.json()["synthesis_url"] is None
+    url = reverse("comments_api:digest_synthesis", args=[digest.pk])
+    response = client.get(url, headers=auth)
+    assert response.status_code == 404 and "is queued" in response.json()["message"]
+    services.digest_build(digest_id=digest.pk)
+    assert client.get(url, headers=auth).json()["overview"]["comments"] == 8
