@@ -7,10 +7,64 @@ themselves, so a rule changes in one place.
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Value
 
 from .models import Membership, Organisation, User, WorkingGroup
 
 SECRETARIAT_GROUP = "secretariat"
+
+# --- Facts about the user, loaded once per request ----------------------------------------
+#
+# Whether the user is in the secretariat group, their working groups and their memberships
+# are read together in one query the first time any check needs one of them, and cached on
+# the user object (one per request), so a page or API call asking several questions, or the
+# same question for every row of a list, stays at one query for all of them.
+
+_FACTS = ("_is_secretariat", "_is_working_group_member", "_working_group_ids", "_membership_index")
+
+
+def _load_facts(user: User) -> None:
+    """Read the secretariat group, the working groups and the memberships of ``user`` in one
+    query (a ``UNION ALL`` of three), and cache them on ``user``."""
+    blank = Value("")
+    secretariat = user.groups.filter(name=SECRETARIAT_GROUP).values_list(
+        Value("secretariat"), "pk", blank, blank
+    )
+    working_groups = WorkingGroup.objects.filter(members=user).values_list(
+        Value("working_group"), "pk", blank, blank
+    )
+    memberships = Membership.objects.filter(user=user).values_list(
+        Value("membership"), "organisation_id", "role", "status"
+    )
+    rows = secretariat.order_by().union(working_groups.order_by(), memberships.order_by(), all=True)
+    in_secretariat = False
+    working_group_ids: set[int] = set()
+    membership_index: dict[int, tuple[str, str]] = {}
+    for kind, pk, role, status in rows:
+        if kind == "secretariat":
+            in_secretariat = True
+        elif kind == "working_group":
+            working_group_ids.add(pk)
+        else:
+            membership_index[pk] = (role, status)
+    user._is_secretariat = in_secretariat  # type: ignore[attr-defined]
+    user._is_working_group_member = bool(working_group_ids)  # type: ignore[attr-defined]
+    user._working_group_ids = frozenset(working_group_ids)  # type: ignore[attr-defined]
+    user._membership_index = membership_index  # type: ignore[attr-defined]
+
+
+def _fact(user: User, name: str) -> Any:
+    """One of the cached facts of ``user`` (see :data:`_FACTS`), loading them all if needed."""
+    if not hasattr(user, name):
+        _load_facts(user)
+    return getattr(user, name)
+
+
+def forget_cached_facts(user: User | AnonymousUser) -> None:
+    """Drop the per-request facts cached on ``user`` (after a service changed them)."""
+    for name in _FACTS:
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def is_secretariat(user: User | AnonymousUser) -> bool:
@@ -19,11 +73,7 @@ def is_secretariat(user: User | AnonymousUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_is_secretariat", None)
-    if cached is None:
-        cached = user.groups.filter(name=SECRETARIAT_GROUP).exists()
-        user._is_secretariat = cached  # type: ignore[attr-defined]
-    return bool(cached)
+    return bool(_fact(user, "_is_secretariat"))
 
 
 def can_manage_drafts(user: User | AnonymousUser) -> bool:
@@ -42,36 +92,12 @@ def requires_mfa(user: User | AnonymousUser) -> bool:
 
 
 # --- Organisations, moderation, working groups ------------------------------------------
-#
-# Facts about the user that several checks need are loaded once per request and cached on the
-# user object (as ``is_secretariat`` does), so a page asking the same question for every row of
-# a list stays at a constant number of queries.
 
 
 def _memberships(user: User) -> dict[int, tuple[str, str]]:
-    """The user's memberships as ``{organisation_id: (role, status)}``, one query per request."""
-    cached: dict[int, tuple[str, str]] | None = getattr(user, "_membership_index", None)
-    if cached is None:
-        cached = {
-            organisation_id: (role, status)
-            for organisation_id, role, status in Membership.objects.filter(user=user).values_list(
-                "organisation_id", "role", "status"
-            )
-        }
-        user._membership_index = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def forget_cached_facts(user: User | AnonymousUser) -> None:
-    """Drop the per-request facts cached on ``user`` (after a service changed them)."""
-    for name in (
-        "_is_secretariat",
-        "_membership_index",
-        "_is_working_group_member",
-        "_working_group_ids",
-    ):
-        if hasattr(user, name):
-            delattr(user, name)
+    """The user's memberships as ``{organisation_id: (role, status)}``."""
+    memberships: dict[int, tuple[str, str]] = _fact(user, "_membership_index")
+    return memberships
 
 
 def _approved_role(user: User | AnonymousUser, organisation: Organisation) -> str | None:
@@ -127,11 +153,7 @@ def is_working_group_member(user: User | AnonymousUser) -> bool:
     """Members of any G7 working group."""
     if not user.is_authenticated:
         return False
-    cached = getattr(user, "_is_working_group_member", None)
-    if cached is None:
-        cached = WorkingGroup.objects.filter(members=user).exists()
-        user._is_working_group_member = cached  # type: ignore[attr-defined]
-    return bool(cached)
+    return bool(_fact(user, "_is_working_group_member"))
 
 
 def can_request_digest(user: User | AnonymousUser) -> bool:
@@ -140,14 +162,11 @@ def can_request_digest(user: User | AnonymousUser) -> bool:
 
 
 def _working_group_ids(user: User | AnonymousUser) -> frozenset[int]:
-    """The working groups the user belongs to, one query per request."""
+    """The working groups the user belongs to."""
     if not user.is_authenticated:
         return frozenset()
-    cached: frozenset[int] | None = getattr(user, "_working_group_ids", None)
-    if cached is None:
-        cached = frozenset(WorkingGroup.objects.filter(members=user).values_list("pk", flat=True))
-        user._working_group_ids = cached  # type: ignore[attr-defined]
-    return cached
+    groups: frozenset[int] = _fact(user, "_working_group_ids")
+    return groups
 
 
 def digest_scope(user: User | AnonymousUser) -> tuple[bool, bool, frozenset[int]]:

@@ -85,10 +85,40 @@ def test_facts_are_cached_per_user_object(django_assert_num_queries):
     for organisation in organisations:
         add_member(organisation, user, role=Role.REPRESENTATIVE)
     user = _fresh(user)
-    with django_assert_num_queries(3):  # groups, memberships, working groups
+    with django_assert_num_queries(1):  # groups, memberships and working groups together
         for organisation in organisations:
             assert permissions.can_file_for(user, organisation)
             assert not permissions.can_manage_organisation(user, organisation)
             assert permissions.can_see_confidential_of(user, organisation)
             assert not permissions.can_request_digest(user)
     assert Organisation.objects.count() == 5
+
+
+def test_every_fact_comes_from_the_one_query(secretariat_user, django_assert_num_queries):
+    """The secretariat group, working groups and memberships, read together, each count."""
+    own, pending_at, other = (make_organisation(verified=True) for _ in range(3))
+    add_member(own, secretariat_user, role=Role.ADMIN)
+    add_member(pending_at, secretariat_user, role=Role.REPRESENTATIVE, status=Pending)
+    first, second = (WorkingGroup.objects.create(name=n, slug=n) for n in ("wg-1", "wg-2"))
+    first.members.add(secretariat_user)
+    second.members.add(secretariat_user)
+    user = _fresh(secretariat_user)
+    with django_assert_num_queries(1):
+        assert permissions.is_secretariat(user)
+        assert permissions.is_working_group_member(user)
+        assert permissions.digest_scope(user) == (True, True, frozenset())
+        assert permissions.organisations_seen_from_inside(user) == {own.pk}
+        assert permissions.can_file_for(user, own)
+        assert not permissions.can_file_for(user, pending_at)
+        assert not permissions.can_file_for(user, other)
+    outsider = _fresh(make_user())
+    with django_assert_num_queries(1):
+        assert not permissions.is_secretariat(outsider)
+        assert not permissions.is_working_group_member(outsider)
+        assert permissions.organisations_seen_from_inside(outsider) == set()
+    second.members.add(outsider)
+    member = _fresh(outsider)
+    assert permissions.digest_scope(member) == (False, True, frozenset({second.pk}))
+    permissions.forget_cached_facts(member)
+    second.members.remove(outsider)
+    assert not permissions.is_working_group_member(member)
