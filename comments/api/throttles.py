@@ -4,14 +4,17 @@ Counted in the default cache, which is Redis whenever ``REDIS_URL`` is set, so t
 hold across every web process.
 """
 
-import time
 from typing import Any
 
-from django.core.cache import cache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from haip_portal.throttles import ApiRequestThrottle, throttle_identity
+from haip_portal.throttles import (
+    ApiRequestThrottle,
+    throttle_identity,
+    window_charge,
+    window_refund,
+)
 
 __all__ = ["ApiCommentThrottle", "ApiRequestThrottle"]
 
@@ -36,14 +39,11 @@ class ApiCommentThrottle(SimpleRateThrottle):
         when that would exceed it. Views whose cost is known only later call this."""
         limit, duration = self.parse_rate(self.get_rate())
         assert limit is not None and duration is not None
-        now = time.time()
-        window = int(now // duration)
-        key = f"{self.get_cache_key(request, view)}:{window}"
-        self.wait_seconds = duration - (now % duration)
-        cache.add(key, 0, timeout=duration + 5)
-        used = cache.incr(key, cost)
+        key = self.get_cache_key(request, view)
+        assert key is not None
+        used, window_key, self.wait_seconds = window_charge(key, cost, duration)
         if used > limit:
-            cache.decr(key, cost)  # a refused request costs nothing
+            window_refund(window_key, cost)  # a refused request costs nothing
             return False
         return True
 

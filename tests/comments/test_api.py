@@ -15,6 +15,7 @@ from comments.api.serializers import COMMENT_ROW_FIELDS, CommentOutputSerializer
 from comments.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 from comments.models import Comment, IdempotencyRecord
 from drafts.models import Line
+from haip_portal import throttles
 from tests.accounts.factories import make_token, make_user
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
 
@@ -185,6 +186,26 @@ def test_requests_are_throttled_per_token(api, version, monkeypatch):
     assert api.get(_url(version)).status_code == 200
     refused = api.get(_url(version))
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_request_limits_count_fixed_windows_and_say_when_the_next_begins(
+    api, version, monkeypatch
+):
+    monkeypatch.setattr(ApiRequestThrottle, "THROTTLE_RATES", {"api_requests": "2/minute"})
+    now = [60 * 1_000_000 + 15.5]  # 15.5 s into a minute
+    monkeypatch.setattr(throttles, "_clock", lambda: now[0])
+    assert [api.get(_url(version)).status_code for _ in range(2)] == [200, 200]
+    refused = api.get(_url(version))
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "45"  # the window ends in 44.5 s
+    assert refused.json()["code"] == "throttled"
+    now[0] += 44  # still the same window
+    assert api.get(_url(version)).status_code == 429
+    now[0] += 1  # the next minute
+    assert api.get(_url(version)).status_code == 200
+    _token, raw = make_token(user=api.user, scopes=WRITE)  # another token counts apart
+    other = api.get(_url(version), headers={"Authorization": f"Bearer {raw}"})
+    assert other.status_code == 200
 
 
 def test_tokens_need_the_write_scope_to_file(client, version, organisation):
