@@ -4,10 +4,11 @@ Pages, the API, exports and tasks call these functions instead of checking group
 themselves, so a rule changes in one place.
 """
 
+from functools import cache
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
-from django.db.models import Value
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db import connection
 
 from .models import Membership, Organisation, User, WorkingGroup
 
@@ -23,30 +24,57 @@ SECRETARIAT_GROUP = "secretariat"
 _FACTS = ("_is_secretariat", "_is_working_group_member", "_working_group_ids", "_membership_index")
 
 
+@cache
+def _facts_sql(vendor: str) -> str:
+    """The facts query: the user's secretariat group, working groups and memberships as rows
+    of ``(kind, id, role, status)``; its parameters are the user's id three times and the
+    secretariat group's name (see :func:`_load_facts`).
+
+    Written out, not built with the ORM: building and compiling the same ``UNION ALL`` of three
+    querysets took ~2 ms per request, ten times what the database needs to answer it. Only
+    table and column names from the models are put into the text, quoted as ``vendor``'s
+    backend quotes them (hence cached per vendor); values are parameters.
+    """
+    quote = connection.ops.quote_name
+
+    def column(model: Any, field: str) -> str:
+        meta = model._meta
+        return f"{quote(meta.db_table)}.{quote(meta.get_field(field).column)}"
+
+    def table(model: Any) -> str:
+        return quote(model._meta.db_table)
+
+    user_groups, group_members = User.groups.through, WorkingGroup.members.through
+    return (
+        f"SELECT 'secretariat', {column(Group, 'id')}, '', '' "  # noqa: S608 - names only
+        f"FROM {table(Group)} INNER JOIN {table(user_groups)} "
+        f"ON {column(user_groups, 'group')} = {column(Group, 'id')} "
+        f"WHERE {column(user_groups, 'user')} = %s AND {column(Group, 'name')} = %s "
+        f"UNION ALL SELECT 'working_group', {column(group_members, 'workinggroup')}, '', '' "
+        f"FROM {table(group_members)} WHERE {column(group_members, 'user')} = %s "
+        f"UNION ALL SELECT 'membership', {column(Membership, 'organisation')}, "
+        f"{column(Membership, 'role')}, {column(Membership, 'status')} "
+        f"FROM {table(Membership)} WHERE {column(Membership, 'user')} = %s"
+    )
+
+
 def _load_facts(user: User) -> None:
     """Read the secretariat group, the working groups and the memberships of ``user`` in one
-    query (a ``UNION ALL`` of three), and cache them on ``user``."""
-    blank = Value("")
-    secretariat = user.groups.filter(name=SECRETARIAT_GROUP).values_list(
-        Value("secretariat"), "pk", blank, blank
-    )
-    working_groups = WorkingGroup.objects.filter(members=user).values_list(
-        Value("working_group"), "pk", blank, blank
-    )
-    memberships = Membership.objects.filter(user=user).values_list(
-        Value("membership"), "organisation_id", "role", "status"
-    )
-    rows = secretariat.order_by().union(working_groups.order_by(), memberships.order_by(), all=True)
+    query, and cache them on ``user``."""
     in_secretariat = False
     working_group_ids: set[int] = set()
     membership_index: dict[int, tuple[str, str]] = {}
-    for kind, pk, role, status in rows:
-        if kind == "secretariat":
-            in_secretariat = True
-        elif kind == "working_group":
-            working_group_ids.add(pk)
-        else:
-            membership_index[pk] = (role, status)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _facts_sql(connection.vendor), [user.pk, SECRETARIAT_GROUP, user.pk, user.pk]
+        )
+        for kind, pk, role, status in cursor.fetchall():
+            if kind == "secretariat":
+                in_secretariat = True
+            elif kind == "working_group":
+                working_group_ids.add(pk)
+            else:
+                membership_index[pk] = (role, status)
     user._is_secretariat = in_secretariat  # type: ignore[attr-defined]
     user._is_working_group_member = bool(working_group_ids)  # type: ignore[attr-defined]
     user._working_group_ids = frozenset(working_group_ids)  # type: ignore[attr-defined]
