@@ -1,12 +1,16 @@
 """Input and output shapes of the comments API (the OpenAPI schema is generated from them)."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from accounts.models import Organisation
 from drafts.models import DraftVersion
@@ -217,7 +221,7 @@ COMMENT_ROW_FIELDS = (
     "updated_at",
     "edited_at",
 )
-_DATETIME = serializers.DateTimeField()  # the same ISO 8601 text, in the current time zone
+_DATETIME = serializers.DateTimeField()
 _URL_PLACEHOLDER = "REFERENCE"
 _UNQUOTED = re.compile(r"[A-Za-z0-9._~-]+")  # what reverse() leaves as it is in a path
 
@@ -230,12 +234,29 @@ def comment_rows(comments: QuerySet[Comment]) -> QuerySet[Comment, dict[str, Any
     return comments.values(*COMMENT_ROW_FIELDS)
 
 
+def _datetime_text() -> Callable[[datetime], str]:
+    """``DateTimeField().to_representation``, with what it looks up for every value looked up
+    once: for the default ISO 8601 format, the datetime in the current time zone, ``Z`` for
+    UTC (a page has ~150 datetimes; DRF's own call was most of the time spent writing it)."""
+    if not settings.USE_TZ or str(api_settings.DATETIME_FORMAT).lower() != ISO_8601:
+        return _DATETIME.to_representation
+    zone = timezone.get_current_timezone()
+
+    def text(value: datetime) -> str:
+        if value.tzinfo is None:
+            return _DATETIME.to_representation(value)
+        iso = value.astimezone(zone).isoformat()
+        return iso[:-6] + "Z" if iso.endswith("+00:00") else iso
+
+    return text
+
+
 def comment_rows_output(
     rows: Iterable[dict[str, Any]], *, version: DraftVersion, viewer: Any
 ) -> list[dict[str, Any]]:
     """What ``CommentOutputSerializer(many=True)`` returns for these comments of ``version``,
     seen by ``viewer``, built from :func:`comment_rows` without model instances."""
-    datetime_text = _DATETIME.to_representation
+    datetime_text = _datetime_text()
     url_pattern = reverse("comments:comment_detail", kwargs={"reference": _URL_PLACEHOLDER})
     url_head, _, url_tail = url_pattern.partition(_URL_PLACEHOLDER)
     draft, number, viewer_pk = version.draft.slug, version.number, viewer.pk

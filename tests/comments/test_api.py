@@ -287,12 +287,14 @@ def test_list_queries_do_not_grow_with_comments(api, version, django_assert_max_
     assert len(response.json()["results"]) == 9
 
 
+@pytest.mark.parametrize("time_zone", ["UTC", "Asia/Tokyo"])
 def test_the_list_answers_what_the_comment_serializer_would(
-    api, version, organisation, secretariat_user
+    api, version, organisation, secretariat_user, settings, time_zone
 ):
     """The list writes its rows without CommentOutputSerializer: the JSON must not differ, for
     every shape of comment (quoted, confidential, edited, endorsed, disposed, another
-    author's)."""
+    author's), whatever the time zone."""
+    settings.TIME_ZONE = time_zone
     text = Line.objects.get(version=version, number=4).text
     exact = text.split()[1]
     other_organisation = verified_organisation(name="Second org")
@@ -345,6 +347,7 @@ def test_the_list_answers_what_the_comment_serializer_would(
     assert len(results) == 3
     assert [c["external_id"] for c in results] == ["mine-1", "", None]
     assert results[0]["quote"]["exact"] == exact and results[0]["edited_at"]
+    assert results[0]["created_at"].endswith("Z" if time_zone == "UTC" else "+09:00")
     assert results[0]["endorsements"] == 1 and results[2]["disposition"]["outcome"] == "noted"
     assert list(results[0]) == list(CommentOutputSerializer().fields)
     assert "pk" in COMMENT_ROW_FIELDS  # the cursor's position
