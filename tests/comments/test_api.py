@@ -4,7 +4,7 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
@@ -188,9 +188,7 @@ def test_requests_are_throttled_per_token(api, version, monkeypatch):
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
 
 
-def test_request_limits_count_fixed_windows_and_say_when_the_next_begins(
-    api, version, monkeypatch
-):
+def test_request_limits_count_fixed_windows_and_say_when_the_next_begins(api, version, monkeypatch):
     monkeypatch.setattr(ApiRequestThrottle, "THROTTLE_RATES", {"api_requests": "2/minute"})
     now = [60 * 1_000_000 + 15.5]  # 15.5 s into a minute
     monkeypatch.setattr(throttles, "_clock", lambda: now[0])
@@ -278,13 +276,33 @@ def test_listing_filters_and_paginates_with_a_cursor(api, version):
     assert bad.status_code == 400 and "line_from" in bad.json()["errors"]
 
 
-def test_list_queries_do_not_grow_with_comments(api, version, django_assert_max_num_queries):
+def test_list_queries_do_not_grow_with_comments(
+    api, version, organisation, secretariat_user, django_assert_max_num_queries
+):
+    endorser = verified_organisation(name="Endorser")
+    other = representative_of(endorser)
     for line in range(3, 12):
-        submit(version=version, author=api.user, line_start=line)
-    api.get(_url(version))
-    with django_assert_max_num_queries(12):
+        comment = submit(
+            version=version, author=api.user, organisation=organisation, line_start=line
+        )
+        if line % 2:
+            services.endorsement_create(comment=comment, user=other, organisation=endorser)
+        if line % 3 == 0:
+            services.comment_dispose(
+                comments=[comment], user=secretariat_user, outcome="noted", response="Noted."
+            )
+    api.get(_url(version))  # the token's last use is written at most once a minute
+    # The token (with its user), the user's facts (groups, working groups, memberships), the
+    # version, the page of comments.
+    with django_assert_max_num_queries(4):
         response = api.get(_url(version) + "?page_size=200")
     assert len(response.json()["results"]) == 9
+    with django_assert_max_num_queries(4):
+        page = api.get(_url(version) + "?page_size=2")
+    with django_assert_max_num_queries(4):
+        assert len(api.get(page.json()["next"]).json()["results"]) == 2
+    with django_assert_max_num_queries(2):  # anonymous: the version, the page
+        assert len(Client().get(_url(version)).json()["results"]) == 9
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Asia/Tokyo"])
