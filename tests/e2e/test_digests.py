@@ -57,9 +57,7 @@ def test_a_digest_is_asked_for_and_followed_live_to_the_end(
     first_section = version.sections.order_by("position").first()
     assert first_section is not None
     expect(page.get_by_role("heading", name=first_section.heading).first).to_be_visible()
-    expect(page.get_by_role("link", name="Comment matrix (Excel)")).to_be_visible(
-        timeout=240_000
-    )
+    expect(page.get_by_role("link", name="Comment matrix (Excel)")).to_be_visible(timeout=240_000)
     expect(page.get_by_role("link", name="PDF")).to_be_visible()
     screenshot("digest-ready")
     digest.refresh_from_db()
