@@ -25,6 +25,7 @@ from haip_portal.exceptions import ApplicationError
 
 from . import services, tasks
 from .api.serializers import CommentInputSerializer, comment_input
+from .exports.cells import neutralise
 from .inputs import CommentInput
 from .models import BulkRejection, BulkSubmission, Comment
 
@@ -310,14 +311,9 @@ def rejections_csv(submission: BulkSubmission) -> Iterator[str]:
     for rejection in submission.rejections.order_by("line").iterator(chunk_size=2000):
         for field, reasons in rejection.errors.items():
             for reason in reasons if isinstance(reasons, list) else [reasons]:
-                writer.writerow([rejection.line, field, _neutralise(str(reason))])
+                writer.writerow([rejection.line, field, neutralise(str(reason))])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
     if buffer.getvalue():
         yield buffer.getvalue()
-
-
-def _neutralise(value: str) -> str:
-    """Keep spreadsheets from reading a cell as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
