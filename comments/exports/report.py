@@ -19,9 +19,13 @@ if TYPE_CHECKING:
 MAX_CAMPAIGN_REFERENCES = 20
 # The largest campaigns are described one by one; the rest are counted (all are in the JSON).
 MAX_CAMPAIGNS_SHOWN = 30
-# Proposals listed per range in the documents, most supported first; every one of them stays
-# in the JSON file and the comment matrix.
-MAX_PROPOSALS_SHOWN = 8
+# Proposals listed per range in the documents: those made in more than one comment, most
+# supported first, up to this many; where each proposal was made once, the first as an
+# example. Every one of them stays in the JSON file and the comment matrix.
+MAX_PROPOSALS_SHOWN = 3
+# A proposal made in many comments names its first references and organisations, and counts
+# the rest.
+MAX_PROPOSAL_REFERENCES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,15 +230,23 @@ def _theme(theme: Mapping[str, Any]) -> ThemeView:
     )
 
 
+def _first(names: Sequence[str], separator: str, rest: str) -> str:
+    """The first ``MAX_PROPOSAL_REFERENCES`` names, and how many more there are."""
+    shown = separator.join(names[:MAX_PROPOSAL_REFERENCES])
+    hidden = len(names) - MAX_PROPOSAL_REFERENCES
+    return f"{shown} and {hidden:,} {rest}" if hidden > 0 else shown
+
+
 def _proposal(proposal: Mapping[str, Any]) -> ProposalView:
     references = tuple(proposal["references"])
     organisations = tuple(o for o in proposal.get("organisations", ()) if o)
     source = (
         f"{labels.line_range(proposal['line_start'], proposal['line_end'])} · proposed in "
-        f"{labels.plural(len(references), 'comment')}: {', '.join(references)}"
+        f"{labels.plural(len(references), 'comment')}: "
+        f"{_first(references, ', ', 'more')}"
     )
     if organisations:
-        source += f" ({'; '.join(organisations)})"
+        source += f" ({_first(organisations, '; ', 'more organisations')})"
     return ProposalView(
         text=proposal["text"],
         source=source,
@@ -258,7 +270,8 @@ def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
         group.get("proposals", ()),
         key=lambda p: (-len(p["references"]), p["line_start"], p["line_end"], p["text"]),
     )
-    shown, rest = proposals[:MAX_PROPOSALS_SHOWN], proposals[MAX_PROPOSALS_SHOWN:]
+    shared = sum(1 for p in proposals[:MAX_PROPOSALS_SHOWN] if len(p["references"]) > 1)
+    shown, rest = proposals[: shared or 1], proposals[shared or 1 :]
     more = ""
     if rest:
         more = (

@@ -41,7 +41,7 @@ from comments.exports import (
     write_matrix_xlsx,
 )
 from comments.exports.digest_md import md_escape
-from comments.exports.report import without_confidential
+from comments.exports.report import build_report, without_confidential
 from comments.synthesis import CommentRecord, DigestRequest, build_digest
 from tests.comments.synthesis.corpus import START, record
 from tests.comments.synthesis.test_synthesis import SECRET, _with_confidential
@@ -348,6 +348,51 @@ def test_exports_drop_confidential_items_a_public_digest_should_not_hold(
     ):
         assert "Zyxwv" not in text and "secret alternative" not in text
         assert "mandatory red-teaming clause" not in text
+
+
+def _proposal(text: str, count: int, start: int = 0) -> dict[str, Any]:
+    return {
+        "line_start": 40,
+        "line_end": 40,
+        "text": text,
+        "references": [f"R-{start + n:04d}" for n in range(count)],
+        "organisations": [f"Org {start + n}" for n in range(count)],
+        "confidential": False,
+    }
+
+
+def test_each_range_lists_its_shared_proposals_or_one_example(
+    public: dict[str, Any],
+) -> None:
+    shared = [
+        _proposal("Campaign wording", 40),
+        _proposal("Second wording", 2, start=100),
+        _proposal("Third wording", 2, start=200),
+        _proposal("Fourth wording", 2, start=300),
+    ]
+    singles = [_proposal(f"Lone wording {n}", 1, start=400 + n) for n in range(5)]
+    group = {"section_keys": ["action-2"], "line_start": 40, "line_end": 40, "undisclosed": 0}
+    data = {
+        **public,
+        "changes": [
+            {**group, "comments": 47, "proposals": [*shared, singles[0]]},
+            {**group, "line_start": 41, "line_end": 41, "comments": 5, "proposals": singles},
+        ],
+    }
+    report = build_report(data, _meta())
+    ranges = [change for section in report.sections for change in section.changes]
+    assert [[p.text for p in change.proposals] for change in ranges] == [
+        ["Campaign wording", "Fourth wording", "Second wording"],
+        ["Lone wording 0"],
+    ]
+    assert ranges[0].more == "2 more distinct proposals, from 3 comments, in the comment " + (
+        "matrix and the JSON file."
+    )
+    assert ranges[1].more.startswith("4 more distinct proposals, from 4 comments")
+    # A proposal of many comments names its first ten references and organisations.
+    source = ranges[0].proposals[0].source
+    assert "proposed in 40 comments: R-0000, " in source and "R-0009 and 30 more" in source
+    assert "R-0010" not in source and "Org 9 and 30 more organisations" in source
 
 
 # --- The comment-resolution matrix -----------------------------------------------------
