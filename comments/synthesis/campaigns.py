@@ -13,6 +13,7 @@ computed for all comments at once with numpy; callers may pass signatures they s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 from collections import Counter
@@ -39,6 +40,7 @@ _U32 = np.uint32
 _FMIX = (_U32(16), _U32(0x85EBCA6B), _U32(13), _U32(0xC2B2AE35), _U32(16))
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _CHUNK = 8_192
+_BODIES_PER_BLOCK = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +93,32 @@ def shingle_hashes(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return folded, offsets
 
 
+@functools.cache
+def _permutations(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    a, b = (np.asarray(p, dtype=_U32) for p in MinHash(num_perm=NUM_PERM, seed=seed).permutations)
+    a.flags.writeable = b.flags.writeable = False
+    return a, b
+
+
 def minhash_signatures(bodies: Sequence[str], *, seed: int = 1) -> np.ndarray:
     """One ``NUM_PERM``-wide MinHash signature (uint32) per body, as datasketch would compute
-    with the shingle hashes of :func:`shingle_hashes` and ``MinHash(seed=seed)``."""
+    with the shingle hashes of :func:`shingle_hashes` and ``MinHash(seed=seed)``.
+
+    Bodies are split into words ``_BODIES_PER_BLOCK`` at a time, so the words of 100,000
+    comments are never all in memory at once.
+    """
     signatures = np.empty((len(bodies), NUM_PERM), dtype=_U32)
-    if not bodies:
-        return signatures
-    hashes, offsets = shingle_hashes(bodies)
-    a, b = (np.asarray(p, dtype=_U32) for p in MinHash(num_perm=NUM_PERM, seed=seed).permutations)
-    mixed = _fmix32(hashes)
     buffer = np.empty((_CHUNK, NUM_PERM), dtype=_U32)
+    for first in range(0, len(bodies), _BODIES_PER_BLOCK):
+        block = bodies[first : first + _BODIES_PER_BLOCK]
+        _sign_block(block, seed, buffer, out=signatures[first : first + len(block)])
+    return signatures
+
+
+def _sign_block(bodies: Sequence[str], seed: int, buffer: np.ndarray, *, out: np.ndarray) -> None:
+    hashes, offsets = shingle_hashes(bodies)
+    a, b = _permutations(seed)
+    mixed = _fmix32(hashes)
     body = 0
     while body < len(bodies):
         end = int(np.searchsorted(offsets, offsets[body] + _CHUNK, side="right")) - 1
@@ -110,9 +128,8 @@ def minhash_signatures(bodies: Sequence[str], *, seed: int = 1) -> np.ndarray:
         permuted = buffer[: hi - lo] if hi - lo <= _CHUNK else np.empty((hi - lo, NUM_PERM), _U32)
         np.multiply(mixed[lo:hi, None], a[None, :], out=permuted)
         np.add(permuted, b[None, :], out=permuted)
-        signatures[body:end] = np.minimum.reduceat(permuted, offsets[body:end] - lo, axis=0)
+        out[body:end] = np.minimum.reduceat(permuted, offsets[body:end] - lo, axis=0)
         body = end
-    return signatures
 
 
 def _band_pairs(signatures: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
