@@ -1,3 +1,4 @@
+import contextlib
 import os
 import signal
 import subprocess
@@ -106,14 +107,17 @@ class CeleryWorker:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
+        """Ask the worker to finish (20 s), then kill whatever is left of its process group:
+        a pool process or embedded beat outliving it would take the next test's tasks."""
+        if self.process is None:
             return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
 
 
 def wait_until(condition, *, timeout: float, interval: float = 0.25, worker=None):
