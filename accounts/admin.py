@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -96,6 +97,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     list_display = ["name", "stakeholder_type", "country", "email_domain", "status", "created_at"]
     list_filter = ["status", "stakeholder_type", "country"]
+    # A website typed without a scheme is taken as https://, as on the registration form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "email_domain", "slug", "transparency_register_id"]
     readonly_fields = [
         "status",
