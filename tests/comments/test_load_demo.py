@@ -1,0 +1,52 @@
+"""The demonstration data that ``make run`` loads: the consultation, its comments and two
+ready digests of v1, and a second run that changes nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Organisation, User
+from comments.management.commands.load_demo import COMMENTS, DRAFT_SLUG, STAKEHOLDERS
+from comments.models import Comment, Digest, DigestExport
+from drafts.models import DraftVersion
+
+pytestmark = pytest.mark.django_db(transaction=True)  # digests are queued on commit
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        User.objects.count(),
+        Organisation.objects.count(),
+        DraftVersion.objects.count(),
+        Comment.objects.count(),
+        Digest.objects.count(),
+        DigestExport.objects.count(),
+    )
+
+
+def test_load_demo_builds_the_consultation_and_two_ready_digests():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    v1 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=1)
+    v2 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=2)
+    assert (v1.status, v2.status) == (DraftVersion.Status.OPEN, DraftVersion.Status.DRAFT)
+    keys = set(v1.sections.values_list("key", flat=True))
+    assert {f"action-{n}" for n in range(1, 12)} <= keys
+    assert Comment.objects.filter(version=v1).count() >= len(COMMENTS)
+    assert Organisation.objects.filter(status=Organisation.Status.VERIFIED).count() >= len(
+        [s for s in STAKEHOLDERS if s[2]]
+    )
+    digests = list(Digest.objects.filter(version=v1))
+    assert sorted(d.audience for d in digests) == ["public", "working_group"]
+    for digest in digests:
+        assert digest.status == Digest.Status.READY, digest.error
+        assert digest.comment_count == Comment.objects.filter(version=v1).count()
+        formats = set(digest.exports.values_list("format", flat=True))
+        assert formats == set(DigestExport.Format.values), digest.audience
+    assert "secretariat@haip.example" in out.getvalue()
+
+    before = _counts()
+    call_command("load_demo", stdout=StringIO())
+    assert _counts() == before
