@@ -424,3 +424,27 @@ def test_production_settings_import_with_required_variables_and_never_debug():
         "SECRET_KEY": "k" * 50,
         "ALLOWED_HOSTS": ["portal.example.org", ".example.net"],
     }
+
+
+def test_web_processes_do_not_load_the_synthesis_libraries():
+    """scikit-learn, SciPy, datasketch and WeasyPrint (about 100 MB a process) are for the
+    worker: a web process loads every URL's view without them."""
+    code = (
+        "import json, sys, django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import haip_portal.wsgi; "
+        "print(json.dumps(sorted(m for m in ('sklearn', 'scipy', 'datasketch', 'weasyprint') "
+        "if m in sys.modules)))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "haip_portal.settings.test"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []

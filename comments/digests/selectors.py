@@ -4,6 +4,7 @@ the comment matrix and the open-data files are made of. Who may see what comes f
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
@@ -17,7 +18,9 @@ from ..exports import MatrixRow, OpenComment
 from ..exports.matrix import TYPE_CODES
 from ..models import Comment, Digest, Disposition
 from ..selectors import comments_visible_to
-from ..synthesis import CommentRecord
+
+if TYPE_CHECKING:
+    from ..synthesis import CommentRecord
 
 ROWS_PER_FETCH = 2000
 
@@ -57,9 +60,11 @@ def _published(version: DraftVersion, cutoff: datetime | None) -> QuerySet[Comme
     return comments.filter(created_at__lte=cutoff) if cutoff is not None else comments
 
 
-def digest_records(digest: Digest) -> list[CommentRecord]:
+def digest_records(digest: Digest) -> "list[CommentRecord]":
     """The published comments a digest covers, as the synthesis reads them (all of them:
     the synthesis counts confidential ones and decides, by audience, what it shows)."""
+    from ..synthesis import CommentRecord  # loaded by the worker only, as in services
+
     comments = _published(digest.version, digest.cutoff)
     if digest.section_keys:
         comments = comments.filter(section__key__in=digest.section_keys)

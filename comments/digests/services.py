@@ -19,7 +19,6 @@ from haip_portal.exceptions import ApplicationError
 
 from .. import tasks
 from ..models import Digest, DigestExport
-from ..synthesis import DigestRequest, QuoteMismatch, build_digest
 from . import rendering, selectors
 
 Status = Digest.Status
@@ -161,6 +160,10 @@ def digest_build(*, digest_id: int) -> Digest | None:
     over (after a worker was lost) discards its result. A run killed half-way leaves the
     digest ``running`` with no data; the next run starts over.
     """
+    # The synthesis (scikit-learn, SciPy) is loaded where digests are built, not by every
+    # web process that imports this module.
+    from ..synthesis import DigestRequest, build_digest
+
     digest = _start(digest_id)
     if digest is None:
         return None
@@ -276,6 +279,8 @@ def _delete_file(name: str) -> None:
 
 def digest_fail(*, digest_id: int, error: BaseException) -> None:
     """Record why a build failed (a quote check, a time limit, a bug), shown on its page."""
+    from ..synthesis import QuoteMismatch
+
     if isinstance(error, QuoteMismatch | ApplicationError):
         message = str(error)
     else:

@@ -267,13 +267,13 @@ def test_a_digest_that_keeps_dying_is_marked_failed(consultation, secretariat_us
 def test_a_failing_build_is_recorded_on_the_digest(
     consultation, secretariat_user, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from comments import tasks
+    from comments import synthesis, tasks
     from comments.synthesis import QuoteMismatch
 
     def mismatch(*args, **kwargs):
         raise QuoteMismatch("HAIP-1-0001", "a paraphrase")
 
-    monkeypatch.setattr(services, "build_digest", mismatch)
+    monkeypatch.setattr(synthesis, "build_digest", mismatch)
     # The task's failure is logged (the queueing is robust), and recorded on the digest.
     with django_capture_on_commit_callbacks(execute=True):
         services.digest_request(
