@@ -388,6 +388,11 @@ def import_production_settings(**variables: str) -> subprocess.CompletedProcess[
         "print(json.dumps({'DEBUG': s.DEBUG, 'SECRET_KEY': s.SECRET_KEY, "
         "'ALLOWED_HOSTS': s.ALLOWED_HOSTS}))"
     )
+    return run_python(code, env)
+
+
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter in the project's directory."""
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=PROJECT_ROOT,
@@ -436,15 +441,6 @@ def test_web_processes_do_not_load_the_synthesis_libraries():
         "print(json.dumps(sorted(m for m in ('sklearn', 'scipy', 'datasketch', 'weasyprint') "
         "if m in sys.modules)))"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "haip_portal.settings.test"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python(code, {**os.environ, "DJANGO_SETTINGS_MODULE": "haip_portal.settings.test"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
