@@ -395,7 +395,7 @@ def build_report(data: Mapping[str, Any], meta: DigestMeta) -> Report:
         dispositions=_rows(dispositions.get("counts", ())),
         disposed_total=dispositions.get("total", 0),
         sections=tuple(sections),
-        empty_sections=tuple(titles[key] for key in titles if key not in first_section),
+        empty_sections=tuple(titles[key].rstrip(".") for key in titles if key not in first_section),
         campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
         campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
         notes=tuple(data.get("notes", ())),

@@ -49,7 +49,7 @@ from tests.comments.synthesis.test_synthesis import SECRET, _with_confidential
 TITLES = {
     "action-1": "Action 1: Identify & mitigate risks",
     "action-2": "Action 2: Report incidents",
-    "action-3": "Action 3: Publish transparency reports",
+    "action-3": "Action 3: Publish transparency reports.",
 }
 SCRIPT = "<script>alert('owned')</script>"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
@@ -203,7 +203,8 @@ def test_digest_html_is_a_complete_print_ready_document(public: dict[str, Any]) 
     assert f"{overview['comments']} comments, {overview['distinct_positions']} distinct" in html
     for heading in ("Action 1: Identify &amp; mitigate risks", "Action 2: Report incidents"):
         assert heading in html
-    assert "No comments in this digest on: Action 3: Publish transparency reports" in html
+    # A heading's own full stop is not doubled.
+    assert "No comments in this digest on: Action 3: Publish transparency reports.</p>" in html
     assert SCRIPT not in html and "&lt;script&gt;alert(&#x27;owned&#x27;)" in html
     assert "Pipe | &amp; Co" in html  # the proposal's organisation
     assert html.count('role="img"') == 7
