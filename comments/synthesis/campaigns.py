@@ -8,7 +8,8 @@ size of the groups found.
 
 Signatures follow datasketch's ``affine32`` scheme (the shingle's 32-bit hash, MurmurHash3
 finaliser, ``a·h + b`` in 32-bit arithmetic with the permutations of ``MinHash(seed=seed)``),
-computed for all comments at once with numpy; callers may pass signatures they stored earlier.
+computed with numpy a block of comments at a time; callers may pass signatures they stored
+earlier.
 """
 
 from __future__ import annotations
