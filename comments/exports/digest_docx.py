@@ -66,7 +66,7 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
     note = "Copies of the same text, or near copies, count as one distinct position."
     _paragraph(document, f"{note} {report.confidential_note}".strip())
     if report.empty_sections:
-        _paragraph(document, f"No comments in this digest on: {'; '.join(report.empty_sections)}.")
+        _paragraph(document, report.empty_sections)
     _counts(document, "Comments by section", "Section", report.by_section)
     _counts(document, "Comments by stance", "Stance", report.by_stance)
     _counts(

@@ -100,7 +100,7 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     if report.confidential_note:
         out += [report.confidential_note, ""]
     if report.empty_sections:
-        out += [f"No comments in this digest on: {md_line('; '.join(report.empty_sections))}.", ""]
+        out += [md_line(report.empty_sections), ""]
     for title, name, rows in (
         ("Comments by section", "Section", report.by_section),
         ("Comments by stance", "Stance", report.by_stance),

@@ -137,7 +137,7 @@ class Report:
     dispositions: tuple[CountRow, ...]
     disposed_total: int
     sections: tuple[SectionView, ...]
-    empty_sections: tuple[str, ...]
+    empty_sections: str  # "No comments in this digest on: Preamble; 4. …." or ""
     campaigns: tuple[CampaignView, ...]
     campaigns_more: str  # "12 smaller campaigns (150 comments) are in the JSON file." or ""
     notes: tuple[str, ...]
@@ -290,6 +290,12 @@ def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
     )
 
 
+def _empty_sections(headings: Sequence[str]) -> str:
+    if not headings:
+        return ""
+    return f"No comments in this digest on: {'; '.join(h.rstrip('.') for h in headings)}."
+
+
 def _campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
     if not rest:
         return ""
@@ -395,7 +401,7 @@ def build_report(data: Mapping[str, Any], meta: DigestMeta) -> Report:
         dispositions=_rows(dispositions.get("counts", ())),
         disposed_total=dispositions.get("total", 0),
         sections=tuple(sections),
-        empty_sections=tuple(titles[key].rstrip(".") for key in titles if key not in first_section),
+        empty_sections=_empty_sections([titles[key] for key in titles if key not in first_section]),
         campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
         campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
         notes=tuple(data.get("notes", ())),
