@@ -95,13 +95,65 @@ def forget_cached_facts(user: User | AnonymousUser) -> None:
             delattr(user, name)
 
 
-def is_secretariat(user: User | AnonymousUser) -> bool:
-    """Members of the secretariat group (and superusers) run the consultation."""
+# --- Two-factor authentication --------------------------------------------------------
+#
+# The secretariat's, staff's and working-group members' powers reach other people's
+# confidential material, so a person holds them only while signed in with two-factor
+# authentication, or through an API token created from such a session. Whoever authenticates
+# a request says how it was done (the session middleware, the token authentication); a user
+# object nobody vouched for (loaded from the database by a task, say) holds none of them.
+
+_TWO_FACTOR = "_passed_two_factor"
+
+
+def record_authentication(user: User | AnonymousUser, *, two_factor: bool) -> None:
+    """Note on ``user`` (one object per request) whether this request's authentication
+    passed two-factor: a session that did, or a token created from one."""
+    if user.is_authenticated:
+        setattr(user, _TWO_FACTOR, two_factor)
+
+
+def passed_two_factor(user: User | AnonymousUser) -> bool:
+    """Whether this request's user passed two-factor authentication (see
+    :func:`record_authentication`); ``False`` when nobody said so."""
+    return bool(user.is_authenticated and getattr(user, _TWO_FACTOR, False))
+
+
+def _in_secretariat(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return bool(_fact(user, "_is_secretariat"))
+    return user.is_superuser or bool(_fact(user, "_is_secretariat"))
+
+
+def _in_a_working_group(user: User | AnonymousUser) -> bool:
+    return user.is_authenticated and bool(_fact(user, "_is_working_group_member"))
+
+
+def requires_mfa(user: User | AnonymousUser) -> bool:
+    """Whether the user's roles (secretariat, staff, working group) carry powers over other
+    people's confidential material, which they hold only with two-factor authentication."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or _in_secretariat(user) or _in_a_working_group(user)
+
+
+def lacks_two_factor(user: User | AnonymousUser) -> bool:
+    """A role that needs two-factor authentication, in a request that did not pass it: the
+    user acts as an ordinary stakeholder and is told how to get the role's powers."""
+    return requires_mfa(user) and not passed_two_factor(user)
+
+
+def is_secretariat(user: User | AnonymousUser) -> bool:
+    """Members of the secretariat group (and superusers) run the consultation, once signed
+    in with two-factor authentication."""
+    return _in_secretariat(user) and passed_two_factor(user)
+
+
+def can_use_admin(user: User | AnonymousUser) -> bool:
+    """The Django admin, for support staff: active staff signed in with two-factor."""
+    return bool(user.is_authenticated and user.is_active and user.is_staff) and (
+        passed_two_factor(user)
+    )
 
 
 def can_manage_drafts(user: User | AnonymousUser) -> bool:
@@ -112,11 +164,6 @@ def can_manage_drafts(user: User | AnonymousUser) -> bool:
 def can_view_unpublished_versions(user: User | AnonymousUser) -> bool:
     """Versions still in ``draft`` status are seen only by those who prepare them."""
     return is_secretariat(user)
-
-
-def requires_mfa(user: User | AnonymousUser) -> bool:
-    """Accounts with powers over other people's data must use two-factor authentication."""
-    return is_secretariat(user) or bool(user.is_authenticated and user.is_staff)
 
 
 # --- Organisations, moderation, working groups ------------------------------------------
@@ -178,10 +225,8 @@ def can_manage_working_groups(user: User | AnonymousUser) -> bool:
 
 
 def is_working_group_member(user: User | AnonymousUser) -> bool:
-    """Members of any G7 working group."""
-    if not user.is_authenticated:
-        return False
-    return bool(_fact(user, "_is_working_group_member"))
+    """Members of any G7 working group, once signed in with two-factor authentication."""
+    return _in_a_working_group(user) and passed_two_factor(user)
 
 
 def can_request_digest(user: User | AnonymousUser) -> bool:
@@ -190,8 +235,8 @@ def can_request_digest(user: User | AnonymousUser) -> bool:
 
 
 def _working_group_ids(user: User | AnonymousUser) -> frozenset[int]:
-    """The working groups the user belongs to."""
-    if not user.is_authenticated:
+    """The working groups whose powers the user holds (see :func:`is_working_group_member`)."""
+    if not user.is_authenticated or not is_working_group_member(user):
         return frozenset()
     groups: frozenset[int] = _fact(user, "_working_group_ids")
     return groups

@@ -483,7 +483,8 @@ def api_token_create(
     *, user: User, name: str, scopes: Iterable[str], expires_at: datetime
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user`` and return it with its plaintext, which is never stored
-    and cannot be shown again."""
+    and cannot be shown again. The token carries the powers that need two-factor
+    authentication only if ``user`` passed it in the request creating the token."""
     name = (name or "").strip()
     if not 1 <= len(name) <= API_TOKEN_NAME_MAX_LENGTH:
         raise ApplicationError(
@@ -515,6 +516,7 @@ def api_token_create(
         prefix=prefix,
         key_hash=_api_token_hash(raw),
         scopes=clean_scopes,
+        two_factor=permissions.passed_two_factor(user),
         created_at=now,
         expires_at=expires_at,
     )

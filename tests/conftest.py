@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
+from accounts import permissions
 from accounts.models import User
 from accounts.permissions import SECRETARIAT_GROUP
 
@@ -23,6 +24,14 @@ def enable_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def with_two_factor(user: User) -> User:
+    """``user`` with an authenticator, acting (in services called directly by a test) as in
+    a session that passed two-factor authentication."""
+    enable_totp(user)
+    permissions.record_authentication(user, two_factor=True)
+    return user
 
 
 def login_with_two_factor(client, user: User) -> None:
@@ -44,16 +53,21 @@ def secretariat_user(db) -> User:
     """A secretariat member who has set up two-factor authentication."""
     user = User.objects.create_user(email="secretariat@example.org", password="x" * 16)
     user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
-    enable_totp(user)
-    return user
+    return with_two_factor(user)
 
 
 @pytest.fixture
 def admin_user(db, django_user_model) -> User:
     """pytest-django's superuser, with the two-factor authentication staff accounts need."""
     user = django_user_model.objects.create_superuser(email="admin@example.org", password="x" * 16)
-    enable_totp(user)
-    return user
+    return with_two_factor(user)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in with two-factor as support staff must be."""
+    login_with_two_factor(client, admin_user)
+    return client
 
 
 @pytest.fixture

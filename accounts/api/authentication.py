@@ -8,13 +8,14 @@ from rest_framework.request import Request
 
 from haip_portal.exceptions import ApplicationError
 
-from .. import services
+from .. import permissions, services
 from ..models import ApiToken
 
 
 class BearerTokenAuthentication(BaseAuthentication):
     """Authenticates a personal API token; ``request.auth`` is then the ApiToken, whose
-    scopes views check with ``HasTokenScope``.
+    scopes views check with ``HasTokenScope``. The user holds the powers that need two-factor
+    authentication only if the token was created in a session that passed it.
 
     A request without a Bearer header is left to the next authentication class; a Bearer
     header with a bad token is refused (401) with the reason, never silently ignored.
@@ -42,6 +43,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             token = services.api_token_check(raw=raw)
         except ApplicationError as error:
             raise AuthenticationFailed(error.message) from error
+        permissions.record_authentication(token.user, two_factor=token.two_factor)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -32,6 +32,13 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     key_hash = models.CharField("SHA-256 of the token", max_length=64, editable=False)
     scopes = models.JSONField(default=list)
+    two_factor = models.BooleanField(
+        "created with two-factor",
+        default=False,
+        editable=False,
+        help_text="Created in a session that passed two-factor authentication: only such a "
+        "token carries its owner's secretariat, staff or working-group powers.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEntry
 from tests.accounts.factories import make_organisation, make_user
-from tests.conftest import enable_totp
+from tests.conftest import enable_totp, login_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ def test_admin_lists_every_model_and_the_audit_trail_is_read_only(client):
     organisation = make_organisation()
     admin = make_user(is_staff=True, is_superuser=True)
     enable_totp(admin)
-    client.force_login(admin)
+    login_with_two_factor(client, admin)
     for model in ("organisation", "membership", "workinggroup", "auditentry"):
         assert client.get(reverse(f"admin:accounts_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_organisation_change", args=[organisation.pk]))

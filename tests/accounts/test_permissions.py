@@ -10,9 +10,39 @@ Role = Membership.Role
 Pending = Membership.Status.PENDING
 
 
-def _fresh(user: User) -> User:
-    """The user as a new request sees it: no cached facts."""
-    return User.objects.get(pk=user.pk)
+def _fresh(user: User, *, two_factor: bool = True) -> User:
+    """The user as a new request sees it: no cached facts; signed in with two-factor
+    authentication unless told otherwise."""
+    fresh = User.objects.get(pk=user.pk)
+    permissions.record_authentication(fresh, two_factor=two_factor)
+    return fresh
+
+
+def test_roles_that_reach_confidential_material_hold_their_powers_only_with_two_factor(
+    secretariat_user,
+):
+    organisation = make_organisation()
+    staff = make_user(is_staff=True)
+    member = make_user()
+    WorkingGroup.objects.create(name="WG", slug="wg").members.add(member)
+    for user in (secretariat_user, staff, member):
+        without = _fresh(user, two_factor=False)
+        assert permissions.requires_mfa(without) and permissions.lacks_two_factor(without)
+        assert not permissions.is_secretariat(without)
+        assert not permissions.is_working_group_member(without)
+        assert not permissions.sees_every_comment(without)
+        assert not permissions.can_see_confidential_of(without, organisation)
+        assert not permissions.can_request_digest(without)
+        assert not permissions.can_use_admin(without)
+        assert permissions.digest_scope(without) == (False, False, frozenset())
+        # Nobody vouched for a user loaded outside a request: no powers either.
+        assert not permissions.sees_every_comment(User.objects.get(pk=user.pk))
+        assert not permissions.lacks_two_factor(_fresh(user))
+    assert permissions.is_secretariat(_fresh(secretariat_user))
+    assert permissions.can_use_admin(_fresh(staff))
+    assert permissions.can_see_confidential_of(_fresh(member), organisation)
+    ordinary = _fresh(make_user(), two_factor=False)
+    assert not permissions.requires_mfa(ordinary) and not permissions.lacks_two_factor(ordinary)
 
 
 def test_can_file_for_needs_an_approved_representative_or_admin_of_a_verified_organisation():

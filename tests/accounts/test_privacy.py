@@ -22,7 +22,7 @@ from accounts.models import ApiToken, AuditEntry, Membership, Organisation, User
 from accounts.permissions import SECRETARIAT_GROUP
 from haip_portal.exceptions import ApplicationError
 from tests.accounts.factories import add_member, make_organisation, make_token, make_user
-from tests.conftest import enable_totp
+from tests.conftest import enable_totp, login_with_two_factor
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "x" * 16  # the factories' password
@@ -464,7 +464,7 @@ def test_privacy_page_and_download_are_constant_in_queries(
         make_token(user=user, name=f"token {n}")
         WorkingGroup.objects.create(name=f"WG {n}", slug=f"wg-{n}").members.add(user)
     enable_totp(user)
-    client.force_login(user)
+    login_with_two_factor(client, user)
     # session, user, groups (navigation) + nine accounts sections + five comments sections
     with django_assert_max_num_queries(17):
         assert client.get(reverse("accounts:privacy")).status_code == 200

@@ -63,11 +63,14 @@ def member_of(
 
 
 def working_group_member(user: User | None = None) -> User:
-    """A user in a G7 working group of their own."""
+    """A user in a G7 working group of their own, with two-factor authentication (sign them
+    in with ``tests.conftest.login_with_two_factor``)."""
+    from tests.conftest import with_two_factor
+
     user = user or make_user()
     group = WorkingGroup.objects.create(name=f"Working group of {user.email}", slug=f"wg-{user.pk}")
     group.members.add(user)
-    return user
+    return with_two_factor(user)
 
 
 def age(comment: Comment, *, minutes: int) -> Comment:

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from accounts import permissions
 from accounts import services as account_services
 from accounts.models import Membership, User
 from comments import selectors, services
@@ -28,12 +29,15 @@ MemberStatus = Membership.Status
 
 
 def _fresh(user: User | AnonymousUser) -> User | AnonymousUser:
-    """The user as a new request sees it: no facts cached on the object."""
+    """The user as a new request signed in with two-factor authentication sees it: no facts
+    cached on the object."""
     return _reloaded(user) if isinstance(user, User) else AnonymousUser()
 
 
 def _reloaded(user: User) -> User:
-    return User.objects.get(pk=user.pk)
+    reloaded = User.objects.get(pk=user.pk)
+    permissions.record_authentication(reloaded, two_factor=True)
+    return reloaded
 
 
 def _refs(comments) -> list[str]:

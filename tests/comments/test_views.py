@@ -12,6 +12,7 @@ from drafts import services as draft_services
 from drafts.models import DraftVersion
 from tests.accounts.factories import make_user
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
+from tests.conftest import login_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +209,7 @@ def test_flag_then_secretariat_hides_and_restores(client, version, secretariat_u
     client.force_login(reader)
     client.post(reverse("comments:flag", args=[comment.reference]), {"reason": "Spam"})
     assert client.get(reverse("comments:moderation_queue")).status_code == 403
-    client.force_login(secretariat_user)
+    login_with_two_factor(client, secretariat_user)
     queue = client.get(reverse("comments:moderation_queue")).content.decode()
     assert comment.reference in queue and "Spam" in queue
     client.post(reverse("comments:hide", args=[comment.reference]), {"reason": "Advertising."})
@@ -216,7 +217,7 @@ def test_flag_then_secretariat_hides_and_restores(client, version, secretariat_u
     assert (comment.state, comment.state_reason) == (Comment.State.HIDDEN, "Advertising.")
     client.logout()
     assert client.get(comment.get_absolute_url()).status_code == 404
-    client.force_login(secretariat_user)
+    login_with_two_factor(client, secretariat_user)
     client.post(reverse("comments:restore", args=[comment.reference]), {"reason": "Appeal."})
     comment.refresh_from_db()
     assert comment.state == Comment.State.PUBLISHED
@@ -228,7 +229,7 @@ def test_matrix_disposes_a_selection_at_once(client, version, secretariat_user):
     url = reverse("comments:matrix", args=[version.draft.slug, 1])
     client.force_login(author)
     assert client.get(url).status_code == 403
-    client.force_login(secretariat_user)
+    login_with_two_factor(client, secretariat_user)
     client.post(
         url,
         {
@@ -286,7 +287,7 @@ def test_draft_page_queries_stay_flat_with_5000_comments(client, version, repres
 
 
 def test_matrix_queries_stay_flat(client, version, secretariat_user):
-    client.force_login(secretariat_user)
+    login_with_two_factor(client, secretariat_user)
     url = reverse("comments:matrix", args=[version.draft.slug, 1])
     _bulk_comments(version, 5)
     few = _queries(client, url)

@@ -11,6 +11,7 @@ from accounts.models import ApiToken
 from drafts import services
 from drafts.models import DraftVersion
 from tests.accounts.factories import make_token
+from tests.conftest import login_with_two_factor
 from tests.drafts.factories import make_draft, markdown_source, open_version, publish
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_a_draft_with_only_unpublished_versions_does_not_exist_for_the_public(
     make_draft(slug="hidden")
     _assert_error(client.get(_draft_url("hidden")), 404, "not_found")
     _assert_error(client.get(_draft_url("no-such-draft")), 404, "not_found")
-    client.force_login(secretariat_user)
+    login_with_two_factor(client, secretariat_user)
     assert client.get(_draft_url("hidden")).status_code == 200
 
 
@@ -335,7 +336,7 @@ def test_diff_of_an_unpublished_version_follows_visibility(
     assert (default["from"]["number"], default["to"]["number"]) == (1, 1)
     body = _assert_error(client.get(_diff_url("haip-code"), {"to": 2}), 404, "not_found")
     assert "`to`" in body["message"]
-    client.force_login(secretariat_user)
+    login_with_two_factor(client, secretariat_user)
     assert client.get(_diff_url("haip-code"), {"from": 1, "to": 2}).status_code == 200
 
 

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from drafts import services
 from drafts.models import DraftVersion
+from tests.conftest import login_with_two_factor
 from tests.drafts.factories import make_draft, markdown_source, open_version, publish
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_unpublished_versions_are_hidden_from_the_public(client, secretariat_use
     v2 = services.version_create(draft=v1.draft, created_by=None)
     assert client.get(v2.get_absolute_url()).status_code == 404
     assert v2.get_absolute_url() not in client.get(v1.get_absolute_url()).content.decode()
-    client.force_login(secretariat_user)
+    login_with_two_factor(client, secretariat_user)
     assert client.get(v2.get_absolute_url()).status_code == 200
     assert v2.get_absolute_url() in client.get(v1.get_absolute_url()).content.decode()
 
@@ -202,7 +203,7 @@ def test_desk_closes_a_period_with_csrf(secretariat_user):
 
     version = open_version()
     csrf_client = Client(enforce_csrf_checks=True)
-    csrf_client.force_login(secretariat_user)
+    login_with_two_factor(csrf_client, secretariat_user)
     url = reverse("drafts:version_close", args=[version.draft.slug, 1])
     assert csrf_client.post(url).status_code == 403
     version.refresh_from_db()
