@@ -16,7 +16,7 @@ class DigestRequestForm(forms.Form):
         initial=Digest.Audience.WORKING_GROUP,
         widget=forms.RadioSelect,
         help_text="Working-group digests include confidential comments, marked as such. "
-        "Public digests count them but never quote or attribute them.",
+        "Public digests count them in the total and take nothing else from them.",
     )
     sections = forms.MultipleChoiceField(
         required=False,

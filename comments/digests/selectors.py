@@ -60,14 +60,31 @@ def _published(version: DraftVersion, cutoff: datetime | None) -> QuerySet[Comme
     return comments.filter(created_at__lte=cutoff) if cutoff is not None else comments
 
 
-def digest_records(digest: Digest) -> "list[CommentRecord]":
-    """The published comments a digest covers, as the synthesis reads them (all of them:
-    the synthesis counts confidential ones and decides, by audience, what it shows)."""
-    from ..synthesis import CommentRecord  # loaded by the worker only, as in services
-
+def _covered(digest: Digest) -> QuerySet[Comment]:
+    """The published comments of the digest's version, sections and cut-off."""
     comments = _published(digest.version, digest.cutoff)
     if digest.section_keys:
         comments = comments.filter(section__key__in=digest.section_keys)
+    return comments
+
+
+def digest_withheld_count(digest: Digest) -> int:
+    """How many of the comments a digest covers its audience may not read: the confidential
+    ones, for a public digest. They are counted in its totals and nothing else."""
+    if digest.audience != Digest.Audience.PUBLIC:
+        return 0
+    return _covered(digest).filter(visibility=Comment.Visibility.CONFIDENTIAL).count()
+
+
+def digest_records(digest: Digest) -> "list[CommentRecord]":
+    """The comments a digest covers that its audience may read, as the synthesis reads them:
+    for a public digest the public ones only (the text of a confidential comment is never
+    even loaded to build it), for a working-group digest every one, confidential included."""
+    from ..synthesis import CommentRecord  # loaded by the worker only, as in services
+
+    comments = _covered(digest)
+    if digest.audience == Digest.Audience.PUBLIC:
+        comments = comments.filter(visibility=Comment.Visibility.PUBLIC)
     rows = comments.order_by("reference").values_list(
         "reference",
         "section__key",
@@ -142,11 +159,9 @@ def matrix_comments(
 
 def digest_matrix_comments(digest: Digest) -> QuerySet[Comment]:
     """The comments of a digest's own matrix: what its audience may read, up to its cut-off."""
-    comments = _published(digest.version, digest.cutoff)
+    comments = _covered(digest)
     if digest.audience == Digest.Audience.PUBLIC:
         comments = comments.filter(visibility=Comment.Visibility.PUBLIC)
-    if digest.section_keys:
-        comments = comments.filter(section__key__in=digest.section_keys)
     return comments
 
 

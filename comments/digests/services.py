@@ -29,7 +29,7 @@ MAX_ATTEMPTS = 3
 READ_DONE, SYNTHESIS_DONE, RENDER_DONE = 5, 80, 98
 
 
-def _enqueue(digest: Digest) -> None:
+def digest_enqueue(digest: Digest) -> None:
     """Queue the build once the transaction commits. A broker that is down is logged, not
     raised: the digest stays ``queued`` and ``resume_stalled_digests`` sends it again."""
     digest_id = digest.pk
@@ -94,7 +94,7 @@ def digest_request(
         requested_by=user,
         stage="Waiting for the worker",
     )
-    _enqueue(digest)
+    digest_enqueue(digest)
     return digest
 
 
@@ -115,7 +115,7 @@ def digests_for_closed_version(version: DraftVersion) -> list[Digest]:
         for audience in (Digest.Audience.PUBLIC, Digest.Audience.WORKING_GROUP)
     ]
     for digest in digests:
-        _enqueue(digest)
+        digest_enqueue(digest)
     return digests
 
 
@@ -169,6 +169,7 @@ def digest_build(*, digest_id: int) -> Digest | None:
         return None
     clock = _Clock()
     records = selectors.digest_records(digest)
+    withheld = selectors.digest_withheld_count(digest)
     dispositions = selectors.digest_dispositions(digest)
     clock.lap("read")
     _progress(digest, "Finding campaigns", READ_DONE)
@@ -180,6 +181,7 @@ def digest_build(*, digest_id: int) -> Digest | None:
         records,
         DigestRequest(audience=digest.audience, cutoff=digest.cutoff),  # type: ignore[arg-type]
         dispositions,
+        withheld=withheld,
         progress=synthesis_progress,
     )
     data = result.to_dict()

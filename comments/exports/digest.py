@@ -17,7 +17,7 @@ from . import labels
 from .charts import bar_chart, timeline_chart
 from .digest_docx import write_digest_docx
 from .digest_md import digest_markdown
-from .report import build_report, without_confidential
+from .report import build_report, check_audience
 
 DOCUMENT_TEMPLATE = "comments/exports/digest_document.html"
 BODY_TEMPLATE = "comments/exports/_digest_body.html"
@@ -97,18 +97,17 @@ def digest_charts(data: Mapping[str, Any], meta: DigestMeta) -> dict[str, SafeSt
 
 
 def digest_context(data: Mapping[str, Any], meta: DigestMeta) -> dict[str, Any]:
-    """The template context of both digest templates: ``digest_data`` (the data its audience
-    may read), ``meta``, ``report`` (the data arranged for reading, see
+    """The template context of both digest templates: ``digest_data`` (the data, built for
+    its audience), ``meta``, ``report`` (the data arranged for reading, see
     :class:`~comments.exports.report.Report`) and ``charts`` (inline SVG by name).
 
     The data is not under ``digest`` so that a page may include the body next to its own
     ``digest`` object."""
-    shown = without_confidential(data, meta.audience)
     return {
-        "digest_data": shown,
+        "digest_data": data,
         "meta": meta,
-        "report": build_report(shown, meta),
-        "charts": digest_charts(shown, meta),
+        "report": build_report(data, meta),
+        "charts": digest_charts(data, meta),
     }
 
 
@@ -156,6 +155,7 @@ def meta_dict(meta: DigestMeta) -> dict[str, Any]:
 def digest_json(data: Mapping[str, Any], meta: DigestMeta) -> bytes:
     """``{"meta": ..., "digest": ...}`` as UTF-8 JSON with sorted keys and ISO 8601 times;
     the same digest always gives the same bytes."""
-    document = {"meta": meta_dict(meta), "digest": without_confidential(data, meta.audience)}
+    check_audience(data, meta.audience)
+    document = {"meta": meta_dict(meta), "digest": data}
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2, default=_plain)
     return text.encode("utf-8")

@@ -11,7 +11,7 @@ from docx.shared import Pt
 
 from . import labels
 from .cells import xml_text
-from .report import CountRow, QuoteView, Report, build_report, without_confidential
+from .report import CountRow, QuoteView, Report, build_report
 from .word import add_rows, add_table, repeat_header
 
 if TYPE_CHECKING:
@@ -151,25 +151,18 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
         document.add_heading(
             f"Campaign {number}: {labels.plural(campaign.comments, 'comment')}", level=2
         )
-        undisclosed = f" ({campaign.undisclosed} undisclosed: confidential)"
         references = ", ".join(campaign.references)
         if campaign.more_references:
             references += f" and {campaign.more_references:,} more"
         for label, value in (
-            (
-                "Signatories: ",
-                f"{campaign.signatories}{undisclosed if campaign.undisclosed else ''}",
-            ),
+            ("Signatories: ", f"{campaign.signatories}"),
             ("Organisations: ", "; ".join(campaign.organisations) or "none disclosed"),
             ("Stakeholder mix: ", _mix(campaign.stakeholder_mix)),
             ("Sections: ", "; ".join(campaign.sections)),
             ("References: ", references),
         ):
             _paragraph(document, value, bold=label)
-        if campaign.representative is not None:
-            _quote(document, campaign.representative)
-        else:
-            _paragraph(document, "Its text is not shown: every copy is confidential.")
+        _quote(document, campaign.representative)
     if not report.campaigns:
         _paragraph(document, "No campaign found.")
 
@@ -177,9 +170,8 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
 def write_digest_docx(data: Mapping[str, Any], meta: DigestMeta, out: IO[bytes]) -> None:
     """The digest as a Word document written to ``out``: the same parts as the HTML document,
     each section's title a level-1 heading, charts given as tables."""
-    shown = without_confidential(data, meta.audience)
     document = Document()
     document.core_properties.title = xml_text(meta.title)
     document.styles["Normal"].font.size = Pt(10)
-    _write(document, build_report(shown, meta), shown["overview"].get("by_day", ()))
+    _write(document, build_report(data, meta), data["overview"].get("by_day", ()))
     document.save(out)

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import labels
-from .report import CountRow, QuoteView, Report, StanceRow, build_report, without_confidential
+from .report import CountRow, QuoteView, Report, StanceRow, build_report
 
 if TYPE_CHECKING:
     from .digest import DigestMeta
@@ -155,12 +155,10 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
         references = md_line(", ".join(campaign.references))
         if campaign.more_references:
             references += f" and {campaign.more_references:,} more"
-        undisclosed = f" ({campaign.undisclosed} undisclosed: confidential)"
         out += [
             f"### Campaign {number}: {labels.plural(campaign.comments, 'comment')}",
             "",
-            f"- **Signatories:** {campaign.signatories}"
-            + (undisclosed if campaign.undisclosed else ""),
+            f"- **Signatories:** {campaign.signatories}",
             "- **Organisations:** "
             + (md_line("; ".join(campaign.organisations)) or "none disclosed"),
             f"- **Stakeholder mix:** {_mix(campaign.stakeholder_mix)}",
@@ -168,10 +166,7 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
             f"- **References:** {references}",
             "",
         ]
-        if campaign.representative is not None:
-            out += _quote(campaign.representative)
-        else:
-            out += ["Its text is not shown: every copy is confidential.", ""]
+        out += _quote(campaign.representative)
     if not report.campaigns:
         out += ["No campaign found.", ""]
     return out
@@ -180,6 +175,5 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
 def digest_markdown(data: Mapping[str, Any], meta: DigestMeta) -> str:
     """The digest as GitHub-flavoured Markdown: the same parts as the HTML document, charts
     given as tables, user text escaped."""
-    shown = without_confidential(data, meta.audience)
-    lines = _body(build_report(shown, meta), shown["overview"].get("by_day", ()))
+    lines = _body(build_report(data, meta), data["overview"].get("by_day", ()))
     return "\n".join(lines).rstrip() + "\n"

@@ -80,9 +80,8 @@ class ProposalView:
 @dataclass(frozen=True, slots=True)
 class ChangeView:
     title: str  # "Lines 12–14"
-    summary: str  # "3 comments propose new text; 1 confidential, not shown."
+    summary: str  # "3 comments propose new text (the range spans …)."
     comments: int
-    undisclosed: int
     sections: tuple[str, ...]  # headings of every section the range touches
     proposals: tuple[ProposalView, ...]
     more: str  # "12 more distinct proposals, from 15 comments, …" or ""
@@ -104,10 +103,9 @@ class CampaignView:
     comments: int
     signatories: int
     organisations: tuple[str, ...]
-    undisclosed: int
     stakeholder_mix: tuple[CountRow, ...]
     sections: tuple[str, ...]
-    representative: QuoteView | None
+    representative: QuoteView
     includes_confidential: bool
     references: tuple[str, ...]
     more_references: int
@@ -159,33 +157,30 @@ def section_order(keys: Sequence[str], titles: Mapping[str, str]) -> list[str]:
     return known + sorted(wanted - set(titles), key=_natural)
 
 
-def without_confidential(data: Mapping[str, Any], audience: str) -> dict[str, Any]:
-    """``data`` as its audience may read it: for the public, any confidential quote, campaign
-    representative or proposal is dropped (the synthesis already leaves them out; this is the
-    exports' own guarantee). Counts are kept; withheld proposals count as undisclosed."""
-    result = dict(data)
-    if audience == "working_group":
-        return result
-    result["themes"] = [
-        {**theme, "quotes": [q for q in theme.get("quotes", ()) if not q.get("confidential")]}
-        for theme in data.get("themes", ())
-    ]
-    result["campaigns"] = [
-        {**c, "representative": None}
-        if (c.get("representative") or {}).get("confidential")
-        else dict(c)
-        for c in data.get("campaigns", ())
-    ]
-    changes = []
-    for group in data.get("changes", ()):
-        proposals = group.get("proposals", ())
-        kept = [p for p in proposals if not p.get("confidential")]
-        withheld = sum(len(p["references"]) for p in proposals if p.get("confidential"))
-        changes.append(
-            {**group, "proposals": kept, "undisclosed": group.get("undisclosed", 0) + withheld}
+class WrongAudience(ValueError):
+    """Digest data built for one audience was about to be written for another."""
+
+
+def check_audience(data: Mapping[str, Any], audience: str) -> None:
+    """Refuse to write ``data`` for ``audience`` unless it was built for it: a public digest
+    holds nothing marked confidential (the synthesis never analyses confidential comments
+    for the public; this catches data built for the working group handed to a public
+    document)."""
+    built_for = data.get("audience")
+    if built_for != audience:
+        raise WrongAudience(
+            f"Digest data built for {built_for!r} cannot be written for {audience!r}."
         )
-    result["changes"] = changes
-    return result
+    if audience != "public":
+        return
+    marked = [
+        *(q for t in data.get("themes", ()) for q in t.get("quotes", ())),
+        *(c for c in data.get("campaigns", ()) if c.get("includes_confidential")),
+        *(c["representative"] for c in data.get("campaigns", ()) if c.get("representative")),
+        *(p for g in data.get("changes", ()) for p in g.get("proposals", ())),
+    ]
+    if any(item.get("confidential") or item.get("includes_confidential") for item in marked):
+        raise WrongAudience("A public digest cannot hold anything from a confidential comment.")
 
 
 def _rows(counts: Sequence[Mapping[str, Any]], name: Any = labels.humanise) -> tuple[CountRow, ...]:
@@ -258,12 +253,10 @@ def _proposal(proposal: Mapping[str, Any]) -> ProposalView:
 
 
 def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
-    comments, undisclosed = group["comments"], group.get("undisclosed", 0)
+    comments = group["comments"]
     sections = tuple(heading.get(key, key) for key in group.get("section_keys", ()))
     verb = "proposes" if comments == 1 else "propose"
     summary = f"{labels.plural(comments, 'comment')} {verb} new text"
-    if undisclosed:
-        summary += f"; {undisclosed:,} confidential, not shown"
     if len(sections) > 1:
         summary += f" (the range spans {'; '.join(sections)})"
     proposals = sorted(
@@ -283,7 +276,6 @@ def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
         title=labels.line_range(group["line_start"], group["line_end"]),
         summary=summary + ".",
         comments=comments,
-        undisclosed=undisclosed,
         sections=sections,
         proposals=tuple(_proposal(p) for p in shown),
         more=more,
@@ -308,15 +300,13 @@ def _campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
 
 def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
     references = tuple(campaign["references"])
-    representative = campaign.get("representative")
     return CampaignView(
         comments=len(references),
         signatories=campaign["signatories"],
         organisations=tuple(campaign.get("organisations", ())),
-        undisclosed=campaign.get("undisclosed_signatories", 0),
         stakeholder_mix=_rows(campaign.get("stakeholder_mix", ()), labels.stakeholder_type),
         sections=tuple(heading.get(key, key) for key in campaign.get("section_keys", ())),
-        representative=_quote(representative) if representative else None,
+        representative=_quote(campaign["representative"]),
         includes_confidential=bool(campaign.get("includes_confidential")),
         references=references[:MAX_CAMPAIGN_REFERENCES],
         more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
@@ -332,14 +322,16 @@ def _confidential_note(confidential: int, working_group: bool) -> str:
             "Confidential: not for publication."
         )
     return (
-        f"{labels.plural(confidential, 'confidential comment')} counted in every figure, "
-        "never quoted or attributed."
+        f"The total includes {labels.plural(confidential, 'confidential comment')}: they are "
+        "counted there and nowhere else. Every other figure, theme, quote and proposal in "
+        "this digest comes from public comments only."
     )
 
 
 def build_report(data: Mapping[str, Any], meta: DigestMeta) -> Report:
-    """The digest ``data`` (``Digest.to_dict()``, already filtered by
-    :func:`without_confidential`) arranged for reading, with ``meta``'s section headings."""
+    """The digest ``data`` (``Digest.to_dict()``, built for ``meta.audience``) arranged for
+    reading, with ``meta``'s section headings."""
+    check_audience(data, meta.audience)
     overview = data["overview"]
     titles = meta.section_titles
     heading = {key: titles.get(key, key) for key in {*titles, *data.get("sections", ())}}

@@ -232,11 +232,10 @@ def campaigns_from_groups(
     records: Sequence[CommentRecord],
     grouping: SimilarityGroups,
     *,
-    public: bool,
     min_size: int = DEFAULT_MIN_SIZE,
 ) -> list[Campaign]:
-    """The groups of at least ``min_size`` comments, largest first. For a public audience the
-    representative text and organisations come from public members only."""
+    """The groups of at least ``min_size`` comments, largest first, each represented by the
+    member closest to the others."""
     found: list[Campaign] = []
     for group in grouping.groups:
         if len(group) < min_size:
@@ -244,18 +243,14 @@ def campaigns_from_groups(
         members = [records[i] for i in group]
         closeness = mean_similarity(grouping.signatures[list(group)])
         order = sorted(range(len(group)), key=lambda m: (-closeness[m], members[m].reference))
-        eligible = [m for m in order if not (public and members[m].confidential)]
-        representative = excerpt(members[eligible[0]]) if eligible else None
-        shown = [m for m in members if not (public and m.confidential)]
         found.append(
             Campaign(
                 references=tuple(sorted(m.reference for m in members)),
                 signatories=len({m.organisation for m in members}),
-                organisations=tuple(sorted({m.organisation for m in shown})),
-                undisclosed_signatories=len(members) - len(shown),
+                organisations=tuple(sorted({m.organisation for m in members})),
                 stakeholder_mix=counts(Counter(m.stakeholder_type for m in members)),
                 section_keys=tuple(sorted({m.section_key for m in members})),
-                representative=representative,
+                representative=excerpt(members[order[0]]),
                 includes_confidential=any(m.confidential for m in members),
             )
         )
@@ -268,9 +263,8 @@ def find_campaigns(
     *,
     min_size: int = DEFAULT_MIN_SIZE,
     seed: int = 1,
-    public: bool = False,
     signatures: np.ndarray | None = None,
 ) -> list[Campaign]:
     """Campaigns among ``records``: groups of at least ``min_size`` exact or near copies."""
     grouping = similarity_groups(records, seed=seed, signatures=signatures)
-    return campaigns_from_groups(records, grouping, public=public, min_size=min_size)
+    return campaigns_from_groups(records, grouping, min_size=min_size)

@@ -10,12 +10,9 @@ from comments.anchoring import normalise
 from .types import ChangeGroup, CommentRecord, Proposal
 
 
-def _group(
-    members: Sequence[CommentRecord], line_start: int, line_end: int, *, public: bool
-) -> ChangeGroup:
-    shown = [m for m in members if not (public and m.confidential)]
+def _group(members: Sequence[CommentRecord], line_start: int, line_end: int) -> ChangeGroup:
     folded: dict[tuple[int, int, str], list[CommentRecord]] = {}
-    for member in shown:
+    for member in members:
         key = (member.line_start, member.line_end, normalise(member.proposed_text))
         folded.setdefault(key, []).append(member)
     proposals = []
@@ -36,15 +33,13 @@ def _group(
         line_start=line_start,
         line_end=line_end,
         comments=len(members),
-        undisclosed=len(members) - len(shown),
         proposals=tuple(proposals),
     )
 
 
-def proposed_changes(records: Sequence[CommentRecord], *, public: bool) -> list[ChangeGroup]:
+def proposed_changes(records: Sequence[CommentRecord]) -> list[ChangeGroup]:
     """Groups of comments with a proposed text whose line ranges overlap (transitively), in
-    line order. For a public audience, confidential proposals are counted (``undisclosed``)
-    but their text and organisation are left out."""
+    line order."""
     proposing = sorted(
         (r for r in records if r.proposed_text.strip()),
         key=lambda r: (r.line_start, r.line_end, r.reference),
@@ -54,12 +49,12 @@ def proposed_changes(records: Sequence[CommentRecord], *, public: bool) -> list[
     start = end = 0
     for record in proposing:
         if current and record.line_start > end:
-            groups.append(_group(current, start, end, public=public))
+            groups.append(_group(current, start, end))
             current = []
         if not current:
             start, end = record.line_start, record.line_end
         current.append(record)
         end = max(end, record.line_end)
     if current:
-        groups.append(_group(current, start, end, public=public))
+        groups.append(_group(current, start, end))
     return groups

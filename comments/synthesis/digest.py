@@ -32,42 +32,49 @@ def build_digest(
     request: DigestRequest,
     dispositions: Mapping[str, str] | None = None,
     *,
+    withheld: int = 0,
     signatures: Mapping[str, np.ndarray] | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> Digest:
     """Synthesise ``records`` for ``request.audience``; the same input gives the same digest.
 
-    Confidential comments are always counted. For the public they are never quoted, never a
-    campaign's representative and never attributed; for the working group they appear marked
-    confidential. ``signatures`` maps references to stored MinHash signatures (see
+    For the working group, confidential comments are analysed like the others and marked
+    confidential wherever they appear. For the public, a confidential comment is counted in
+    the totals (:attr:`Overview.comments` and :attr:`Overview.confidential`) and nothing
+    else: no term, label, quote, reference, organisation, section, count by group or
+    campaign membership comes from it. ``withheld`` counts confidential comments the caller
+    did not even pass (the worker does not read their text for a public digest).
+
+    ``signatures`` maps references to stored MinHash signatures (see
     :func:`~comments.synthesis.campaigns.minhash_signatures`), used when all are present.
     ``progress`` is told each stage as it starts, with the share of the work done (0-100).
     """
     report = progress or (lambda stage, done: None)
     report("Finding campaigns", 0)
     chosen = select_records(records, request)
-    public = request.audience == "public"
+    if request.audience == "public":
+        readable = [r for r in chosen if not r.confidential]
+        withheld += len(chosen) - len(readable)
+        chosen = readable
     stored = None
     if signatures is not None and all(r.reference in signatures for r in chosen):
         stored = np.array([signatures[r.reference] for r in chosen], dtype=np.uint32)
         stored = stored.reshape(len(chosen), -1)
     grouping = similarity_groups(chosen, seed=request.seed, signatures=stored)
-    campaigns = campaigns_from_groups(
-        chosen, grouping, public=public, min_size=request.campaign_min_size
-    )
-    positions = positions_from_groups(chosen, grouping.groups, public=public)
+    campaigns = campaigns_from_groups(chosen, grouping, min_size=request.campaign_min_size)
+    positions = positions_from_groups(chosen, grouping.groups)
     report("Finding themes", 45)
-    themes = tuple(themes_per_section(positions, public=public, seed=request.seed))
+    themes = tuple(themes_per_section(positions, seed=request.seed))
     report("Summarising sections and proposed changes", 85)
     digest = Digest(
         audience=request.audience,
         cutoff=request.cutoff,
         sections=tuple(sorted({r.section_key for r in chosen})),
-        overview=overview(chosen, distinct_positions=len(grouping.groups)),
+        overview=overview(chosen, distinct_positions=len(grouping.groups), withheld=withheld),
         campaigns=tuple(campaigns),
         themes=themes,
         agreement=tuple(agreement(chosen)),
-        changes=tuple(proposed_changes(chosen, public=public)),
+        changes=tuple(proposed_changes(chosen)),
         dispositions=disposition_summary(chosen, dispositions or {}),
     )
     report("Checking quotes", 95)

@@ -1,5 +1,5 @@
 """Counts: the overview of who commented on what and when, stance by stakeholder group, and
-the secretariat's dispositions. Every comment is counted, confidential ones included."""
+the secretariat's dispositions."""
 
 from __future__ import annotations
 
@@ -19,15 +19,20 @@ from .types import (
 )
 
 
-def overview(records: Sequence[CommentRecord], *, distinct_positions: int) -> Overview:
+def overview(
+    records: Sequence[CommentRecord], *, distinct_positions: int, withheld: int = 0
+) -> Overview:
     """Totals by section, kind, stance, stakeholder type, country and day (UTC date of
-    filing, as given); ``distinct_positions`` counts each group of copies once."""
-    total = len(records)
+    filing, as given); ``distinct_positions`` counts each group of copies once.
+
+    ``withheld`` confidential comments, which the audience may not read, are added to the
+    number of comments and of confidential comments, and to nothing else.
+    """
     by_day = Counter(r.created_at.date() for r in records)
     return Overview(
-        comments=total,
+        comments=len(records) + withheld,
         distinct_positions=distinct_positions,
-        confidential=sum(1 for r in records if r.confidential),
+        confidential=sum(1 for r in records if r.confidential) + withheld,
         by_section=counts(Counter(r.section_key for r in records)),
         by_kind=counts(Counter(r.kind for r in records)),
         by_stance=counts(Counter(r.stance or NO_STANCE for r in records)),

@@ -62,7 +62,7 @@ def _choose_topics(matrix: np.ndarray, *, most: int, seed: int) -> int:
 
 
 def _themes_of_section(
-    section_key: str, positions: Sequence[Position], *, public: bool, seed: int
+    section_key: str, positions: Sequence[Position], *, seed: int
 ) -> list[Theme]:
     texts = [p.representative.body for p in positions]
     most = min(MAX_THEMES, len(positions) // MIN_POSITIONS_PER_THEME)
@@ -96,11 +96,7 @@ def _themes_of_section(
             indices,
             key=lambda i: (-loadings[i, topic], positions[i].representative.reference),
         )
-        quotable = [
-            positions[i].representative
-            for i in by_loading
-            if not (public and positions[i].representative.confidential)
-        ]
+        quotable = [positions[i].representative for i in by_loading]
         themes.append(
             Theme(
                 section_key=section_key,
@@ -130,30 +126,25 @@ def _quietly(model: NMF, matrix: np.ndarray) -> np.ndarray:
     return loadings
 
 
-def themes_per_section(
-    positions: Sequence[Position], *, public: bool = False, seed: int = 1
-) -> list[Theme]:
+def themes_per_section(positions: Sequence[Position], *, seed: int = 1) -> list[Theme]:
     """Themes of every section (sections in key order, themes largest first). Theme sizes
-    count positions and comments; quotes come from the positions most loaded on the theme,
-    and for a public audience never from a confidential comment."""
+    count positions and comments; quotes come from the positions most loaded on the theme."""
     by_section: dict[str, list[Position]] = {}
     for position in positions:
         by_section.setdefault(position.representative.section_key, []).append(position)
     themes: list[Theme] = []
     for key in sorted(by_section):
         section = sorted(by_section[key], key=lambda p: p.representative.reference)
-        themes.extend(_themes_of_section(key, section, public=public, seed=seed))
+        themes.extend(_themes_of_section(key, section, seed=seed))
     return themes
 
 
 def positions_from_groups(
-    records: Sequence[CommentRecord], groups: Sequence[Sequence[int]], *, public: bool
+    records: Sequence[CommentRecord], groups: Sequence[Sequence[int]]
 ) -> list[Position]:
-    """One position per group of copies, represented by its first member that may be quoted
-    (a public one for a public audience), else its first member."""
+    """One position per group of copies, represented by its first member."""
     found = []
     for group in groups:
         members = tuple(records[i] for i in group)
-        quotable = [m for m in members if not (public and m.confidential)]
-        found.append(Position(representative=(quotable or list(members))[0], members=members))
+        found.append(Position(representative=members[0], members=members))
     return found

@@ -85,10 +85,9 @@ class Campaign:
     references: tuple[str, ...]
     signatories: int
     organisations: tuple[str, ...]
-    undisclosed_signatories: int
     stakeholder_mix: tuple[Count, ...]
     section_keys: tuple[str, ...]
-    representative: Quote | None
+    representative: Quote
     includes_confidential: bool
 
 
@@ -166,7 +165,6 @@ class ChangeGroup:
     line_start: int
     line_end: int
     comments: int
-    undisclosed: int
     proposals: tuple[Proposal, ...]
 
 

@@ -14,13 +14,14 @@ from comments.digests import selectors, services
 from comments.models import Comment, Digest, DigestExport
 from drafts import services as draft_services
 from haip_portal.exceptions import ApplicationError
-from tests.accounts.factories import make_token, make_user
+from tests.accounts.factories import make_token
 from tests.comments.factories import (
     representative_of,
     submit,
     verified_organisation,
     working_group_member,
 )
+from tests.conftest import login_with_two_factor
 from tests.drafts.factories import open_version
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,7 @@ def test_a_working_group_digest_covers_its_sections_and_only_its_members_read_it
     version = consultation["version"]
     section = version.sections.get(line_start__lte=5, line_end__gte=5)
     group = WorkingGroup.objects.create(name="Safety", slug="safety", section_keys=[section.key])
-    member = make_user()
+    member = working_group_member()
     group.members.add(member)
     other_member = working_group_member()
     digest = _request(
@@ -171,7 +172,7 @@ def test_a_working_group_digest_covers_its_sections_and_only_its_members_read_it
     assert selectors.digests_visible_to(member).filter(pk=digest.pk).exists()
     for outsider in (other_member, consultation["filer"]):
         assert not selectors.digests_visible_to(outsider).filter(pk=digest.pk).exists()
-        client.force_login(outsider)
+        login_with_two_factor(client, outsider)
         assert client.get(digest.get_absolute_url()).status_code == 404
         download = reverse("comments:digest_download", args=[digest.pk, "pdf"])
         assert client.get(download).status_code == 404

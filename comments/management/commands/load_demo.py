@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts import services as account_services
 from accounts.models import Organisation, User, WorkingGroup
 from accounts.permissions import SECRETARIAT_GROUP
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             user=secretariat, type=Authenticator.Type.TOTP
         ).exists():
             TOTP.activate(secretariat, DEMO_TOTP_SECRET)
+        # The demo is loaded on the server by its operator, with the secretariat's powers.
+        permissions.record_authentication(secretariat, two_factor=True)
 
         per_group: Counter[str] = Counter()
         people: list[tuple[User, Organisation | None]] = []
@@ -129,6 +132,8 @@ class Command(BaseCommand):
                 actor=secretariat,
             )
         wg_member = self._user("working-group.1@haip.example", "Giulia Conti")
+        if not Authenticator.objects.filter(user=wg_member, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(wg_member, DEMO_TOTP_SECRET)
         if not working_group.members.filter(pk=wg_member.pk).exists():
             account_services.working_group_add_member(
                 working_group=working_group, user=wg_member, actor=secretariat
@@ -140,8 +145,11 @@ class Command(BaseCommand):
         return secretariat, wg_member, people
 
     def _digests(self, version: DraftVersion, secretariat: User) -> None:
-        """A public and a working-group digest of v1 (built when the transaction commits)."""
+        """A public and a working-group digest of v1 (built when the transaction commits), and
+        any digest of v1 still waiting (an upgrade may queue digests to be built again)."""
         if Digest.objects.filter(version=version).exists():
+            for digest in Digest.objects.filter(version=version, status=Digest.Status.QUEUED):
+                digest_services.digest_enqueue(digest)
             return
         for audience in (Digest.Audience.PUBLIC, Digest.Audience.WORKING_GROUP):
             digest_services.digest_request(user=secretariat, version=version, audience=audience)
@@ -157,7 +165,7 @@ class Command(BaseCommand):
             f"  {'':<45} two-factor code: TOTP secret {DEMO_TOTP_SECRET} "
             f"(authenticator app, or: oathtool --totp -b {DEMO_TOTP_SECRET})"
         )
-        self.stdout.write(f"  {wg_member.email:<45} working-group member")
+        self.stdout.write(f"  {wg_member.email:<45} working-group member (same TOTP secret)")
         for user, organisation in people:
             acting_for = f"representative of {organisation.name}" if organisation else "individual"
             self.stdout.write(f"  {user.email:<45} {acting_for}")

@@ -41,7 +41,7 @@ from comments.exports import (
     write_matrix_xlsx,
 )
 from comments.exports.digest_md import md_escape
-from comments.exports.report import build_report, without_confidential
+from comments.exports.report import WrongAudience, build_report
 from comments.synthesis import CommentRecord, DigestRequest, build_digest
 from tests.comments.synthesis.corpus import START, record
 from tests.comments.synthesis.test_synthesis import SECRET, _with_confidential
@@ -329,26 +329,26 @@ def test_a_public_digest_shows_no_confidential_text_in_any_file(
     for name, text in files.items():
         for secret in CONFIDENTIAL_TEXTS:
             assert secret not in text, (name, secret)
-        assert "6 confidential comments counted in every figure" in text or name == "json"
+        assert "includes 6 confidential comments: they are counted there" in text or (
+            name == "json"
+        )
 
 
-def test_exports_drop_confidential_items_a_public_digest_should_not_hold(
+def test_no_writer_puts_working_group_data_in_a_public_document(
     working: dict[str, Any],
 ) -> None:
-    # The synthesis never puts them in a public digest; the exports do not rely on it.
-    leaked = {**working, "audience": "public"}
-    shown = without_confidential(leaked, "public")
-    assert SECRET not in json.dumps(shown)
-    docx = io.BytesIO()
-    write_digest_docx(leaked, _meta(), docx)
-    for text in (
-        digest_html(leaked, _meta()),
-        digest_markdown(leaked, _meta()),
-        digest_json(leaked, _meta()).decode(),
-        _docx_text(docx.getvalue())[1],
-    ):
-        assert "Zyxwv" not in text and "secret alternative" not in text
-        assert "mandatory red-teaming clause" not in text
+    # The synthesis never puts confidential material in a public digest; a writer handed
+    # working-group data for a public document refuses rather than trusting it.
+    relabelled = {**working, "audience": "public"}
+    for data in (working, relabelled):
+        for write in (
+            lambda d: digest_html(d, _meta()),
+            lambda d: digest_markdown(d, _meta()),
+            lambda d: digest_json(d, _meta()),
+            lambda d: write_digest_docx(d, _meta(), io.BytesIO()),
+        ):
+            with pytest.raises(WrongAudience):
+                write(data)
 
 
 def _proposal(text: str, count: int, start: int = 0) -> dict[str, Any]:

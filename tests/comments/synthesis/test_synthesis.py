@@ -104,7 +104,7 @@ def test_two_topics_come_out_as_two_themes_with_the_right_members():
     records = [record(f"W-{i:02d}", _topic_body(rng, _WATERMARK, filler)) for i in range(40)]
     records += [record(f"I-{i:02d}", _topic_body(rng, _INCIDENTS, filler)) for i in range(40)]
     groups = similarity_groups(records).groups
-    positions = positions_from_groups(records, groups, public=True)
+    positions = positions_from_groups(records, groups)
 
     themes = themes_per_section(positions)
 
@@ -198,10 +198,13 @@ def test_public_digest_counts_but_never_shows_confidential_comments():
     assert "mandatory red-teaming clause" not in text
     assert digest.overview.comments == 36
     assert digest.overview.confidential == 6
-    campaign = digest.campaigns[0]
-    assert campaign.signatories == 5 and campaign.undisclosed_signatories == 5
-    assert campaign.representative is None and campaign.organisations == ()
-    assert sum(g.undisclosed for g in digest.changes) == 1
+    # Counted in the totals and nothing else: the campaign of confidential copies is not
+    # there, no breakdown counts them, no reference names them.
+    assert digest.campaigns == ()
+    assert sum(c.count for c in digest.overview.by_stakeholder_type) == 30
+    assert sum(c.count for c in digest.overview.by_section) == 30
+    assert not any(r.confidential and r.reference in text for r in records)
+    assert all(not p.confidential for g in digest.changes for p in g.proposals)
 
 
 def test_working_group_digest_includes_confidential_comments_marked():
@@ -272,7 +275,7 @@ def test_proposed_changes_group_overlapping_ranges():
         record("6", "u", line_start=6, line_end=6, proposed_text="Replace with b!"),
     ]
 
-    groups = proposed_changes(records, public=True)
+    groups = proposed_changes(records)
 
     assert [(g.line_start, g.line_end, g.comments) for g in groups] == [(3, 6, 4), (9, 9, 1)]
     folded = [(p.line_start, p.line_end, p.references) for p in groups[0].proposals]
