@@ -16,7 +16,7 @@ from comments.models import Comment, Digest, DigestExport
 from tests.accounts.factories import make_token, make_user
 from tests.comments.factories import representative_of, verified_organisation
 from tests.comments.synthesis.corpus import generated_corpus
-from tests.conftest import wait_until
+from tests.conftest import login_with_two_factor, wait_until, with_two_factor
 from tests.drafts.factories import open_version
 
 pytestmark = pytest.mark.worker
@@ -72,6 +72,7 @@ def _secretariat_token() -> str:
 
     user = make_user()
     user.groups.add(Group.objects.get_or_create(name="secretariat")[0])
+    with_two_factor(user)  # the token is created in a session that passed two-factor
     _token, raw = make_token(
         user=user, scopes=[ApiToken.Scope.DIGESTS_READ, ApiToken.Scope.DIGESTS_WRITE]
     )
@@ -117,7 +118,8 @@ def test_a_real_worker_builds_a_digest_with_progress_and_every_file_opens(
     files = {f["format"]: f["url"] for f in body["files"]}
     assert set(files) == set(DigestExport.Format.values)
     secretariat = Digest.objects.get(pk=digest["id"]).requested_by
-    client.force_login(secretariat)
+    assert secretariat is not None
+    login_with_two_factor(client, secretariat)
 
     def download(format: str) -> bytes:
         response = client.get(files[format])

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from accounts import permissions
 from accounts.models import User
 from accounts.permissions import SECRETARIAT_GROUP
 from comments import services
@@ -154,10 +155,13 @@ def screenshot_whole_panel(page: Page, screenshot, name: str) -> None:
 
 
 def secretariat_member(email: str = "secretariat@g7.example") -> tuple[User, str]:
-    """A secretariat member with a TOTP authenticator; returns the user and its secret."""
+    """A secretariat member with a TOTP authenticator; returns the user (acting, in services
+    called by a test, as signed in with two-factor) and its secret."""
     user = person(email)
     user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
-    return user, enable_totp(user)
+    secret = enable_totp(user)
+    permissions.record_authentication(user, two_factor=True)
+    return user, secret
 
 
 def serious_violations(page: Page, label: str) -> list[dict]:

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import WorkingGroup
 from comments.models import Digest
 from tests.comments.test_digest_worker import _consultation, _worker_env
+from tests.conftest import enable_totp
 from tests.e2e.test_comments import person, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
@@ -34,9 +35,10 @@ def test_a_digest_is_asked_for_and_followed_live_to_the_end(
     member = person("giulia@wg.example")
     group = WorkingGroup.objects.create(name="Digital and Tech", slug="digital-tech")
     group.members.add(member)
+    secret = enable_totp(member)  # working-group powers need two-factor authentication
     worker = celery_worker_factory(extra_env=_worker_env(shared_files))
 
-    sign_in(page, live_server.url, member)
+    sign_in(page, live_server.url, member, totp_secret=secret)
     page.goto(f"{live_server.url}/drafts/haip/v1/digests/")
     expect(page.get_by_role("heading", name="Ask for a new digest")).to_be_visible()
     page.get_by_role("button", name="Build digest").click()
