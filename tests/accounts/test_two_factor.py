@@ -233,8 +233,13 @@ def test_a_token_keeps_the_powers_of_the_session_it_was_created_in(world):
     password_only.force_login(person)
     login_with_two_factor(with_code, person)
     weak, strong = _token_from_page(password_only), _token_from_page(with_code)
-    assert list(ApiToken.objects.order_by("created_at", "id").values_list("two_factor", flat=True))
     assert ApiToken.objects.filter(two_factor=True).count() == 1
+    assert "will not carry your secretariat" in (
+        password_only.get(reverse("accounts:token_create")).content.decode()
+    )
+    assert "will not carry" not in with_code.get(reverse("accounts:token_create")).content.decode()
+    listing = with_code.get(reverse("accounts:token_list")).content.decode()
+    assert listing.count(">two-factor</span>") == 1
     assert not _api_reads_confidential(_api(weak), world)
     assert _api_reads_confidential(_api(strong), world)
     # What a weak token still does: what any stakeholder may (public comments).
