@@ -172,6 +172,15 @@ def test_worker_consumes_every_queue_tasks_are_sent_to():
     assert expected <= consumed
 
 
+def test_worker_replaces_its_pool_processes_after_many_tasks_or_a_large_one():
+    argv = command_of(services()["worker"])
+    max_tasks = option_values(argv, "--max-tasks-per-child")
+    max_memory = option_values(argv, "--max-memory-per-child")
+    assert max_tasks and 0 < int(max_tasks[0]) <= 1000
+    # KiB: above an idle pool process (about 120 MB), below a digest's (about 300 MB).
+    assert max_memory and 150_000 <= int(max_memory[0]) <= 300_000
+
+
 def test_beat_runs_celery_beat():
     argv = command_of(services()["beat"])
     assert argv[:4] == ["celery", "-A", "haip_portal", "beat"]
