@@ -235,7 +235,9 @@ class Disposition(models.Model):
 class IdempotencyRecord(models.Model):
     """The first answer to an API request sent with an ``Idempotency-Key``, replayed to retries.
 
-    Kept at least until the comment period of the version it concerns has closed.
+    Kept at least until the comment period of the version it concerns has closed. While the
+    request runs, the attempt running it holds a lease (``lease_token`` until
+    ``lease_expires_at``); after it, a retry may take the key over (comments/idempotency.py).
     """
 
     class State(models.TextChoices):
@@ -250,6 +252,14 @@ class IdempotencyRecord(models.Model):
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
+    lease_token = models.CharField(
+        max_length=32, blank=True, help_text="The attempt that holds the key while it runs."
+    )
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="After this, a retry may take the key over (none: it may at once).",
+    )
 
     class Meta:
         constraints = [

@@ -180,6 +180,8 @@ def test_gunicorn_runs_threaded_workers_that_are_recycled_with_jitter():
     timeout = int(option_values(argv, "-t", "--timeout")[0])
     graceful = int(option_values(argv, "--graceful-timeout")[0])
     assert 0 < graceful <= timeout
+    # A retry may take an Idempotency-Key over only once its first attempt cannot be running.
+    assert timeout < settings.IDEMPOTENCY_LEASE_SECONDS
 
 
 def test_migrate_applies_migrations_without_prompting():

@@ -265,6 +265,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["haip_portal.throttles.ApiRequestThrottle"],
     "DEFAULT_THROTTLE_RATES": API_RATES,
 }
+# A request sent with an Idempotency-Key holds the key this long; if the process running it
+# dies, a retry takes the key over after it. Longer than any request may run: the proxy gives
+# up on the web process after 60 s (deploy/nginx.conf), gunicorn's own timeout is 60 s.
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=120)
 # The API takes up to 1,000 comments in one JSON body; larger loads go as a bulk upload.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
