@@ -8,6 +8,7 @@ runs as a daemon and nothing outlives the test. gunicorn serves the committed te
 """
 
 import datetime
+import functools
 import http.client
 import json
 import os
@@ -323,8 +324,10 @@ class Nginx:
 # --- Clients -----------------------------------------------------------------------------------
 
 
+@functools.cache
 def tls_context() -> ssl.SSLContext:
-    """Trusts the test's self-signed certificate (and any other: 127.0.0.1 only)."""
+    """Trusts the test's self-signed certificate (and any other: 127.0.0.1 only). Made once:
+    loading the system's certificates would otherwise add to every request's time."""
     context = ssl.create_default_context()
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
