@@ -13,13 +13,17 @@ import subprocess
 import time
 
 import pytest
+from allauth.account.adapter import get_adapter
 from django.db import connection
+from django.test import RequestFactory, override_settings
 
 from tests.conftest import wait_until
 from tests.drafts.factories import open_version
 from tests.servers import (
     HOST,
     NGINX,
+    NGINX_CONF,
+    PROJECT_ROOT,
     Gunicorn,
     Nginx,
     free_port,
@@ -31,6 +35,8 @@ from tests.servers import (
     slow_clients,
     tls_context,
 )
+
+PRODUCTION_SETTINGS = PROJECT_ROOT / "haip_portal" / "settings" / "production.py"
 
 needs_nginx = pytest.mark.skipif(
     not nginx_available(), reason=f"needs nginx at {NGINX} (.ci/run installs nginx-light)"
@@ -145,3 +151,16 @@ def test_with_gunicorn_down_the_proxy_answers_503_with_retry_after(portal):
     status, response = get(nginx.https_port, "/", tls=True)
     assert status == 503 and response.getheader("Retry-After") == "10"
     assert (response.getheader("Content-Type") or "").startswith("text/html")
+
+
+def test_sign_in_limits_count_the_client_address_nginx_passes_not_nginx_own():
+    """allauth limits failed sign-ins per address. Behind nginx every request comes from
+    nginx's address, so the production settings take the one address nginx puts in
+    X-Forwarded-For: a stranger's failures never lock out everyone behind the proxy."""
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in NGINX_CONF.read_text()
+    assert "\nALLAUTH_TRUSTED_PROXY_COUNT = 1\n" in PRODUCTION_SETTINGS.read_text()
+    request = RequestFactory().post(
+        "/accounts/login/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7"
+    )
+    with override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1):
+        assert get_adapter().get_client_ip(request) == "203.0.113.7"
