@@ -235,7 +235,9 @@ class Disposition(models.Model):
 class IdempotencyRecord(models.Model):
     """The first answer to an API request sent with an ``Idempotency-Key``, replayed to retries.
 
-    Kept at least until the comment period of the version it concerns has closed.
+    Kept at least until the comment period of the version it concerns has closed. While the
+    request runs, the attempt running it holds a lease (``lease_token`` until
+    ``lease_expires_at``); after it, a retry may take the key over (comments/idempotency.py).
     """
 
     class State(models.TextChoices):
@@ -250,6 +252,14 @@ class IdempotencyRecord(models.Model):
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
+    lease_token = models.CharField(
+        max_length=32, blank=True, help_text="The attempt that holds the key while it runs."
+    )
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="After this, a retry may take the key over (none: it may at once).",
+    )
 
     class Meta:
         constraints = [
@@ -287,9 +297,30 @@ class BulkSubmission(TimeStampedModel):
     error = models.TextField(blank=True, help_text="Why the whole file failed, if it did.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease: which run is filing the file and until when it is trusted to be alive. The
+    # run renews it with every chunk it commits; a message for a file whose lease is held and
+    # current does nothing, and beat re-queues a file whose lease ran out (comments/bulk.py).
+    lease_holder = models.CharField(
+        max_length=100, blank=True, help_text="The run filing it now (host, process, token)."
+    )
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Until when the holder (or, with no holder, the last re-queue) is trusted.",
+    )
+    stalled_runs = models.PositiveSmallIntegerField(
+        default=0, help_text="Runs in a row that stopped before committing a chunk."
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="comments_bulk_unfinished",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"

@@ -89,17 +89,15 @@ def purge_idempotency_records() -> int:
     time_limit=3700,
 )
 def process_bulk_submission(submission_id: int) -> None:
-    """File an uploaded file's comments; resumes after the last committed chunk."""
+    """File an uploaded file's comments; resumes after the last committed chunk. A message
+    for a finished file, or for one a live run holds, does nothing."""
     bulk.bulk_submission_process(submission_id=submission_id)
 
 
 @shared_task(name="comments.tasks.resume_stalled_bulk_submissions", ignore_result=True)
 def resume_stalled_bulk_submissions() -> list[int]:
-    """Run by beat: queue again the uploads whose worker stopped without finishing them."""
-    stalled = bulk.bulk_submissions_stalled()
-    for submission_id in stalled:
-        process_bulk_submission.delay(submission_id)
-    return stalled
+    """Run by beat: queue again the uploads whose lease ran out (their worker was lost)."""
+    return bulk.bulk_submissions_requeue_stalled()
 
 
 @shared_task(

@@ -24,7 +24,7 @@ DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 ENV_EXAMPLE = PROJECT_ROOT / ".env.example"
 README = PROJECT_ROOT / "README.md"
 
-SERVICES = {"db", "redis", "migrate", "web", "worker", "beat"}
+SERVICES = {"proxy", "db", "redis", "migrate", "web", "worker", "beat"}
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
 HEALTHCHECKED = {"db", "redis", "web", "worker"}
 # Variables in .env.example that are meant for docker-compose.yml, not for the settings.
@@ -150,9 +150,38 @@ def test_web_runs_gunicorn_on_the_wsgi_application():
     assert argv[0] == "gunicorn"
     assert "haip_portal.wsgi:application" in argv
     assert option_values(argv, "-b", "--bind") == ["0.0.0.0:8000"]
-    ports = services()["web"]["ports"]
-    targets = [p.get("target") if isinstance(p, dict) else str(p).split(":")[-1] for p in ports]
-    assert "8000" in [str(target) for target in targets], "web does not publish port 8000"
+    assert [str(port) for port in services()["web"].get("expose", [])] == ["8000"]
+
+
+def test_only_the_proxy_publishes_ports():
+    published = {name for name, service in services().items() if service.get("ports")}
+    assert published == {"proxy"}, "gunicorn and the rest are reached only through nginx"
+    proxy = services()["proxy"]
+    assert str(proxy["image"]).startswith("nginx:")
+    targets = {str(port).rsplit(":", 1)[-1] for port in proxy["ports"]}
+    assert targets == {"80", "443"}
+    # host:container:ro, the host part possibly ${VARIABLE:-default} (with a colon of its own)
+    mounts = {
+        target: source for source, target, _mode in (v.rsplit(":", 2) for v in proxy["volumes"])
+    }
+    assert mounts["/etc/nginx/nginx.conf"] == "./deploy/nginx.conf"
+    assert (PROJECT_ROOT / "deploy" / "nginx.conf").is_file()
+    assert mounts["/etc/nginx/certs"] == "${TLS_CERTIFICATES_DIR:-./deploy/certs}"
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def test_gunicorn_runs_threaded_workers_that_are_recycled_with_jitter():
+    argv = command_of(services()["web"])
+    assert option_values(argv, "-k", "--worker-class") == ["gthread"]
+    assert int(option_values(argv, "--threads")[0]) >= 2
+    max_requests = int(option_values(argv, "--max-requests")[0])
+    jitter = int(option_values(argv, "--max-requests-jitter")[0])
+    assert max_requests > 0 and 0 < jitter < max_requests
+    timeout = int(option_values(argv, "-t", "--timeout")[0])
+    graceful = int(option_values(argv, "--graceful-timeout")[0])
+    assert 0 < graceful <= timeout
+    # A retry may take an Idempotency-Key over only once its first attempt cannot be running.
+    assert timeout < settings.IDEMPOTENCY_LEASE_SECONDS
 
 
 def test_migrate_applies_migrations_without_prompting():
@@ -170,6 +199,15 @@ def test_worker_consumes_every_queue_tasks_are_sent_to():
     routes: dict[str, dict] = getattr(settings, "CELERY_TASK_ROUTES", None) or {}
     expected |= {route["queue"] for route in routes.values() if route.get("queue")}
     assert expected <= consumed
+
+
+def test_worker_replaces_its_pool_processes_after_many_tasks_or_a_large_one():
+    argv = command_of(services()["worker"])
+    max_tasks = option_values(argv, "--max-tasks-per-child")
+    max_memory = option_values(argv, "--max-memory-per-child")
+    assert max_tasks and 0 < int(max_tasks[0]) <= 1000
+    # KiB: above an idle pool process (about 120 MB), below a digest's (about 300 MB).
+    assert max_memory and 150_000 <= int(max_memory[0]) <= 300_000
 
 
 def test_beat_runs_celery_beat():

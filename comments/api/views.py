@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -58,7 +59,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     required=False,
     description="Any unique string (≤ 255 characters). A retry with the same key and body "
     "gets the first response again; the same key with another body is refused (422); while "
-    "the first request runs, a retry gets 409.",
+    "the first request runs, a retry gets 409 with Retry-After. If the first request never "
+    "answered (its server process died), nothing of it was stored, and a retry "
+    f"{settings.IDEMPOTENCY_LEASE_SECONDS} seconds after it was sent runs it again.",
 )
 
 

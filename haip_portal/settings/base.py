@@ -175,8 +175,18 @@ CELERY_TASK_ROUTES = {
     "comments.tasks.build_digest_matrix": {"queue": "synthesis"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# An upload that shows no progress for this long is taken up again by another worker.
-BULK_STALLED_AFTER_SECONDS = env.int("BULK_STALLED_AFTER_SECONDS", default=300)
+# Long tasks acknowledge their message when they finish (acks_late). Redis hands a message
+# that was not acknowledged within the visibility timeout to another worker, so it must exceed
+# the longest task's hard time limit (bulk uploads: 3,700 s), or a long upload would be taken
+# twice. A lost worker's jobs do not wait for it: the rows' leases and beat take them up.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT_SECONDS", default=2 * 3600)
+}
+# A bulk upload is filed under a lease on its row, renewed with every chunk committed (a chunk
+# takes a second or two, under a lock on the row, so a slow chunk is never taken over). An
+# upload whose lease ran out (its worker was lost) is queued again by beat, which looks every
+# BULK_RESUME_EVERY_SECONDS (below): a lost upload waits at most the sum of the two.
+BULK_LEASE_SECONDS = env.int("BULK_LEASE_SECONDS", default=20)
 # Rows filed per transaction: progress is committed (and visible) after each chunk.
 BULK_CHUNK_ROWS = env.int("BULK_CHUNK_ROWS", default=1000)
 # A digest that shows no progress for this long is built again (each stage reports progress).
@@ -192,7 +202,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "resume-stalled-bulk-submissions": {
         "task": "comments.tasks.resume_stalled_bulk_submissions",
-        "schedule": timedelta(seconds=env.int("BULK_RESUME_EVERY_SECONDS", default=60)),
+        "schedule": timedelta(seconds=env.int("BULK_RESUME_EVERY_SECONDS", default=15)),
     },
     "resume-stalled-digests": {
         "task": "comments.tasks.resume_stalled_digests",
@@ -255,6 +265,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["haip_portal.throttles.ApiRequestThrottle"],
     "DEFAULT_THROTTLE_RATES": API_RATES,
 }
+# A request sent with an Idempotency-Key holds the key this long; if the process running it
+# dies, a retry takes the key over after it. Longer than any request may run: the proxy gives
+# up on the web process after 60 s (deploy/nginx.conf), gunicorn's own timeout is 60 s.
+IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=120)
 # The API takes up to 1,000 comments in one JSON body; larger loads go as a bulk upload.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES

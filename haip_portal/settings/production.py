@@ -12,7 +12,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Requests reach gunicorn only through nginx (deploy/nginx.conf): `web` publishes no port, and
+# nginx replaces any X-Forwarded-Proto and X-Forwarded-For a client sends with the scheme and
+# address of the client's own connection. So the scheme is trusted from that header, and the
+# client's address (allauth's sign-in limits per address) is the one address nginx puts in
+# X-Forwarded-For. Do not publish gunicorn's port: anyone reaching it directly could claim
+# HTTPS and any address. See docs/operations.md.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+ALLAUTH_TRUSTED_PROXY_COUNT = 1
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

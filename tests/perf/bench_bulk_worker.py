@@ -77,7 +77,6 @@ def test_bulk_upload_worker_memory(client, celery_worker_factory, shared_media, 
         extra_env={
             "MEDIA_ROOT": str(shared_media),
             "LOG_LEVEL": "WARNING",
-            "BULK_STALLED_AFTER_SECONDS": "3600",
         }
     )
     assert worker.process is not None

@@ -27,8 +27,6 @@ import http.client
 import itertools
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +34,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +49,9 @@ from drafts import services
 from drafts.markdown import MAX_SOURCE_BYTES
 from drafts.models import DraftVersion
 from tests.drafts.factories import make_draft, markdown_source, publish
+from tests.servers import free_port
+from tests.servers import process_tree as process_tree  # used by the benchmarks
+from tests.servers import stop_process_group as _stop_process_group
 
 PERF_DIR = Path(__file__).resolve().parent
 SUMMARIES = pytest.StashKey[list[str]]()
@@ -278,28 +279,6 @@ def require_postgres(*, redis: bool = False) -> None:
 def committed_db(transactional_db) -> None:
     """Data committed where other processes see it (flushed after the test); PostgreSQL only."""
     require_postgres()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _stop_process_group(process: subprocess.Popen, *, timeout: float = 30) -> None:
-    """SIGTERM the process's own session (it was started with ``start_new_session``), then
-    SIGKILL what is left after ``timeout`` seconds."""
-    if process.poll() is None:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=timeout)
-    with suppress(ProcessLookupError):  # any straggler of the group (a worker of the master)
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 @dataclass
@@ -573,26 +552,6 @@ def comment_items(setting: ApiSetting, count: int, *, prefix: str) -> Iterator[d
         if n % 7 == 0:
             item["proposed_text"] = text.replace("document", "document and publish")
         yield item
-
-
-def process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        tree.append(current)
-        todo.extend(children.get(current, []))
-    return tree
 
 
 def proc_status_kb(pid: int, field: str) -> int:
