@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from tests.drafts.factories import open_version
 
-BEFORE = [("comments", "0004_digests")]
-AFTER = [("comments", "0005_rebuild_public_digests")]
+BEFORE = [("comments", "0006_idempotency_lease")]
+AFTER = [("comments", "0007_rebuild_public_digests")]
 
 
 def _migrate(targets):

@@ -33,6 +33,6 @@ def requeue_public_digests(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0004_digests")]
+    dependencies = [("comments", "0006_idempotency_lease")]
 
     operations = [migrations.RunPython(requeue_public_digests, migrations.RunPython.noop)]
