@@ -114,10 +114,21 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HAIP Consultation] "
 ACCOUNT_SESSION_REMEMBER = None
-# Failed sign-ins: 10 a minute from one address, 5 in 5 minutes for one account. Limits are
-# counted in the default cache, which is Redis whenever REDIS_URL is set, so they hold across
-# every web process.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins (accounts.adapters.AccountAdapter): from one address, 10 a minute and 60
+# an hour over every account; from one address on one account, 5 in 5 minutes; on one account
+# from every address together, 50 an hour. A stranger's failures thus never lock the owner
+# out when signing in from elsewhere, short of a distributed attack on that account. Limits
+# are counted in the default cache, which is Redis whenever REDIS_URL is set, so they hold
+# across every web process.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,60/h/ip,5/5m/key",
+    "login_failed_account": "50/h/key",
+}
+# The client address those limits count is REMOTE_ADDR, unless the portal runs behind this
+# many reverse proxies of its own: then it is that entry from the right of X-Forwarded-For
+# (1 behind one proxy that appends the address it sees). Never set it without such a proxy:
+# anyone could then choose their address by sending the header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HAIP Consultation Portal"
 # Sessions are recorded at sign-in; tracking every request would cost a write per page.
