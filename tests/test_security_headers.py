@@ -451,3 +451,11 @@ def test_a_confidential_comment_page_is_marked_and_a_public_one_is_not(site):
     plain = client.get(reverse("comments:comment_detail", args=[public.reference]))
     assert plain.status_code == 200 and not getattr(plain, CONFIDENTIAL, False)
     assert "no-store" in plain["Cache-Control"]  # still: a signed-in request
+
+
+def test_the_markdown_file_of_a_digest_says_it_is_utf8(site):
+    public = site["digests"][0]
+    response = Client().get(reverse("comments:digest_download", args=[public.pk, "md"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    _body(response).decode("utf-8")
