@@ -117,11 +117,14 @@ def test_the_main_pages_run_under_the_policy(live_server, page: Page, screenshot
     page.get_by_label("Read comments").check()
     page.get_by_role("button", name="Create token").click()
     token = page.get_by_label("Your new token")
+    expect(token).to_be_visible()
+    page.wait_for_load_state("load")  # the deferred script has run
     token.focus()
     # select-on-focus.js selects the whole token, ready to copy.
-    assert page.evaluate(
+    page.wait_for_function(
         "() => { const f = document.getElementById('new-token');"
-        " return f.selectionStart === 0 && f.selectionEnd === f.value.length; }"
+        " return f.selectionStart === 0 && f.selectionEnd === f.value.length; }",
+        timeout=5_000,
     )
     page.goto(f"{url}/accounts/reauthenticate/?next=/accounts/2fa/totp/activate/")
     page.get_by_label("Password").fill("a long enough passphrase")
