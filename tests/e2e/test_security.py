@@ -126,6 +126,8 @@ def test_the_main_pages_run_under_the_policy(live_server, page: Page, screenshot
         " return f.selectionStart === 0 && f.selectionEnd === f.value.length; }",
         timeout=5_000,
     )
+    page.goto(f"{url}/accounts/email/")  # allauth's own scripts and their JSON data block
+    expect(page.get_by_role("heading", name="Email Addresses")).to_be_visible()
     page.goto(f"{url}/accounts/reauthenticate/?next=/accounts/2fa/totp/activate/")
     page.get_by_label("Password").fill("a long enough passphrase")
     page.get_by_label("Password").press("Enter")
