@@ -20,6 +20,7 @@ from drafts.markdown import render_markdown
 from drafts.models import DraftVersion, Line
 from drafts.selectors import SectionWithLines
 from haip_portal.exceptions import ApplicationError
+from haip_portal.middleware import mark_confidential
 
 from . import selectors, services
 from .forms import CommentEditForm, CommentForm, DispositionForm, ReasonForm, ReplyForm
@@ -157,7 +158,7 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             version=comment.version_id, number__range=(comment.line_start, comment.line_end)
         )
     )
-    return render(
+    response = render(
         request,
         "comments/detail.html",
         {
@@ -187,6 +188,9 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             ),
         },
     )
+    if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
+        mark_confidential(response)
+    return response
 
 
 def _acting(view: Callable[[HttpRequest, Comment], str]) -> View:

@@ -105,7 +105,14 @@ def digest_download(request: HttpRequest, pk: int, format: str) -> FileResponse:
         raise Http404("This digest has no such file.")
     name = rendering.file_name(digest, format)
     inline = format in (DigestExport.Format.HTML, DigestExport.Format.PDF)
-    response = FileResponse(export.file.open("rb"), as_attachment=not inline, filename=name)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=not inline,
+        filename=name,
+        content_type="text/markdown; charset=utf-8"
+        if format == DigestExport.Format.MARKDOWN
+        else None,
+    )
     if format == DigestExport.Format.HTML:
         # A standalone document of escaped text: no script may run in it, even if one slipped.
         response.headers["Content-Security-Policy"] = (

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "django_countries",
+    "csp",
     "haip_portal",
     "accounts",
     "drafts",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "haip_portal.api.ApiBodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    "haip_portal.middleware.PrivateResponseMiddleware",
 ]
 
 ROOT_URLCONF = "haip_portal.urls"
@@ -70,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -114,10 +119,21 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HAIP Consultation] "
 ACCOUNT_SESSION_REMEMBER = None
-# Failed sign-ins: 10 a minute from one address, 5 in 5 minutes for one account. Limits are
-# counted in the default cache, which is Redis whenever REDIS_URL is set, so they hold across
-# every web process.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins (accounts.adapters.AccountAdapter): from one address, 10 a minute and 60
+# an hour over every account; from one address on one account, 5 in 5 minutes; on one account
+# from every address together, 50 an hour. A stranger's failures thus never lock the owner
+# out when signing in from elsewhere, short of a distributed attack on that account. Limits
+# are counted in the default cache, which is Redis whenever REDIS_URL is set, so they hold
+# across every web process.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,60/h/ip,5/5m/key",
+    "login_failed_account": "50/h/key",
+}
+# The client address those limits count is REMOTE_ADDR, unless the portal runs behind this
+# many reverse proxies of its own: then it is that entry from the right of X-Forwarded-For
+# (1 behind one proxy that appends the address it sees). Never set it without such a proxy:
+# anyone could then choose their address by sending the header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HAIP Consultation Portal"
 # Sessions are recorded at sign-in; tracking every request would cost a write per page.
@@ -294,6 +310,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge fetched from validator.swagger.io: the page loads nothing from elsewhere.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 LOGGING = {
@@ -301,6 +319,24 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# Content-Security-Policy on every response (django-csp): scripts and style sheets come from
+# the portal itself, or inline only with the response's nonce ({{ CSP_NONCE }} in templates);
+# no inline handlers or style attributes, no plug-ins, no framing, forms post only here.
+# Images may be data: URIs (the two-factor QR code, the API documentation's icons). The
+# digest's standalone HTML file sets its own, stricter policy (no script at all).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -128,7 +128,7 @@ def test_password_reset_by_mail(client):
     assert user.check_password(new_password)
 
 
-def test_repeated_failed_sign_ins_lock_the_account_out(client):
+def test_repeated_failed_sign_ins_from_one_address_are_refused(client):
     user = User.objects.create_user(email="ana@ministry.example", password=PASSWORD)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     for _ in range(5):

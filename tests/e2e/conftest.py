@@ -55,3 +55,39 @@ def screenshot(page, output_path):
         return path
 
     return take
+
+
+# Reported to the test by every page the browser opens (see ``csp_violations``).
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__haipCspViolation({
+    page: document.location.href,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    sample: event.sample,
+    source: event.sourceFile + ":" + event.lineNumber,
+  });
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request):
+    """Every browser test fails if a page reports a Content-Security-Policy violation: the
+    page's ``securitypolicyviolation`` events and the console's "Refused to …" errors are
+    collected while the test runs. Yields the list, which a test may inspect (and empty)."""
+    if "page" not in request.fixturenames:
+        yield []
+        return
+    page = request.getfixturevalue("page")
+    violations: list[dict] = []
+    page.expose_binding("__haipCspViolation", lambda _source, report: violations.append(report))
+    page.add_init_script(_REPORT_VIOLATIONS)
+
+    def console(message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append({"console": message.text, "page": page.url})
+
+    page.on("console", console)
+    yield violations
+    assert not violations, f"Content-Security-Policy violations: {violations}"

@@ -48,8 +48,11 @@ def test_a_digest_is_asked_for_and_followed_live_to_the_end(
     bar = page.locator("#digest-progress-bar")
     expect(bar).to_be_visible()
     # The script follows the worker: the bar moves past the start while the build runs.
+    # (A function, not an expression string: Playwright would eval the string in the page,
+    # which the Content-Security-Policy refuses.)
     page.wait_for_function(
-        "Number(document.getElementById('digest-progress-bar')?.value) >= 5", timeout=120_000
+        "() => Number(document.getElementById('digest-progress-bar')?.value) >= 5",
+        timeout=120_000,
     )
     screenshot("digest-in-progress")
     assert worker.process is not None and worker.process.poll() is None
