@@ -332,14 +332,15 @@ def bulk_submissions_stalled() -> list[int]:
 
 
 def rejections_csv(submission: BulkSubmission) -> Iterator[str]:
-    """The rejected rows as CSV lines: the file's line number and the reasons."""
+    """The rejected rows as CSV lines: the file's line number and the reasons, every text cell
+    neutralised for spreadsheets."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["line", "field", "reason"])
     for rejection in submission.rejections.order_by("line").iterator(chunk_size=2000):
         for field, reasons in rejection.errors.items():
             for reason in reasons if isinstance(reasons, list) else [reasons]:
-                writer.writerow([rejection.line, field, neutralise(str(reason))])
+                writer.writerow([rejection.line, neutralise(field), neutralise(str(reason))])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)
