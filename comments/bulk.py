@@ -23,6 +23,7 @@ from accounts.models import Organisation, User
 from drafts.models import DraftVersion
 from haip_portal.api import field_errors
 from haip_portal.exceptions import ApplicationError
+from haip_portal.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 
 from . import services, tasks
 from .api.serializers import CommentInputSerializer, comment_input
@@ -77,7 +78,17 @@ def _text_rows(text: io.TextIOWrapper, format: str) -> Iterator[Row]:
             except json.JSONDecodeError as error:
                 yield line_number, f"Line {line_number} is not valid JSON ({error.msg})."
                 continue
-            if not isinstance(value, dict):
+            except RecursionError:  # deeper than the interpreter's stack
+                value = None
+                too_deep = True
+            else:
+                too_deep = json_depth_exceeds(value, MAX_JSON_DEPTH)
+            if too_deep:
+                yield (
+                    line_number,
+                    f"Line {line_number} is nested more than {MAX_JSON_DEPTH} levels deep.",
+                )
+            elif not isinstance(value, dict):
                 yield line_number, f"Line {line_number} is not a JSON object."
             else:
                 yield line_number, value

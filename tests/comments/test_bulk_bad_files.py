@@ -1,5 +1,6 @@
 """Bulk upload files that are not UTF-8: refused (422) naming the problem and its line, in
-CSV as in JSON Lines, with nothing stored; no bytes whatever make the upload a 500."""
+CSV as in JSON Lines, with nothing stored; JSON Lines rows nested without end are rejected as
+rows; no bytes whatever make the upload a 500."""
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import ApiToken
-from comments.models import BulkSubmission, Comment
+from comments.models import BulkRejection, BulkSubmission, Comment
+from haip_portal.parsers import MAX_JSON_DEPTH
 from tests.accounts.factories import make_token
 from tests.comments.factories import open_version, representative_of, verified_organisation
 
@@ -101,3 +103,27 @@ def test_no_bytes_make_an_upload_a_server_error(upload, name, content):
     if response.status_code != 202:  # refused: saying why, about the file, storing nothing
         assert response.json()["errors"]["file"]
         assert BulkSubmission.objects.count() == submissions
+
+
+@pytest.mark.parametrize(
+    "deep",
+    [
+        b"[" * 100_000,
+        b'{"a":' * 100_000,
+        b'{"line_start": 4, "body": "x", "quote": ' + b"[" * 40 + b"]" * 40 + b"}",
+    ],
+)
+def test_a_jsonl_row_nested_too_deeply_is_rejected_as_that_row(
+    upload, deep, django_capture_on_commit_callbacks
+):
+    content = GOOD_JSONL_ROW + deep + b"\n" + GOOD_JSONL_ROW
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload("comments.jsonl", content)
+    assert response.status_code == 202, response.content[:300]
+    assert response.json()["rows_total"] == 3
+    (rejection,) = BulkRejection.objects.all()
+    assert rejection.line == 2
+    assert rejection.errors == {
+        "non_field_errors": [f"Line 2 is nested more than {MAX_JSON_DEPTH} levels deep."]
+    }
+    assert Comment.objects.count() == 2
