@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from haip_portal.exceptions import ApplicationError
+from haip_portal.text import check_text
 
 from . import permissions
 from .countries import COUNTRY_NAMES
@@ -94,6 +95,8 @@ def organisation_register(
 ) -> Organisation:
     """Register an organisation, pending the secretariat's verification; the registering user
     becomes its approved admin."""
+    check_text(name or "", field="name", multiline=False)
+    check_text(transparency_register_id, field="transparency_register_id", multiline=False)
     name = (name or "").strip()
     if not name:
         raise ApplicationError("Give the organisation's name.", field="name")

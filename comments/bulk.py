@@ -14,6 +14,7 @@ timeout) files nothing twice. When a worker is lost, its lease runs out after
 for any live worker: an orphaned upload is taken up within a minute.
 """
 
+import codecs
 import csv
 import io
 import json
@@ -35,6 +36,7 @@ from accounts.models import Organisation, User
 from drafts.models import DraftVersion
 from haip_portal.api import field_errors
 from haip_portal.exceptions import ApplicationError
+from haip_portal.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 
 from . import services, tasks
 from .api.serializers import CommentInputSerializer, comment_input
@@ -93,7 +95,17 @@ def _text_rows(text: io.TextIOWrapper, format: str) -> Iterator[Row]:
             except json.JSONDecodeError as error:
                 yield line_number, f"Line {line_number} is not valid JSON ({error.msg})."
                 continue
-            if not isinstance(value, dict):
+            except RecursionError:  # deeper than the interpreter's stack
+                value = None
+                too_deep = True
+            else:
+                too_deep = json_depth_exceeds(value, MAX_JSON_DEPTH)
+            if too_deep:
+                yield (
+                    line_number,
+                    f"Line {line_number} is nested more than {MAX_JSON_DEPTH} levels deep.",
+                )
+            elif not isinstance(value, dict):
                 yield line_number, f"Line {line_number} is not a JSON object."
             else:
                 yield line_number, value
@@ -121,29 +133,18 @@ def _csv_item(row: dict[str, Any]) -> dict[str, Any]:
 
 def _count_rows(upload: UploadedFile, format: str) -> int:
     upload.seek(0)
-    if format == BulkSubmission.Format.CSV:
-        text = _text(upload)
-        header = next(csv.reader(text), [])
-        text.detach()
-        missing = [column for column in CSV_REQUIRED if column not in header]
-        if missing:
-            raise ApplicationError(
-                f"The CSV header lacks the column(s) {', '.join(missing)}; "
-                f"the columns are: {', '.join(CSV_COLUMNS)}.",
-                field="file",
-            )
-        upload.seek(0)
     count = 0
     try:
+        if format == BulkSubmission.Format.CSV:
+            _check_csv_header(upload)
+            upload.seek(0)
         for count, _row in enumerate(_rows(upload, format), start=1):
             if count > MAX_ROWS:
                 raise ApplicationError(
                     f"The file has more than {MAX_ROWS:,} rows; split it.", field="file"
                 )
     except UnicodeDecodeError as error:
-        raise ApplicationError(
-            f"The file is not UTF-8 (undecodable byte at position {error.start}).", field="file"
-        ) from error
+        raise ApplicationError(_not_utf8(upload), field="file") from error
     except csv.Error as error:
         raise ApplicationError(f"The CSV cannot be read: {error}.", field="file") from error
     finally:
@@ -151,6 +152,44 @@ def _count_rows(upload: UploadedFile, format: str) -> int:
     if count == 0:
         raise ApplicationError("The file holds no comments.", field="file")
     return count
+
+
+def _check_csv_header(upload: UploadedFile) -> None:
+    text = _text(upload)
+    try:
+        header = next(csv.reader(text), [])
+    finally:
+        text.detach()
+    missing = [column for column in CSV_REQUIRED if column not in header]
+    if missing:
+        raise ApplicationError(
+            f"The CSV header lacks the column(s) {', '.join(missing)}; "
+            f"the columns are: {', '.join(CSV_COLUMNS)}.",
+            field="file",
+        )
+
+
+def _not_utf8(upload: UploadedFile) -> str:
+    """Why a file that failed to decode is not UTF-8, naming the first bad line and byte."""
+    upload.seek(0)
+    start = upload.read(4)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return (
+            "The file is not UTF-8 but UTF-16 (it starts with a UTF-16 byte-order mark); save "
+            "it as UTF-8 and upload it again."
+        )
+    upload.seek(0)
+    for number, line in enumerate(upload, start=1):
+        raw = line.removeprefix(codecs.BOM_UTF8) if number == 1 else line
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return (
+                f"The file is not UTF-8: line {number} holds the byte 0x{raw[error.start]:02X} "
+                f"(byte {error.start + 1} of the line), which UTF-8 cannot decode; save the "
+                "file as UTF-8 and upload it again."
+            )
+    return "The file is not UTF-8; save it as UTF-8 and upload it again."
 
 
 def _format_of(upload: UploadedFile) -> str:
@@ -398,14 +437,15 @@ def bulk_submissions_requeue_stalled(*, now: datetime | None = None) -> list[int
 
 
 def rejections_csv(submission: BulkSubmission) -> Iterator[str]:
-    """The rejected rows as CSV lines: the file's line number and the reasons."""
+    """The rejected rows as CSV lines: the file's line number and the reasons, every text cell
+    neutralised for spreadsheets."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["line", "field", "reason"])
     for rejection in submission.rejections.order_by("line").iterator(chunk_size=2000):
         for field, reasons in rejection.errors.items():
             for reason in reasons if isinstance(reasons, list) else [reasons]:
-                writer.writerow([rejection.line, field, neutralise(str(reason))])
+                writer.writerow([rejection.line, neutralise(field), neutralise(str(reason))])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate(0)

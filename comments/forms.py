@@ -1,9 +1,11 @@
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts import permissions
 from accounts.models import Organisation, User
+from haip_portal.text import forbidden_character
 
 from .anchoring import Quote
 from .inputs import MAX_BODY_LENGTH, CommentInput
@@ -24,20 +26,40 @@ LANGUAGES = [
 ]
 
 
+class TextField(forms.CharField):
+    """Free text passed on to the service as typed: the service checks its characters (one
+    rule and one message for every channel, ``haip_portal.text``) and trims it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["strip"] = False
+        super().__init__(**kwargs)
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(validator, ProhibitNullCharactersValidator)
+        ]
+
+    def validate(self, value: Any) -> None:
+        # Spaces alone are no text ("This field is required"), but a character the service
+        # refuses is left for it to name, even where Python counts it as whitespace.
+        if isinstance(value, str) and forbidden_character(value) is None:
+            value = value.strip()
+        super().validate(value)
+
+
 class CommentForm(forms.Form):
     """A comment anchored to lines; the quote fields are filled by selecting text, or by hand."""
 
     line_start = forms.IntegerField(label="From line", min_value=1)
     line_end = forms.IntegerField(label="to line", min_value=1, required=False)
-    quote_exact = forms.CharField(
+    quote_exact = TextField(
         label="Quoted phrase (optional)",
         required=False,
-        strip=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="The exact words you comment on, as they appear in the lines above.",
     )
-    quote_prefix = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
-    quote_suffix = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    quote_prefix = TextField(required=False, widget=forms.HiddenInput)
+    quote_suffix = TextField(required=False, widget=forms.HiddenInput)
     quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         choices=Comment.Kind.choices, initial=Comment.Kind.GENERAL, widget=forms.RadioSelect
@@ -47,13 +69,13 @@ class CommentForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    body = forms.CharField(
+    body = TextField(
         label="Comment",
         max_length=MAX_BODY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Markdown: **bold**, _italic_, lists, [links](https://…). No HTML.",
     )
-    proposed_text = forms.CharField(
+    proposed_text = TextField(
         label="Proposed replacement text (optional)",
         required=False,
         max_length=MAX_BODY_LENGTH,
@@ -115,10 +137,10 @@ class CommentEditForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    body = forms.CharField(
+    body = TextField(
         label="Comment", max_length=MAX_BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
     )
-    proposed_text = forms.CharField(
+    proposed_text = TextField(
         label="Proposed replacement text",
         required=False,
         max_length=MAX_BODY_LENGTH,
@@ -127,7 +149,7 @@ class CommentEditForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 3}))
+    body = TextField(label="Your reply", widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

@@ -42,9 +42,23 @@ Handler = Callable[..., Response]
 
 
 def _fingerprint(request: Request) -> str:
+    """What makes two requests the same: method, path and body. An upload is hashed part by
+    part, as parsed, because it may be larger than Django keeps in memory as ``request.body``
+    (``DATA_UPLOAD_MAX_MEMORY_SIZE``, which reading it there would turn into a 413)."""
     digest = hashlib.sha256()
     digest.update(f"{request.method} {request.get_full_path()}\n".encode())
-    digest.update(request.body)
+    if not request.content_type.startswith("multipart/form-data"):
+        digest.update(request.body)
+        return digest.hexdigest()
+    for name, values in sorted(request.POST.lists()):
+        for value in values:
+            digest.update(f"field {len(name)}:{name} {len(value)}:{value}\n".encode())
+    for name, files in sorted(request.FILES.lists()):
+        for upload in files:
+            digest.update(f"file {len(name)}:{name} {upload.name} {upload.size}\n".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
     return digest.hexdigest()
 
 

@@ -18,6 +18,7 @@ from accounts import services as account_services
 from accounts.models import Organisation, User
 from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import ApplicationError
+from haip_portal.text import check_text
 
 from . import tasks
 from .anchoring import AnchorError, Quote, check_line_range, content_hash, locate_quote
@@ -51,6 +52,18 @@ def _refuse_unless_open(version: DraftVersion, now: datetime) -> None:
 
 
 def _check_text(data: CommentInput) -> tuple[str, str]:
+    """The body and proposed text as stored (trimmed), once every free-text field holds only
+    characters free text may hold (``haip_portal.text``) and is within its limits."""
+    for name, value, multiline in (
+        ("body", data.body, True),
+        ("proposed_text", data.proposed_text, True),
+        ("quote_exact", data.quote.exact if data.quote else "", True),
+        ("quote_prefix", data.quote.prefix if data.quote else "", True),
+        ("quote_suffix", data.quote.suffix if data.quote else "", True),
+        ("external_id", data.external_id, False),
+        ("language", data.language, False),
+    ):
+        check_text(value, field=name, multiline=multiline)
     body = data.body.strip()
     if not body:
         raise ApplicationError("The comment is empty.", field="body")
@@ -400,6 +413,7 @@ def reply_create(
         raise ApplicationError("No such comment.")
     if comment.state != Comment.State.PUBLISHED:
         raise ApplicationError(f"{comment.reference} takes no replies.")
+    check_text(body, field="body")
     body = body.strip()
     if not body or len(body) > MAX_REPLY_LENGTH:
         raise ApplicationError(f"A reply needs 1 to {MAX_REPLY_LENGTH:,} characters.", field="body")
@@ -432,6 +446,7 @@ def flag_create(*, comment: Comment, user: User, reason: str) -> Flag:
     """Ask the secretariat to review a comment."""
     if not permissions.can_see_comment(user, comment):
         raise ApplicationError("No such comment.")
+    check_text(reason, field="reason")
     reason = reason.strip()
     if not reason:
         raise ApplicationError("Say why the comment should be reviewed.", field="reason")
@@ -445,6 +460,7 @@ def _moderate(
 ) -> Comment:
     if not permissions.can_moderate(moderator):
         raise ApplicationError("Only the secretariat moderates comments.")
+    check_text(reason, field="reason")
     reason = reason.strip()
     if not reason:
         raise ApplicationError("Give the reason; the author is told.", field="reason")
@@ -501,6 +517,7 @@ def comment_dispose(
         raise ApplicationError("Only the secretariat disposes comments.")
     if outcome not in Disposition.Outcome.values:
         raise ApplicationError(f"Unknown outcome '{outcome}'.", field="outcome")
+    check_text(response, field="response")
     response = response.strip()
     if not response:
         raise ApplicationError("Write the response the commenters will read.", field="response")

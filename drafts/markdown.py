@@ -15,6 +15,8 @@ import nh3
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 
+from haip_portal.text import forbidden_character
+
 MAX_SOURCE_BYTES = 1_000_000
 MAX_LINES = 20_000
 PREAMBLE_KEY = "preamble"
@@ -42,7 +44,6 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _QUOTE = re.compile(r"^\s*>\s?")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _NUMBERED_TITLE = re.compile(r"^(?:action\s+)?(?P<number>\d{1,4})[.):]?\s+", re.IGNORECASE)
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class SourceError(ValueError):
@@ -206,12 +207,11 @@ def parse_source(raw: bytes | str) -> ParsedDocument:
     if not source.strip():
         raise SourceError("The source is empty: paste or upload the draft's Markdown text.")
     source = source.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL_CHARS.search(source)
-    if control:
-        line = source.count("\n", 0, control.start()) + 1
+    forbidden = forbidden_character(source)
+    if forbidden:
+        line = source.count("\n", 0, forbidden.position - 1) + 1
         raise SourceError(
-            f"Source line {line} contains a control character "
-            f"(U+{ord(control.group()):04X}); remove it."
+            f"Source line {line} contains a {forbidden.kind} ({forbidden.code}); remove it."
         )
     _check_no_html(source)
 

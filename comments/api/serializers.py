@@ -6,14 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
+from rest_framework.fields import empty
 from rest_framework.settings import api_settings
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from accounts.models import Organisation
 from drafts.models import DraftVersion
+from haip_portal.text import forbidden_character
 
 from ..anchoring import MAX_CONTEXT_LENGTH, MAX_QUOTE_LENGTH, Quote
 from ..inputs import MAX_BODY_LENGTH, CommentInput
@@ -22,22 +26,38 @@ from ..models import Comment, Disposition
 MAX_BATCH = 1_000
 
 
+class TextField(serializers.CharField):
+    """Free text passed on to the service as sent: the service checks its characters (one
+    rule and one message for every channel, ``haip_portal.text``) and trims it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["trim_whitespace"] = False
+        super().__init__(**kwargs)
+        self.validators = [
+            validator
+            for validator in self.validators
+            if not isinstance(
+                validator, ProhibitNullCharactersValidator | ProhibitSurrogateCharactersValidator
+            )
+        ]
+
+    def run_validation(self, data: Any = empty) -> Any:
+        # Spaces alone are blank, but a character the service refuses is left for it to name,
+        # even where Python counts it as whitespace.
+        if (
+            isinstance(data, str)
+            and not self.allow_blank
+            and not data.strip()
+            and forbidden_character(data) is None
+        ):
+            self.fail("blank")
+        return super().run_validation(data)
+
+
 class QuoteSerializer(serializers.Serializer):
-    exact = serializers.CharField(max_length=MAX_QUOTE_LENGTH, trim_whitespace=False)
-    prefix = serializers.CharField(
-        max_length=MAX_CONTEXT_LENGTH,
-        required=False,
-        default="",
-        allow_blank=True,
-        trim_whitespace=False,
-    )
-    suffix = serializers.CharField(
-        max_length=MAX_CONTEXT_LENGTH,
-        required=False,
-        default="",
-        allow_blank=True,
-        trim_whitespace=False,
-    )
+    exact = TextField(max_length=MAX_QUOTE_LENGTH)
+    prefix = TextField(max_length=MAX_CONTEXT_LENGTH, required=False, default="", allow_blank=True)
+    suffix = TextField(max_length=MAX_CONTEXT_LENGTH, required=False, default="", allow_blank=True)
     start = serializers.IntegerField(
         min_value=0,
         required=False,
@@ -66,8 +86,8 @@ class CommentInputSerializer(serializers.Serializer):
     stance = serializers.ChoiceField(
         choices=Comment.Stance.choices, required=False, allow_blank=True, default=""
     )
-    body = serializers.CharField(max_length=MAX_BODY_LENGTH)
-    proposed_text = serializers.CharField(
+    body = TextField(max_length=MAX_BODY_LENGTH)
+    proposed_text = TextField(
         max_length=MAX_BODY_LENGTH, required=False, default="", allow_blank=True
     )
     visibility = serializers.ChoiceField(
@@ -361,7 +381,7 @@ class BatchResultSerializer(serializers.Serializer):
 
 
 class ReplyInputSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000)
+    body = TextField(max_length=10_000)
     parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False, allow_null=True, default=None
     )

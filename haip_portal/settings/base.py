@@ -274,7 +274,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["haip_portal.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "haip_portal.api.Pagination",
     "EXCEPTION_HANDLER": "haip_portal.api.exception_handler",
@@ -298,7 +298,9 @@ SPECTACULAR_SETTINGS = {
         "anchored to their numbered lines, one at a time or up to 1,000 per request. "
         "Authenticate with `Authorization: Bearer <personal token>`. Every POST honours an "
         "`Idempotency-Key` header. Errors share one shape: `code`, `message`, `errors`.\n\n"
-        "Limits: JSON bodies up to 10 MB (413 above); files up to 50 MB and 100,000 rows; "
+        "Limits: JSON bodies up to 10 MB (413 above) and 32 levels of nesting (400 above); "
+        "a body sent chunked, without `Content-Length`, is read where the server de-chunks it "
+        "(gunicorn does) and answered 411 where it cannot; files up to 50 MB and 100,000 rows; "
         "at most 1,000 comments per bulk request; list pages of at most 200; per token "
         f"{API_RATES['api_requests']} requests and {API_RATES['api_comments']} comments "
         "(a 1,000-item request counts 1,000), answered with 429 and `Retry-After`."
