@@ -414,11 +414,14 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
+VALID_SECRET_KEY = "Zq3" + "k7Vw-P_xT2" * 5  # 53 characters, none of them a placeholder's
+
+
 @pytest.mark.parametrize(
     ("variables", "missing"),
     [
         ({"ALLOWED_HOSTS": "portal.example.org"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "k" * 50}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": VALID_SECRET_KEY}, "ALLOWED_HOSTS"),
     ],
 )
 def test_production_settings_refuse_to_start_without_required_variables(variables, missing):
@@ -428,17 +431,104 @@ def test_production_settings_refuse_to_start_without_required_variables(variable
     assert missing in result.stderr
 
 
-def test_production_settings_import_with_required_variables_and_never_debug():
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        pytest.param(
+            {"SECRET_KEY": env_example()["SECRET_KEY"]},
+            "SECRET_KEY is a published placeholder",
+            id="the placeholder of .env.example",
+        ),
+        pytest.param(
+            {"SECRET_KEY": "insecure-local-development-key-change-me"},
+            "SECRET_KEY is a published placeholder",
+            id="the default of the settings",
+        ),
+        pytest.param(
+            {"SECRET_KEY": "django-insecure-" + VALID_SECRET_KEY},
+            "SECRET_KEY is a published placeholder",
+            id="django's insecure prefix",
+        ),
+        pytest.param({"DEBUG": "true"}, "DEBUG is on", id="debug on"),
+        pytest.param({"DEBUG": "1"}, "DEBUG is on", id="debug 1"),
+        pytest.param({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty", id="no hosts"),
+        pytest.param({"ALLOWED_HOSTS": ","}, "ALLOWED_HOSTS is empty", id="blank hosts"),
+        pytest.param(
+            {"SECURE_HSTS_PRELOAD": "true"},
+            "SECURE_HSTS_PRELOAD is on but SECURE_HSTS_SECONDS is 2592000",
+            id="preload with a 30-day max-age",
+        ),
+    ],
+)
+def test_production_settings_refuse_unsafe_values_naming_the_problem(variables, problem):
+    valid = {"SECRET_KEY": VALID_SECRET_KEY, "ALLOWED_HOSTS": "portal.example.org"}
+    result = import_production_settings(**{**valid, **variables})
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert problem in last_line
+
+
+def test_production_settings_import_with_required_variables():
     result = import_production_settings(
-        SECRET_KEY="k" * 50, ALLOWED_HOSTS="portal.example.org,.example.net", DEBUG="true"
+        SECRET_KEY=VALID_SECRET_KEY, ALLOWED_HOSTS="portal.example.org,.example.net", DEBUG="false"
     )
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert loaded == {
         "DEBUG": False,
-        "SECRET_KEY": "k" * 50,
+        "SECRET_KEY": VALID_SECRET_KEY,
         "ALLOWED_HOSTS": ["portal.example.org", ".example.net"],
     }
+
+
+def check_deploy(**variables: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py check --deploy`` with the production settings, in a fresh interpreter with
+    only ``variables`` set; warnings fail it too."""
+    cleared = settings_variables() | {"DJANGO_SETTINGS_MODULE"}
+    env = {name: value for name, value in os.environ.items() if name not in cleared}
+    env.update(variables, DJANGO_SETTINGS_MODULE="haip_portal.settings.production")
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param({}, id="as .env.example configures it"),
+        pytest.param(
+            {"SECURE_HSTS_PRELOAD": "true", "SECURE_HSTS_SECONDS": "31536000"},
+            id="with HSTS preload",
+        ),
+    ],
+)
+def test_check_deploy_is_clean_with_valid_production_values(extra):
+    compose_env = environment(services()["web"])
+    result = check_deploy(
+        SECRET_KEY=VALID_SECRET_KEY,
+        ALLOWED_HOSTS=env_example()["ALLOWED_HOSTS"],
+        CSRF_TRUSTED_ORIGINS=env_example()["CSRF_TRUSTED_ORIGINS"],
+        REDIS_URL=compose_env["REDIS_URL"],
+        **extra,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("System check identified no issues"), result.stdout
+
+
+def test_check_deploy_still_reports_problems():
+    """The clean result above is the checks passing, not the checks switched off."""
+    result = check_deploy(
+        SECRET_KEY=VALID_SECRET_KEY, ALLOWED_HOSTS="portal.example.org", SECURE_HSTS_SECONDS="0"
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout  # no HSTS
 
 
 def test_web_processes_do_not_load_the_synthesis_libraries():
