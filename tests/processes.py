@@ -20,11 +20,14 @@ import time
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT, _database_url
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -63,7 +66,7 @@ def _stop_group(process: subprocess.Popen[bytes], *, timeout: float = 20) -> Non
     process.wait()
 
 
-def wait_for(condition: Callable[[], object], *, timeout: float, what: str, log=None) -> object:
+def wait_for(condition: Callable[[], T], *, timeout: float, what: str, log=None) -> T:
     """Poll ``condition`` every 0.2 s until it returns something truthy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

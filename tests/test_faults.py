@@ -9,6 +9,7 @@ program, and skip without them, saying so; CI has both.
 import os
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -252,6 +253,38 @@ def test_a_request_stuck_behind_a_lock_is_stopped_by_the_statement_timeout_with_
     assert waited < 10  # two requests of about one second each, not gunicorn's 60 s
     assert "canceling statement due to statement timeout" in portal.output()
     assert browser.get("/").status == 200  # the lock is gone: served again
+
+
+def test_a_request_whose_database_session_is_terminated_answers_503(committed, cleanup, tmp_path):
+    """What a PostgreSQL restart does to a request under way: the server ends its session
+    ("terminating connection due to administrator command"). The request answers 503 and the
+    next one is served on a new connection, without restarting anything."""
+    open_version(slug="haip")
+    portal = gunicorn(tmp_path, portal_env(tmp_path))
+    cleanup(portal.stop)
+    browser = Browser(portal.port)
+    assert browser.get("/").status == 200
+    answers: dict = {}
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE drafts_draft IN ACCESS EXCLUSIVE MODE")
+        request = threading.Thread(target=lambda: answers.update(page=browser.get("/")))
+        request.start()
+
+        def waiting_sessions() -> list[int]:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh, inside the transaction
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            return [pid for (pid,) in cursor.fetchall()]
+
+        pids = wait_for(waiting_sessions, timeout=30, what="the request waiting on the lock")
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s) AS pid", [pids])
+        request.join(timeout=30)
+    assert_unavailable_page(answers["page"])
+    assert "terminating connection due to administrator command" in portal.output()
+    assert browser.get("/").status == 200
 
 
 def test_statement_timeouts_are_the_web_one_in_web_processes_and_the_long_one_elsewhere(
