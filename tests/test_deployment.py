@@ -484,8 +484,9 @@ def test_production_settings_import_with_required_variables():
 
 def check_deploy(**variables: str) -> subprocess.CompletedProcess[str]:
     """``manage.py check --deploy`` with the production settings, in a fresh interpreter with
-    only ``variables`` set; warnings fail it too."""
-    cleared = settings_variables() | {"DJANGO_SETTINGS_MODULE"}
+    only ``variables`` set; warnings fail it too. (The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
+    is no production variable: check --deploy rightly refuses it.)"""
+    cleared = settings_variables() | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {name: value for name, value in os.environ.items() if name not in cleared}
     env.update(variables, DJANGO_SETTINGS_MODULE="haip_portal.settings.production")
     return subprocess.run(
