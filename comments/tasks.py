@@ -8,6 +8,7 @@ import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import bulk, idempotency, notifications
@@ -68,7 +69,8 @@ def send_disposition_notice(comment_id: int) -> None:
 @shared_task(name="comments.tasks.send_pending_receipts", ignore_result=True)
 def send_pending_receipts() -> int:
     """Run by beat: send every receipt that has not gone out (broker down, mail failed)."""
-    pending = notifications.receipts_pending(older_than=timezone.now() - timedelta(minutes=2))
+    grace = timedelta(seconds=settings.RECEIPTS_PENDING_AFTER_SECONDS)
+    pending = notifications.receipts_pending(older_than=timezone.now() - grace)
     for comment_id in pending:
         send_comment_receipt.delay(comment_id)
     return len(pending)

@@ -22,6 +22,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from . import availability
 from .exceptions import ApplicationError
 
 API_PREFIX = "/api/"
@@ -60,7 +61,8 @@ def _flatten(detail: Any) -> tuple[str, dict[str, list[str]]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Map every failure to the one error shape; unknown exceptions stay 500s (and are logged)."""
+    """Map every failure to the one error shape: a dependency that is down is a 503 with
+    ``Retry-After`` (``haip_portal.availability``); unknown exceptions stay 500s (logged)."""
     if isinstance(exc, ApplicationError):
         errors = {exc.field: [exc.message]} if exc.field else {}
         body = error_body("invalid", exc.message, errors)
@@ -68,6 +70,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         status = exc.extra.get("status", 422) if isinstance(exc.extra, dict) else 422
         body.pop("status", None)
         return Response(body, status=status)
+    dependency = availability.unavailable_dependency(exc)
+    if dependency is not None:
+        availability.log_unavailable(context["request"], dependency, exc)
+        body = error_body(availability.CODE, availability.MESSAGE)
+        return Response(body, status=503, headers=availability.retry_after_headers())
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages

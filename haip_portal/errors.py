@@ -1,10 +1,12 @@
 """Error pages: the portal's own layout for people, the API's JSON error shape for clients."""
 
+import sys
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from . import availability
 from .api import API_PREFIX, error_body
 
 MESSAGES = {
@@ -50,6 +52,13 @@ def page_not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's answer to an exception raised anywhere (view, middleware, session save): a 503
+    with ``Retry-After`` when a dependency is down (``haip_portal.availability``), else a 500."""
+    error = sys.exc_info()[1]
+    dependency = availability.unavailable_dependency(error)
+    if error is not None and dependency is not None:
+        availability.log_unavailable(request, dependency, error)
+        return service_unavailable(request)
     if request.path.startswith(API_PREFIX):
         return _error(request, 500)
     # No template context processors here: the database may be what failed.
@@ -58,4 +67,20 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "</title><main><h1>Something went wrong</h1><p>The portal could not complete the "
         "request. It has been logged; please try again.</p><p><a href='/'>Home</a></p></main>",
         status=500,
+    )
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The 503: the API's JSON error shape under ``/api/``, a plain page elsewhere (no
+    template, no query: the database may be what is down)."""
+    headers = availability.retry_after_headers()
+    if request.path.startswith(API_PREFIX):
+        body = error_body(availability.CODE, availability.MESSAGE)
+        return JsonResponse(body, status=503, headers=headers)
+    return HttpResponse(
+        "<!doctype html><html lang=en><title>Briefly unavailable · HAIP Consultation Portal"
+        "</title><main><h1>Briefly unavailable</h1><p>The portal cannot answer right now. "
+        "Please try again in a few seconds.</p><p><a href='/'>Home</a></p></main>",
+        status=503,
+        headers=headers,
     )

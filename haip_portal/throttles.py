@@ -2,17 +2,21 @@
 
 Counted in fixed windows in the default cache, which is Redis whenever ``REDIS_URL`` is set,
 so the limits hold across every web process: one counter per token and window, raised with
-one round trip to Redis per request. Kept apart from ``haip_portal.api`` because DRF loads
+one round trip to Redis per request. While Redis does not answer, the cache counts in each
+process's memory (``haip_portal.cache``): the limits still hold, per process, and no request
+fails because the counter is out of reach. Kept apart from ``haip_portal.api`` because DRF loads
 throttle classes while its views module is still being imported.
 """
 
+import contextlib
 import time
 from typing import Any
 
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
+
+from .cache import FallbackRedisCache
 
 
 def throttle_identity(request: Request) -> str:
@@ -38,17 +42,8 @@ def window_charge(key: str, cost: int, duration: int) -> tuple[int, str, float]:
     seconds_left = duration - now % duration
     cache = caches["default"]
     timeout = duration + 5  # the window is over before its counter goes
-    if isinstance(cache, RedisCache):
-        # Created with its expiry if new, then raised: one round trip, atomic across processes.
-        # The counter is a plain integer, as Django's cache stores ints, so cache.get() and
-        # cache.incr() read the same value. (Django's Redis backend has no public way to its
-        # redis-py client, nor any call that sends two commands at once.)
-        name = cache.make_and_validate_key(window_key)
-        client = cache._cache.get_client(name, write=True)  # type: ignore[attr-defined]
-        pipeline = client.pipeline(transaction=False)
-        pipeline.set(name, 0, ex=timeout, nx=True)
-        pipeline.incrby(name, cost)
-        used = int(pipeline.execute()[1])
+    if isinstance(cache, FallbackRedisCache):
+        used = cache.count(window_key, cost, timeout)  # atomic across processes
     else:
         cache.add(window_key, 0, timeout=timeout)
         used = cache.incr(window_key, cost)
@@ -56,8 +51,11 @@ def window_charge(key: str, cost: int, duration: int) -> tuple[int, str, float]:
 
 
 def window_refund(window_key: str, cost: int) -> None:
-    """Take back ``cost`` from a window counted by :func:`window_charge`."""
-    caches["default"].decr(window_key, cost)
+    """Take back ``cost`` from a window counted by :func:`window_charge`; nothing to take back
+    once the counter is gone (its window ended, or it was counted in Redis and Redis has
+    stopped answering since)."""
+    with contextlib.suppress(ValueError):  # the cache's answer for a counter that is gone
+        caches["default"].decr(window_key, cost)
 
 
 class ApiRequestThrottle(SimpleRateThrottle):

@@ -17,6 +17,8 @@ import pytest
 import yaml
 from django.conf import settings
 
+from haip_portal import heartbeat
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_DIR = PROJECT_ROOT / "haip_portal" / "settings"
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
@@ -26,7 +28,7 @@ README = PROJECT_ROOT / "README.md"
 
 SERVICES = {"proxy", "db", "redis", "migrate", "web", "worker", "beat"}
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
-HEALTHCHECKED = {"db", "redis", "web", "worker"}
+HEALTHCHECKED = {"db", "redis", "web", "worker", "beat"}
 # Variables in .env.example that are meant for docker-compose.yml, not for the settings.
 COMPOSE_ONLY_VARIABLES = {"POSTGRES_PASSWORD"}
 
@@ -226,26 +228,34 @@ def test_services_the_portal_relies_on_have_health_checks():
         assert healthcheck_test(services()[name]).strip() not in ("", "NONE")
 
 
-def test_web_healthcheck_requests_the_site_with_python():
+def web_healthcheck_code() -> str:
+    """The Python the web service's health check runs (``python -c``)."""
     test = services()["web"]["healthcheck"]["test"]
     assert test[:3] == ["CMD", "python", "-c"]
-    code = test[3]
+    return test[3]
+
+
+def test_web_healthcheck_asks_readyz_with_python():
+    """The probe itself is run against a real server in tests/test_faults.py; here, that it
+    is the one there: valid Python asking /readyz on the container's own port."""
+    code = web_healthcheck_code()
     compile(code, "web-healthcheck", "exec")  # the folded YAML is still valid Python
     assert "urllib" in code
-    assert "http://127.0.0.1:8000/" in code
-    # Production settings redirect plain HTTP and reject unknown hosts: the probe must say it
-    # came through the TLS proxy and name an allowed host, or the check can never pass.
-    assert "X-Forwarded-Proto" in code
-    assert "ALLOWED_HOSTS" in code
+    assert "'http://127.0.0.1:8000/readyz'" in code
 
 
-def test_worker_healthcheck_pings_its_own_node():
-    worker = services()["worker"]
-    test = worker["healthcheck"]["test"]
-    assert test[0] == "CMD-SHELL", "$HOSTNAME needs a shell to expand"
-    assert "celery -A haip_portal inspect ping" in test[1]
-    # $$ is compose's escape: a single $HOSTNAME would be replaced from the host's environment.
-    assert "-d celery@$$HOSTNAME" in test[1]
+@pytest.mark.parametrize("name", ["worker", "beat"])
+def test_worker_and_beat_healthchecks_read_their_heartbeat(name):
+    """Not ``celery inspect ping``: see docs/operations.md, "Health checks"."""
+    test = services()[name]["healthcheck"]["test"]
+    assert test[:5] == ["CMD", "python", "-m", "haip_portal.heartbeat", name]
+    max_age = float(option_values(test, "--max-age")[0])
+    intervals = {
+        "worker": heartbeat.INTERVAL_SECONDS,
+        "beat": settings.CELERY_BEAT_MAX_LOOP_INTERVAL,
+    }
+    interval = intervals[name]
+    assert max_age >= 3 * interval, "one late heartbeat must not make the process unhealthy"
 
 
 def test_start_order():
@@ -442,11 +452,14 @@ def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
+VALID_SECRET_KEY = "Zq3" + "k7Vw-P_xT2" * 5  # 53 characters, none of them a placeholder's
+
+
 @pytest.mark.parametrize(
     ("variables", "missing"),
     [
         ({"ALLOWED_HOSTS": "portal.example.org"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "k" * 50}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": VALID_SECRET_KEY}, "ALLOWED_HOSTS"),
     ],
 )
 def test_production_settings_refuse_to_start_without_required_variables(variables, missing):
@@ -456,17 +469,105 @@ def test_production_settings_refuse_to_start_without_required_variables(variable
     assert missing in result.stderr
 
 
-def test_production_settings_import_with_required_variables_and_never_debug():
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        pytest.param(
+            {"SECRET_KEY": env_example()["SECRET_KEY"]},
+            "SECRET_KEY is a published placeholder",
+            id="the placeholder of .env.example",
+        ),
+        pytest.param(
+            {"SECRET_KEY": "insecure-local-development-key-change-me"},
+            "SECRET_KEY is a published placeholder",
+            id="the default of the settings",
+        ),
+        pytest.param(
+            {"SECRET_KEY": "django-insecure-" + VALID_SECRET_KEY},
+            "SECRET_KEY is a published placeholder",
+            id="django's insecure prefix",
+        ),
+        pytest.param({"DEBUG": "true"}, "DEBUG is on", id="debug on"),
+        pytest.param({"DEBUG": "1"}, "DEBUG is on", id="debug 1"),
+        pytest.param({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is empty", id="no hosts"),
+        pytest.param({"ALLOWED_HOSTS": ","}, "ALLOWED_HOSTS is empty", id="blank hosts"),
+        pytest.param(
+            {"SECURE_HSTS_PRELOAD": "true"},
+            "SECURE_HSTS_PRELOAD is on but SECURE_HSTS_SECONDS is 2592000",
+            id="preload with a 30-day max-age",
+        ),
+    ],
+)
+def test_production_settings_refuse_unsafe_values_naming_the_problem(variables, problem):
+    valid = {"SECRET_KEY": VALID_SECRET_KEY, "ALLOWED_HOSTS": "portal.example.org"}
+    result = import_production_settings(**{**valid, **variables})
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: ")
+    assert problem in last_line
+
+
+def test_production_settings_import_with_required_variables():
     result = import_production_settings(
-        SECRET_KEY="k" * 50, ALLOWED_HOSTS="portal.example.org,.example.net", DEBUG="true"
+        SECRET_KEY=VALID_SECRET_KEY, ALLOWED_HOSTS="portal.example.org,.example.net", DEBUG="false"
     )
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert loaded == {
         "DEBUG": False,
-        "SECRET_KEY": "k" * 50,
+        "SECRET_KEY": VALID_SECRET_KEY,
         "ALLOWED_HOSTS": ["portal.example.org", ".example.net"],
     }
+
+
+def check_deploy(**variables: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py check --deploy`` with the production settings, in a fresh interpreter with
+    only ``variables`` set; warnings fail it too. (The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE
+    is no production variable: check --deploy rightly refuses it.)"""
+    cleared = settings_variables() | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {name: value for name, value in os.environ.items() if name not in cleared}
+    env.update(variables, DJANGO_SETTINGS_MODULE="haip_portal.settings.production")
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        pytest.param({}, id="as .env.example configures it"),
+        pytest.param(
+            {"SECURE_HSTS_PRELOAD": "true", "SECURE_HSTS_SECONDS": "31536000"},
+            id="with HSTS preload",
+        ),
+    ],
+)
+def test_check_deploy_is_clean_with_valid_production_values(extra):
+    compose_env = environment(services()["web"])
+    result = check_deploy(
+        SECRET_KEY=VALID_SECRET_KEY,
+        ALLOWED_HOSTS=env_example()["ALLOWED_HOSTS"],
+        CSRF_TRUSTED_ORIGINS=env_example()["CSRF_TRUSTED_ORIGINS"],
+        REDIS_URL=compose_env["REDIS_URL"],
+        **extra,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("System check identified no issues"), result.stdout
+
+
+def test_check_deploy_still_reports_problems():
+    """The clean result above is the checks passing, not the checks switched off."""
+    result = check_deploy(
+        SECRET_KEY=VALID_SECRET_KEY, ALLOWED_HOSTS="portal.example.org", SECURE_HSTS_SECONDS="0"
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout  # no HSTS
 
 
 def test_web_processes_do_not_load_the_synthesis_libraries():

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from haip_portal.database import with_statement_timeout
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, answered before the host check and the HTTPS redirect.
+    "haip_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "haip_portal.api.ApiBodySizeMiddleware",
@@ -92,6 +97,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A PostgreSQL that does not answer fails the request (503) after this many seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    )
+    # Any one statement is stopped after this many seconds: long enough for the worker's
+    # digests and exports and for migrations. Web processes use WEB_STATEMENT_TIMEOUT instead
+    # (haip_portal/wsgi.py), well within gunicorn's request timeout.
+    DATABASES["default"]["OPTIONS"]["options"] = with_statement_timeout(
+        DATABASES["default"]["OPTIONS"].get("options", ""),
+        env.int("DATABASE_STATEMENT_TIMEOUT", default=1800),
+    )
+WEB_STATEMENT_TIMEOUT = env.int("WEB_STATEMENT_TIMEOUT", default=30)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -159,13 +176,23 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Redis: Celery broker and shared cache ------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds to open a connection to Redis, and to wait for one of its answers, before treating
+# Redis as down (cache and broker). Redis answers in milliseconds; without these a Redis host
+# that vanished would hold a request until the operating system gives up.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, answered from the process's memory while Redis does not answer.
+            "BACKEND": "haip_portal.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "haip",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -184,6 +211,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+}
+if REDIS_SOCKET_TIMEOUT <= 1:
+    # A worker waiting for a task blocks up to 1 s on Redis (kombu's BRPOP) in one call.
+    raise ImproperlyConfigured("REDIS_SOCKET_TIMEOUT must be more than 1 second.")
 # Long jobs get their own queues, so a 100,000-row upload never delays a receipt e-mail.
 CELERY_TASK_ROUTES = {
     "comments.tasks.process_bulk_submission": {"queue": "bulk"},
@@ -195,9 +230,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # that was not acknowledged within the visibility timeout to another worker, so it must exceed
 # the longest task's hard time limit (bulk uploads: 3,700 s), or a long upload would be taken
 # twice. A lost worker's jobs do not wait for it: the rows' leases and beat take them up.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("BROKER_VISIBILITY_TIMEOUT_SECONDS", default=2 * 3600)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
+    "BROKER_VISIBILITY_TIMEOUT_SECONDS", default=2 * 3600
+)
 # A bulk upload is filed under a lease on its row, renewed with every chunk committed (a chunk
 # takes a second or two, under a lock on the row, so a slow chunk is never taken over). An
 # upload whose lease ran out (its worker was lost) is queued again by beat, which looks every
@@ -207,6 +242,12 @@ BULK_LEASE_SECONDS = env.int("BULK_LEASE_SECONDS", default=20)
 BULK_CHUNK_ROWS = env.int("BULK_CHUNK_ROWS", default=1000)
 # A digest that shows no progress for this long is built again (each stage reports progress).
 DIGEST_STALLED_AFTER_SECONDS = env.int("DIGEST_STALLED_AFTER_SECONDS", default=600)
+# A receipt not sent this long after filing (broker or mail down) is sent by beat's catch-up.
+RECEIPTS_PENDING_AFTER_SECONDS = env.int("RECEIPTS_PENDING_AFTER_SECONDS", default=120)
+# Beat's scheduler records its heartbeat (haip_portal.heartbeat) at every tick, so it ticks
+# at least this often in seconds, even with nothing due.
+CELERY_BEAT_SCHEDULER = "haip_portal.celery:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
 CELERY_BEAT_SCHEDULE = {
     "close-due-versions": {
         "task": "drafts.tasks.close_due_versions",
@@ -214,7 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-pending-receipts": {
         "task": "comments.tasks.send_pending_receipts",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(seconds=env.int("RECEIPTS_CATCH_UP_EVERY_SECONDS", default=300)),
     },
     "resume-stalled-bulk-submissions": {
         "task": "comments.tasks.resume_stalled_bulk_submissions",
