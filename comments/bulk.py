@@ -23,7 +23,6 @@ import secrets
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from functools import partial
 from typing import IO, Any
 
 from django.conf import settings
@@ -37,6 +36,7 @@ from drafts.models import DraftVersion
 from haip_portal.api import field_errors
 from haip_portal.exceptions import ApplicationError
 from haip_portal.parsers import MAX_JSON_DEPTH, json_depth_exceeds
+from haip_portal.queueing import enqueue_on_commit
 
 from . import services, tasks
 from .api.serializers import CommentInputSerializer, comment_input
@@ -235,10 +235,7 @@ def bulk_submission_create(
             # Queued, held by nobody: beat sends it again if no run has claimed it by then.
             lease_expires_at=_lease_until(timezone.now()),
         )
-        submission_id = submission.pk
-        transaction.on_commit(
-            lambda: tasks.process_bulk_submission.delay(submission_id), robust=True
-        )
+        enqueue_on_commit(tasks.process_bulk_submission, submission.pk)
     return submission
 
 
@@ -430,9 +427,7 @@ def bulk_submissions_requeue_stalled(*, now: datetime | None = None) -> list[int
         )
         if released:
             requeued.append(submission_id)
-            transaction.on_commit(
-                partial(tasks.process_bulk_submission.delay, submission_id), robust=True
-            )
+            enqueue_on_commit(tasks.process_bulk_submission, submission_id)
     return requeued
 
 

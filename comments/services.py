@@ -7,7 +7,7 @@ out."""
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -18,6 +18,7 @@ from accounts import services as account_services
 from accounts.models import Organisation, User
 from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import ApplicationError
+from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import check_text
 
 from . import tasks
@@ -148,16 +149,6 @@ class BatchRejected(ApplicationError):
         self.results = results
 
 
-def _after_commit(task: Any, *args: Any) -> None:
-    """Queue a notification once the transaction commits. A broker that is down is logged, not
-    raised (``robust``): the comment is stored, and ``send_pending_receipts`` catches up."""
-
-    def send() -> None:
-        task.delay(*args)
-
-    transaction.on_commit(send, robust=True)
-
-
 def _needed_lines(items: Sequence[CommentInput], line_count: int) -> set[int]:
     needed: set[int] = set()
     for item in items:
@@ -283,7 +274,7 @@ def comments_submit_batch(
         Comment.objects.bulk_create([comment for _, comment in accepted], batch_size=500)
     if channel == Comment.Channel.WEB:
         for _, comment in accepted:
-            _after_commit(tasks.send_comment_receipt, comment.pk)
+            enqueue_on_commit(tasks.send_comment_receipt, comment.pk)
     return results
 
 
@@ -421,7 +412,7 @@ def reply_create(
         raise ApplicationError("That reply belongs to another comment.", field="parent")
     reply = Reply.objects.create(comment=comment, parent=parent, author=author, body=body)
     if comment.author_id != author.pk:
-        _after_commit(tasks.send_reply_notice, reply.pk)
+        enqueue_on_commit(tasks.send_reply_notice, reply.pk)
     return reply
 
 
@@ -477,7 +468,7 @@ def _moderate(
         resolved_at=timezone.now(), resolved_by=moderator
     )
     account_services.audit_record(actor=moderator, action=action, target=comment, reason=reason)
-    _after_commit(tasks.send_moderation_notice, comment.pk, action)
+    enqueue_on_commit(tasks.send_moderation_notice, comment.pk, action)
     return comment
 
 
@@ -541,5 +532,5 @@ def comment_dispose(
     if not dispositions:
         raise ApplicationError("Choose at least one comment.", field="comments")
     for disposition in dispositions:
-        _after_commit(tasks.send_disposition_notice, disposition.comment_id)
+        enqueue_on_commit(tasks.send_disposition_notice, disposition.comment_id)
     return dispositions

@@ -16,6 +16,7 @@ from accounts import permissions
 from accounts.models import User, WorkingGroup
 from drafts.models import DraftVersion, Section
 from haip_portal.exceptions import ApplicationError
+from haip_portal.queueing import enqueue_on_commit
 
 from .. import tasks
 from ..models import Digest, DigestExport
@@ -32,8 +33,7 @@ READ_DONE, SYNTHESIS_DONE, RENDER_DONE = 5, 80, 98
 def digest_enqueue(digest: Digest) -> None:
     """Queue the build once the transaction commits. A broker that is down is logged, not
     raised: the digest stays ``queued`` and ``resume_stalled_digests`` sends it again."""
-    digest_id = digest.pk
-    transaction.on_commit(lambda: tasks.build_digest.delay(digest_id), robust=True)
+    enqueue_on_commit(tasks.build_digest, digest.pk)
 
 
 def _sections_of(version: DraftVersion, keys: list[str]) -> list[str]:
@@ -221,8 +221,7 @@ def _store(
     clock.lap("store")
     locked.timings = clock.laps
     locked.save()
-    digest_id = locked.pk
-    transaction.on_commit(lambda: tasks.build_digest_matrix.delay(digest_id), robust=True)
+    enqueue_on_commit(tasks.build_digest_matrix, locked.pk)
     return locked
 
 
