@@ -1,7 +1,6 @@
 """Queueing a Celery task from a service, once the service's transaction has committed."""
 
 import logging
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -16,4 +15,9 @@ def enqueue_on_commit(task: Any, *args: Any) -> None:
     A broker that is down is logged, not raised (``robust``): the database holds the job's
     state, and beat's checks send it again (receipts, uploads, digests).
     """
-    transaction.on_commit(partial(task.delay, *args), robust=True)
+
+    def send() -> None:
+        task.delay(*args)
+
+    send.__qualname__ = f"send {task.name}{args}"  # what the log names if it fails
+    transaction.on_commit(send, robust=True)
