@@ -158,7 +158,8 @@ def test_sign_in_limits_count_the_client_address_nginx_passes_not_nginx_own():
     nginx's address, so the production settings take the one address nginx puts in
     X-Forwarded-For: a stranger's failures never lock out everyone behind the proxy."""
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in NGINX_CONF.read_text()
-    assert "\nALLAUTH_TRUSTED_PROXY_COUNT = 1\n" in PRODUCTION_SETTINGS.read_text()
+    setting = 'ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)'
+    assert f"\n{setting}\n" in PRODUCTION_SETTINGS.read_text()
     request = RequestFactory().post(
         "/accounts/login/", REMOTE_ADDR="172.18.0.5", HTTP_X_FORWARDED_FOR="203.0.113.7"
     )
