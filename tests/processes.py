@@ -54,8 +54,9 @@ def require_redis_server() -> str:
     return path
 
 
-def _stop_group(process: subprocess.Popen[bytes], *, timeout: float = 20) -> None:
-    """SIGTERM the process's session, SIGKILL whatever is left after ``timeout`` seconds."""
+def stop_process_group(process: subprocess.Popen, *, timeout: float = 30) -> None:
+    """SIGTERM the process's own session (it was started with ``start_new_session``), then
+    SIGKILL what is left after ``timeout`` seconds, stragglers of the group included."""
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -122,7 +123,7 @@ class PrivateRedis:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop_group(self.process)
+            stop_process_group(self.process)
             self.process = None
         assert not self.answers()
 
@@ -153,7 +154,7 @@ class Process:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop_group(self.process)
+            stop_process_group(self.process)
 
 
 def portal_env(tmp_path: Path, *, database_url: str | None = None, **extra: str) -> dict[str, str]:

@@ -15,7 +15,6 @@ import os
 import pwd
 import re
 import secrets
-import signal
 import socket
 import ssl
 import subprocess
@@ -27,34 +26,16 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.processes import free_port, stop_process_group
+
+__all__ = ["free_port", "stop_process_group"]  # re-exported for the tests that start servers
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 NGINX_CONF = PROJECT_ROOT / "deploy" / "nginx.conf"
 NGINX = Path("/usr/sbin/nginx")
 # The Host the clients name: one of ALLOWED_HOSTS below.
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def stop_process_group(process: subprocess.Popen, *, timeout: float = 30) -> None:
-    """SIGTERM the process's own session (it was started with ``start_new_session``), then
-    SIGKILL what is left after ``timeout`` seconds."""
-    if process.poll() is None:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=timeout)
-    with suppress(ProcessLookupError):  # any straggler of the group (a worker of the master)
-        os.killpg(process.pid, signal.SIGKILL)
 
 
 def process_tree(pid: int) -> list[int]:

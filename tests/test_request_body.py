@@ -35,6 +35,7 @@ from haip_portal.wsgi import application
 from tests.accounts.factories import make_token
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
 from tests.conftest import PROJECT_ROOT, _database_url
+from tests.processes import free_port
 
 WRITE = (ApiToken.Scope.COMMENTS_READ, ApiToken.Scope.COMMENTS_WRITE)
 ITEM = {"line_start": 4, "body": "A point about line four."}
@@ -215,19 +216,13 @@ def test_runserver_answers_a_chunked_api_write_411_in_the_error_shape(runserver)
 # --- gunicorn, which de-chunks ------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(transactional_db, tmp_path):
     """``gunicorn haip_portal.wsgi:application`` (one sync worker) on the committed test
     database; in-process tasks (no ``REDIS_URL``) so an upload is filed before it answers."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a PostgreSQL DATABASE_URL (as in CI): gunicorn reads the test data")
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "gunicorn.log"
     (tmp_path / "media").mkdir()
     env = {

@@ -49,9 +49,9 @@ from drafts import services
 from drafts.markdown import MAX_SOURCE_BYTES
 from drafts.models import DraftVersion
 from tests.drafts.factories import make_draft, markdown_source, publish
-from tests.servers import free_port
+from tests.processes import free_port
+from tests.processes import stop_process_group as _stop_process_group
 from tests.servers import process_tree as process_tree  # used by the benchmarks
-from tests.servers import stop_process_group as _stop_process_group
 
 PERF_DIR = Path(__file__).resolve().parent
 SUMMARIES = pytest.StashKey[list[str]]()
