@@ -322,9 +322,9 @@ def _confidential_note(confidential: int, working_group: bool) -> str:
             "Confidential: not for publication."
         )
     return (
-        f"The total includes {labels.plural(confidential, 'confidential comment')}: they are "
-        "counted there and nowhere else. Every other figure, theme, quote and proposal in "
-        "this digest comes from public comments only."
+        f"The total includes {labels.plural(confidential, 'confidential comment')}, counted "
+        "there and nowhere else: every other figure, theme, quote and proposal in this digest "
+        "comes from public comments only."
     )
 
 
