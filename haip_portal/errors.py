@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from . import availability
-from .api import API_PREFIX, error_body
+from .api.errors import API_PREFIX, error_body
 
 MESSAGES = {
     400: ("bad_request", "Bad request", "The request could not be understood."),

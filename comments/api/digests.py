@@ -17,11 +17,11 @@ from accounts import permissions
 from accounts.api.permissions import HasTokenScope
 from accounts.models import User, WorkingGroup
 from drafts import selectors as draft_selectors
-from haip_portal.throttles import ApiRequestThrottle
+from haip_portal.api.schema import ERRORS, WRITE_ERRORS
+from haip_portal.api.throttles import ApiRequestThrottle
 
 from ..digests import selectors, services
 from ..models import Digest, DigestExport
-from .views import ERRORS, WRITE_ERRORS
 
 
 class DigestRequestSerializer(serializers.Serializer):
