@@ -21,11 +21,11 @@ from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
 from haip_portal.api.errors import error_body, field_errors
+from haip_portal.api.idempotency import idempotent
 from haip_portal.api.schema import ERRORS, IDEMPOTENCY_KEY, WRITE_ERRORS
 from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 
 from .. import bulk, selectors, services
-from ..idempotency import idempotent
 from ..models import BulkSubmission, Comment, Reply
 from .serializers import (
     MAX_BATCH,

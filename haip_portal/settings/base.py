@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "haip_portal",
+    "haip_portal.api",
     "accounts",
     "drafts",
     "comments",
@@ -266,7 +267,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("DIGEST_RESUME_EVERY_SECONDS", default=120)),
     },
     "purge-idempotency-records": {
-        "task": "comments.tasks.purge_idempotency_records",
+        "task": "haip_portal.api.tasks.purge_idempotency_records",
         "schedule": timedelta(hours=6),
     },
 }

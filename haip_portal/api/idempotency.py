@@ -27,8 +27,7 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haip_portal.api.errors import error_body
-
+from .errors import error_body
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
