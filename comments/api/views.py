@@ -26,7 +26,7 @@ from haip_portal.api.schema import ERRORS, IDEMPOTENCY_KEY, WRITE_ERRORS
 from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 
 from .. import bulk, selectors, services
-from ..models import BulkSubmission, Comment, Reply
+from ..models import BulkSubmission, Comment
 from .serializers import (
     MAX_BATCH,
     BatchResultSerializer,
@@ -324,11 +324,11 @@ class CommentReplyView(CommentsApiView):
         comment = selectors.comment_get(user=request.user, reference=reference)
         data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        parent = None
-        if data.validated_data.get("parent"):
-            parent = get_object_or_404(Reply, pk=data.validated_data["parent"], comment=comment)
         reply = services.reply_create(
-            comment=comment, author=self.user(), body=data.validated_data["body"], parent=parent
+            comment=comment,
+            author=self.user(),
+            body=data.validated_data["body"],
+            parent_id=data.validated_data.get("parent") or None,
         )
         return Response(self.get_serializer(reply).data, status=201)
 

@@ -16,9 +16,10 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from haip_portal import availability
-from haip_portal.exceptions import ApplicationError
+from haip_portal.exceptions import ApplicationError, Conflict, NotFound
 
 API_PREFIX = "/api/"
+NOT_FOUND = "Not found."
 
 
 def error_body(code: str, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -53,15 +54,12 @@ def _flatten(detail: Any) -> tuple[str, dict[str, list[str]]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Map every failure to the one error shape: a dependency that is down is a 503 with
-    ``Retry-After`` (``haip_portal.availability``); unknown exceptions stay 500s (logged)."""
+    """Map every failure to the one error shape: an ``ApplicationError`` to the status its class
+    carries; a dependency that is down to a 503 with ``Retry-After``
+    (``haip_portal.availability``); Django's and DRF's own errors to theirs; unknown exceptions
+    stay 500s (logged)."""
     if isinstance(exc, ApplicationError):
-        errors = {exc.field: [exc.message]} if exc.field else {}
-        body = error_body("invalid", exc.message, errors)
-        body.update(exc.extra)
-        status = exc.extra.get("status", 422) if isinstance(exc.extra, dict) else 422
-        body.pop("status", None)
-        return Response(body, status=status)
+        return application_error_response(exc)
     dependency = availability.unavailable_dependency(exc)
     if dependency is not None:
         availability.log_unavailable(context["request"], dependency, exc)
@@ -72,7 +70,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
+        exc = exceptions.NotFound(NOT_FOUND)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, RequestDataTooBig):
@@ -86,6 +84,24 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     message, errors = _flatten(exc.detail)
     response.data = error_body(str(code or exc.default_code), message, errors)
     return response
+
+
+def application_error_response(error: ApplicationError) -> Response:
+    """The answer to a domain rule's refusal: the status and code its class carries, its
+    message (attached to the field it names) and its ``extra`` keys. A ``NotFound`` says only
+    "Not found.", as every 404 does; a ``Conflict`` says when to retry, if it knows."""
+    headers = None
+    if isinstance(error, Conflict) and error.retry_after is not None:
+        headers = {"Retry-After": str(error.retry_after)}
+    return Response(application_error_body(error), status=error.status, headers=headers)
+
+
+def application_error_body(error: ApplicationError) -> dict[str, Any]:
+    """The error shape of an ``ApplicationError`` (see ``application_error_response``)."""
+    if isinstance(error, NotFound):
+        return error_body(error.code, NOT_FOUND)
+    errors = {error.field: [error.message]} if error.field else {}
+    return {**error_body(error.code, error.message, errors), **error.extra}
 
 
 def too_large_body(limit: int | None = None) -> dict[str, Any]:

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "haip_portal.middleware.PrivateResponseMiddleware",
+    # Pages' answer to a domain error no view showed (haip_portal.exceptions).
+    "haip_portal.errors.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "haip_portal.urls"
