@@ -1,6 +1,8 @@
 """The API plumbing every app's endpoints share, under ``/api/v1/``.
 
 - ``errors``: the one error shape and the exception handler that maps every failure to it;
+- ``idempotency``: safe retries (``Idempotency-Key``), with its records (``models``, the one
+  table of this app, label ``api``) and the beat task that forgets old ones (``tasks``);
 - ``request_body``: the request-size limits (JSON 413) and chunked bodies read whole;
 - ``parsers``: the JSON parser, with a bound on nesting;
 - ``throttles``: per-token limits on requests and on comments;
