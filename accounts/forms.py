@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from .countries import COUNTRY_CHOICES
-from .models import ApiToken, Membership, Organisation
+from .models import ApiToken, Organisation
 
 StakeholderType = Organisation.StakeholderType
 
@@ -31,18 +31,6 @@ class OrganisationRegisterForm(forms.Form):
     transparency_register_id = forms.CharField(
         label="Transparency register id (optional)", max_length=64, required=False
     )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Shown to the people concerned and kept in the audit trail.",
-    )
-
-
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
 
 
 # --- API tokens -------------------------------------------------------------------------

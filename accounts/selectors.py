@@ -2,7 +2,8 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
-from django.http import Http404
+
+from haip_portal.exceptions import NotFound
 
 from . import permissions
 from .countries import COUNTRY_NAMES
@@ -98,7 +99,7 @@ def organisation_get_managed(user: User | AnonymousUser, slug: str) -> Organisat
     does not even learn that it exists."""
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None or not permissions.can_manage_organisation(user, organisation):
-        raise Http404("No such organisation.")
+        raise NotFound("No such organisation.")
     return organisation
 
 

@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from haip_portal.exceptions import ApplicationError
+from haip_portal.exceptions import ApplicationError, NotAllowed, NotFound
 from haip_portal.text import check_text
 
 from . import permissions
@@ -203,8 +203,10 @@ def organisation_register_individual(*, user: User, country: str = "") -> Organi
 def _decide_organisation(
     *, organisation: Organisation, actor: User, status: str, reason: str
 ) -> Organisation:
+    """Who decides first, then what: only the secretariat, a rejection only with a reason."""
     if not permissions.can_verify_organisations(actor):
-        raise PermissionDenied("Only the secretariat verifies organisations.")
+        raise NotAllowed("Only the secretariat verifies organisations.")
+    reason = _required_reason(reason) if status == OrgStatus.REJECTED else reason.strip()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.status != OrgStatus.PENDING:
         raise ApplicationError(
@@ -230,7 +232,7 @@ def organisation_verify(
 ) -> Organisation:
     """The secretariat confirms a pending organisation; its representatives may then file."""
     return _decide_organisation(
-        organisation=organisation, actor=actor, status=OrgStatus.VERIFIED, reason=reason.strip()
+        organisation=organisation, actor=actor, status=OrgStatus.VERIFIED, reason=reason
     )
 
 
@@ -238,10 +240,7 @@ def organisation_verify(
 def organisation_reject(*, organisation: Organisation, actor: User, reason: str) -> Organisation:
     """The secretariat refuses a pending organisation, saying why (shown to its admins)."""
     return _decide_organisation(
-        organisation=organisation,
-        actor=actor,
-        status=OrgStatus.REJECTED,
-        reason=_required_reason(reason),
+        organisation=organisation, actor=actor, status=OrgStatus.REJECTED, reason=reason
     )
 
 
@@ -282,7 +281,7 @@ def _locked_membership_for(*, membership: Membership, actor: User) -> Membership
         .get(pk=membership.pk)
     )
     if not permissions.can_manage_organisation(actor, membership.organisation):
-        raise PermissionDenied("Only the organisation's admins or the secretariat decide this.")
+        raise NotAllowed("Only the organisation's admins or the secretariat decide this.")
     return membership
 
 
@@ -290,6 +289,7 @@ def _decide_membership(
     *, membership: Membership, actor: User, status: str, reason: str, role: str | None = None
 ) -> Membership:
     membership = _locked_membership_for(membership=membership, actor=actor)
+    reason = _required_reason(reason) if status == MemberStatus.REJECTED else reason.strip()
     if membership.status != MemberStatus.PENDING:
         raise ApplicationError(
             f"This request is already {membership.get_status_display().lower()}."
@@ -324,7 +324,7 @@ def membership_approve(
         membership=membership,
         actor=actor,
         status=MemberStatus.APPROVED,
-        reason=reason.strip(),
+        reason=reason,
         role=role,
     )
 
@@ -333,10 +333,7 @@ def membership_approve(
 def membership_reject(*, membership: Membership, actor: User, reason: str) -> Membership:
     """Refuse a pending request, saying why."""
     return _decide_membership(
-        membership=membership,
-        actor=actor,
-        status=MemberStatus.REJECTED,
-        reason=_required_reason(reason),
+        membership=membership, actor=actor, status=MemberStatus.REJECTED, reason=reason
     )
 
 
@@ -392,7 +389,7 @@ def working_group_create(
 ) -> WorkingGroup:
     """Create a G7 working group following the given draft sections (e.g. ``action-3``)."""
     if not permissions.can_manage_working_groups(actor):
-        raise PermissionDenied("Only the secretariat manages working groups.")
+        raise NotAllowed("Only the secretariat manages working groups.")
     slug = slugify(slug)
     if not slug:
         raise ApplicationError("Give the group a web address.", field="slug")
@@ -413,7 +410,7 @@ def working_group_add_member(*, working_group: WorkingGroup, user: User, actor: 
     """Add a user to a working group: they can then read confidential input and ask for
     digests."""
     if not permissions.can_manage_working_groups(actor):
-        raise PermissionDenied("Only the secretariat manages working groups.")
+        raise NotAllowed("Only the secretariat manages working groups.")
     if working_group.members.filter(pk=user.pk).exists():
         raise ApplicationError(f"{user} is already in {working_group}.")
     working_group.members.add(user)
@@ -530,9 +527,11 @@ def api_token_create(
 def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     """Revoke one of ``user``'s own tokens; revoking a revoked token changes nothing.
 
-    Raises ``ApiToken.DoesNotExist`` for a token that is not the user's, as for a missing one.
+    Raises ``NotFound`` for a token that is not the user's, as for a missing one.
     """
-    token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise NotFound("No such token.")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

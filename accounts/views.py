@@ -14,18 +14,19 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from haip_portal.errors import show_as_message, show_on_form
 from haip_portal.exceptions import ApplicationError
 
 from . import permissions, privacy, selectors, services
-from .forms import ApiTokenCreateForm, OrganisationRegisterForm, ReasonForm, RoleForm
-from .models import ApiToken, Membership, Organisation, User
+from .forms import ApiTokenCreateForm, OrganisationRegisterForm
+from .models import Membership, Organisation, User
 
 View = Callable[..., HttpResponse]
 AUDIT_PAGE_SIZE = 50
@@ -75,7 +76,7 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_register(user=_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             messages.success(
                 request,
@@ -94,7 +95,7 @@ def organisation_register_individual(request: HttpRequest) -> HttpResponse:
             user=_user(request), country=request.POST.get("country", "")
         )
     except ApplicationError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
     else:
         messages.success(request, "You can now comment as an individual.")
     return redirect("accounts:my_organisations")
@@ -125,7 +126,7 @@ def membership_request(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         services.membership_request(user=_user(request), organisation=organisation)
     except ApplicationError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
         return redirect("accounts:organisation_join")
     messages.success(request, f"Your request to join {organisation} is sent to its admins.")
     return redirect("accounts:my_organisations")
@@ -168,7 +169,7 @@ def membership_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     try:
         services.membership_approve(membership=membership, actor=_user(request), role=role)
     except ApplicationError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
     else:
         messages.success(request, f"{membership.user} joined {membership.organisation}.")
     return redirect(_next_or(request, membership.organisation.get_absolute_url()))
@@ -178,18 +179,14 @@ def membership_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 @require_POST
 def membership_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _managed_membership(request, slug, pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give a reason to refuse a request.")
+    try:
+        services.membership_reject(
+            membership=membership, actor=_user(request), reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
-        try:
-            services.membership_reject(
-                membership=membership, actor=_user(request), reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"The request of {membership.user} is refused.")
+        messages.success(request, f"The request of {membership.user} is refused.")
     return redirect(_next_or(request, membership.organisation.get_absolute_url()))
 
 
@@ -197,20 +194,14 @@ def membership_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def membership_set_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _managed_membership(request, slug, pk)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a role.")
+    try:
+        changed = services.membership_set_role(
+            membership=membership, actor=_user(request), role=request.POST.get("role", "")
+        )
+    except ApplicationError as error:
+        show_as_message(request, error)
     else:
-        try:
-            services.membership_set_role(
-                membership=membership, actor=_user(request), role=form.cleaned_data["role"]
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request, f"{membership.user} is now {membership.get_role_display().lower()}."
-            )
+        messages.success(request, f"{changed.user} is now {changed.get_role_display().lower()}.")
     return redirect(membership.organisation.get_absolute_url())
 
 
@@ -231,7 +222,7 @@ def secretariat_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-@secretariat_required
+@login_required
 @require_POST
 def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
@@ -242,26 +233,22 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ApplicationError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
     else:
         messages.success(request, f"{organisation} is verified.")
     return redirect("accounts:secretariat_queue")
 
 
-@secretariat_required
+@login_required
 @require_POST
 def organisation_reject(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Give a reason to reject {organisation}.")
-        return redirect("accounts:secretariat_queue")
     try:
         services.organisation_reject(
-            organisation=organisation, actor=_user(request), reason=form.cleaned_data["reason"]
+            organisation=organisation, actor=_user(request), reason=request.POST.get("reason", "")
         )
     except ApplicationError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
     else:
         messages.success(request, f"{organisation} is rejected.")
     return redirect("accounts:secretariat_queue")
@@ -296,8 +283,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
                 expires_at=form.expires_at(),
             )
         except ApplicationError as error:
-            field = {"expires_at": "expires_on"}.get(error.field or "", error.field)
-            form.add_error(field if field in form.fields else None, error.message)
+            show_on_form(form, error, fields={"expires_at": "expires_on"})
         else:
             # Shown in this response only: not in a URL, a redirect or the session.
             return render(
@@ -309,10 +295,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    try:
-        token = services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
-    except ApiToken.DoesNotExist as error:
-        raise Http404("No such token.") from error
+    token = services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
     return redirect("accounts:token_list")
 
@@ -398,7 +381,7 @@ def account_close(request: HttpRequest) -> HttpResponse:
             try:
                 privacy.account_close(user=user, password=form.cleaned_data["password"])
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                show_on_form(form, error)
             else:
                 logout(request)
                 messages.success(

@@ -33,9 +33,9 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from drafts.models import DraftVersion
-from haip_portal.api import field_errors
+from haip_portal.api.errors import field_errors
+from haip_portal.api.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from haip_portal.exceptions import ApplicationError
-from haip_portal.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from haip_portal.queueing import enqueue_on_commit
 
 from . import services, tasks

@@ -4,11 +4,11 @@ once, in :func:`comments_visible_to`, on top of :mod:`accounts.permissions`."""
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from accounts import permissions
 from accounts.models import User
 from drafts.models import DraftVersion
+from haip_portal.exceptions import NotFound
 
 from .models import Comment, Endorsement, Flag
 
@@ -42,7 +42,7 @@ def comment_get(*, user: User | AnonymousUser, reference: str) -> Comment:
         .first()
     )
     if comment is None:
-        raise Http404("No such comment.")
+        raise NotFound("No such comment.")
     return comment
 
 

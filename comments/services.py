@@ -17,7 +17,7 @@ from accounts import permissions
 from accounts import services as account_services
 from accounts.models import Organisation, User
 from drafts.models import DraftVersion, Line
-from haip_portal.exceptions import ApplicationError
+from haip_portal.exceptions import ApplicationError, NotFound
 from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import check_text
 
@@ -397,19 +397,24 @@ def comment_withdraw(*, comment: Comment, user: User) -> Comment:
 
 @transaction.atomic
 def reply_create(
-    *, comment: Comment, author: User, body: str, parent: Reply | None = None
+    *, comment: Comment, author: User, body: str, parent_id: int | None = None
 ) -> Reply:
-    """Add a reply under a comment the author may see; its author is told after commit."""
+    """Add a reply under a comment the author may see, or under one of its replies
+    (``parent_id``); the comment's author is told after commit. A parent that is not a reply
+    to this comment is not found (404), as a comment the author may not see."""
+    parent = None
+    if parent_id is not None:
+        parent = Reply.objects.filter(pk=parent_id, comment=comment).first()
+        if parent is None:
+            raise NotFound("No such reply.")
     if not permissions.can_see_comment(author, comment):
-        raise ApplicationError("No such comment.")
+        raise NotFound("No such comment.")
     if comment.state != Comment.State.PUBLISHED:
         raise ApplicationError(f"{comment.reference} takes no replies.")
     check_text(body, field="body")
     body = body.strip()
     if not body or len(body) > MAX_REPLY_LENGTH:
         raise ApplicationError(f"A reply needs 1 to {MAX_REPLY_LENGTH:,} characters.", field="body")
-    if parent is not None and parent.comment_id != comment.pk:
-        raise ApplicationError("That reply belongs to another comment.", field="parent")
     reply = Reply.objects.create(comment=comment, parent=parent, author=author, body=body)
     if comment.author_id != author.pk:
         enqueue_on_commit(tasks.send_reply_notice, reply.pk)
@@ -436,7 +441,7 @@ def endorsement_create(*, comment: Comment, user: User, organisation: Organisati
 def flag_create(*, comment: Comment, user: User, reason: str) -> Flag:
     """Ask the secretariat to review a comment."""
     if not permissions.can_see_comment(user, comment):
-        raise ApplicationError("No such comment.")
+        raise NotFound("No such comment.")
     check_text(reason, field="reason")
     reason = reason.strip()
     if not reason:

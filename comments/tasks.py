@@ -11,7 +11,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import bulk, idempotency, notifications
+from . import bulk, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +74,6 @@ def send_pending_receipts() -> int:
     for comment_id in pending:
         send_comment_receipt.delay(comment_id)
     return len(pending)
-
-
-@shared_task(name="comments.tasks.purge_idempotency_records", ignore_result=True)
-def purge_idempotency_records() -> int:
-    """Run by beat: forget API idempotency records past their keeping time."""
-    return idempotency.idempotency_records_purge()
 
 
 @shared_task(

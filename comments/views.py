@@ -19,6 +19,7 @@ from drafts import selectors as draft_selectors
 from drafts.markdown import render_markdown
 from drafts.models import DraftVersion, Line
 from drafts.selectors import SectionWithLines
+from haip_portal.errors import show_as_message, show_on_form
 from haip_portal.exceptions import ApplicationError
 from haip_portal.middleware import mark_confidential
 
@@ -204,7 +205,7 @@ def _acting(view: Callable[[HttpRequest, Comment], str]) -> View:
         try:
             message = view(request, comment)
         except ApplicationError as error:
-            messages.error(request, error.message)
+            show_as_message(request, error)
         else:
             messages.success(request, message)
         return redirect(comment.get_absolute_url())
@@ -231,7 +232,7 @@ def comment_edit(request: HttpRequest, reference: str) -> HttpResponse:
         try:
             services.comment_edit(comment=comment, user=_user(request), **form.cleaned_data)
         except ApplicationError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{comment.reference} updated; the earlier text is kept.")
             return redirect(comment.get_absolute_url())
@@ -249,11 +250,11 @@ def reply_create(request: HttpRequest, comment: Comment) -> str:
     form = ReplyForm(request.POST)
     if not form.is_valid():
         raise ApplicationError("A reply needs some text.", field="body")
-    parent = None
-    if form.cleaned_data.get("parent"):
-        parent = get_object_or_404(Reply, pk=form.cleaned_data["parent"], comment=comment)
     services.reply_create(
-        comment=comment, author=_user(request), body=form.cleaned_data["body"], parent=parent
+        comment=comment,
+        author=_user(request),
+        body=form.cleaned_data["body"],
+        parent_id=form.cleaned_data.get("parent") or None,
     )
     return "Reply posted."
 
@@ -395,7 +396,7 @@ def matrix(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     response=form.cleaned_data["response"],
                 )
             except ApplicationError as error:
-                messages.error(request, error.message)
+                show_as_message(request, error)
             else:
                 messages.success(request, f"Disposition recorded for {len(done)} comment(s).")
         else:

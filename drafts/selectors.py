@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import Http404
 
 from accounts import permissions
 from accounts.models import User
+from haip_portal.exceptions import NotFound
 
 from .diff import SectionText
 from .models import Draft, DraftVersion, Line, Section
@@ -43,7 +43,7 @@ def version_get(*, user: User | AnonymousUser, slug: str, number: int | None) ->
         or versions.order_by("-number").first()
     )
     if version is None:
-        raise Http404("No such draft version.")
+        raise NotFound("No such draft version.")
     return version
 
 
@@ -102,7 +102,7 @@ def draft_get(*, user: User | AnonymousUser, slug: str) -> Draft:
     """The draft at ``slug`` with its visible versions; 404 if the user may see none of them."""
     draft = drafts_visible_to(user).filter(slug=slug).first()
     if draft is None:
-        raise Http404("No such draft.")
+        raise NotFound("No such draft.")
     return draft
 
 

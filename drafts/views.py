@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
+from haip_portal.errors import show_as_message, show_on_form
 from haip_portal.exceptions import ApplicationError
 
 from . import selectors, services
@@ -130,7 +131,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
                 created_by=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"“{draft.title}” v1 created. Review it, then publish.")
             return redirect("drafts:version_edit", slug=draft.slug, number=1)
@@ -144,7 +145,7 @@ def version_create(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         version = services.version_create(draft=draft, created_by=request.user)  # type: ignore[arg-type]
     except ApplicationError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
         return redirect("drafts:desk")
     messages.success(request, f"{version} started as a copy of the latest text.")
     return redirect("drafts:version_edit", slug=slug, number=version.number)
@@ -173,7 +174,7 @@ def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                 changelog=form.cleaned_data["changelog"],
             )
         except ApplicationError as error:
-            form.add_error(error.field, error.message)
+            show_on_form(form, error)
         else:
             messages.success(request, f"{version} saved: {version.line_count} numbered lines.")
             return redirect("drafts:version_edit", slug=slug, number=number)
@@ -212,7 +213,7 @@ def version_publish(request: HttpRequest, slug: str, number: int) -> HttpRespons
                     published_by=request.user,  # type: ignore[arg-type]
                 )
             except ApplicationError as error:
-                form.add_error(error.field, error.message)
+                show_on_form(form, error)
             else:
                 messages.success(request, f"{version} is published and open for comment.")
                 return redirect(version.get_absolute_url())
@@ -232,7 +233,7 @@ def version_close(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         services.version_close(version=version)
     except ApplicationError as error:
-        messages.error(request, error.message)
+        show_as_message(request, error)
     else:
         messages.success(request, f"The comment period of {version} is closed.")
     return redirect("drafts:desk")

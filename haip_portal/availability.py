@@ -2,7 +2,7 @@
 
 One decision, used by the page error handler (``haip_portal.errors.server_error``, which
 Django calls for an exception raised anywhere: view, middleware, session save) and by the
-API's exception handler (``haip_portal.api.exception_handler``):
+API's exception handler (``haip_portal.api.errors.exception_handler``):
 
 - PostgreSQL not answering: refused or timed-out connections, a server restarting or shutting
   down, a connection lost mid-request, a statement stopped by ``statement_timeout``, a

@@ -1,7 +1,7 @@
 """The shared cache: Redis, with a per-process fallback while Redis does not answer.
 
 What the portal keeps in the cache is counters and short-lived markers: the API's request and
-comment limits (``haip_portal.throttles``), allauth's sign-in limits and the record of TOTP
+comment limits (``haip_portal.api.throttles``), allauth's sign-in limits and the record of TOTP
 codes already used. None of it is the only copy of anything, so when Redis stops answering
 (refused, reset, timed out) the cache carries on in this process's memory instead of failing
 the request: every limit still holds, counted per web process rather than across all of them,

@@ -1,13 +1,27 @@
-"""Error pages: the portal's own layout for people, the API's JSON error shape for clients."""
+"""Error pages: the portal's own layout for people, the API's JSON error shape for clients.
+
+Django calls the handlers below (``handler403``, ``handler404``… in ``haip_portal.urls``) for
+an error raised anywhere. This is also where pages answer the domain's typed errors
+(``haip_portal.exceptions``): a ``NotAllowed`` is the 403 page and a ``NotFound`` the 404
+page, as Django's own ``PermissionDenied`` and ``Http404`` (which they are); any other
+``ApplicationError`` is shown where the user acted, beside the form (``show_on_form``) or at
+the top of the page they are sent back to (``show_as_message``), and one that no view shows
+is the page of its status (``ApplicationErrorMiddleware``).
+"""
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from . import availability
-from .api import API_PREFIX, error_body
+from .api.errors import API_PREFIX, application_error_body, error_body
+from .exceptions import ApplicationError
 
 MESSAGES = {
     400: ("bad_request", "Bad request", "The request could not be understood."),
@@ -17,6 +31,8 @@ MESSAGES = {
         "Your account does not have access to this page.",
     ),
     404: ("not_found", "Page not found", "There is nothing at this address."),
+    409: ("conflict", "Not possible now", "This clashes with the state of what it concerns."),
+    422: ("invalid", "Not possible", "The portal could not do what was asked."),
     500: (
         "server_error",
         "Something went wrong",
@@ -84,3 +100,52 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         status=503,
         headers=headers,
     )
+
+
+# --- The domain's typed errors on pages -----------------------------------------------
+
+
+def _answered_by_its_own_page(error: ApplicationError) -> bool:
+    """A ``NotAllowed`` or ``NotFound``: Django answers it with ``permission_denied`` or
+    ``page_not_found`` above, whichever check refused, so a view never shows it as a note."""
+    return isinstance(error, PermissionDenied | Http404)
+
+
+def show_on_form(
+    form: forms.BaseForm, error: ApplicationError, *, fields: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal on ``form``: beside the field it names (``fields`` maps the
+    service's field names to the form's where they differ), else above the form. A refusal
+    that has a page of its own (``NotAllowed``, ``NotFound``) is raised again."""
+    if _answered_by_its_own_page(error):
+        raise error
+    name = (fields or {}).get(error.field or "", error.field)
+    form.add_error(name if name in form.fields else None, error.message)
+
+
+def show_as_message(request: HttpRequest, error: ApplicationError) -> None:
+    """Show a service's refusal at the top of the next page the user sees. A refusal that has
+    a page of its own (``NotAllowed``, ``NotFound``) is raised again."""
+    if _answered_by_its_own_page(error):
+        raise error
+    messages.error(request, error.message)
+
+
+class ApplicationErrorMiddleware:
+    """The page of an ``ApplicationError`` that no view showed: its status (409, 422) and its
+    message in the portal's layout, or the API's error shape under ``/api/``, rather than a
+    500. ``NotAllowed`` and ``NotFound`` are left to Django's 403 and 404 handlers."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError) or _answered_by_its_own_page(exception):
+            return None
+        if request.path.startswith(API_PREFIX):
+            body = application_error_body(exception)
+            return JsonResponse(body, status=exception.status)
+        return _error(request, exception.status, exception.message)

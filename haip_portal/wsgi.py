@@ -14,6 +14,6 @@ django_application = get_wsgi_application()
 use_statement_timeout(settings.WEB_STATEMENT_TIMEOUT)
 
 # Imported once Django is set up: the API module loads DRF, which needs the settings.
-from haip_portal.api import ChunkedBodyMiddleware  # noqa: E402
+from haip_portal.api.request_body import ChunkedBodyMiddleware  # noqa: E402
 
 application = ChunkedBodyMiddleware(django_application)

@@ -17,8 +17,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comments.api.throttles import ApiRequestThrottle
 from haip_portal import cache as cache_module
+from haip_portal.api.throttles import ApiRequestThrottle
 from haip_portal.cache import FallbackRedisCache
 from tests.accounts.factories import make_user
 from tests.comments.factories import open_version

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from haip_portal.api import ERROR_SCHEMA
+from haip_portal.api.schema import ERROR_SCHEMA
 
 from ..models import ApiToken
 from . import schema  # noqa: F401 - registers the Bearer scheme with the schema generator

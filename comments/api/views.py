@@ -3,7 +3,6 @@
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -21,11 +20,13 @@ from accounts.api.permissions import HasTokenScope
 from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
-from haip_portal.api import ERROR_SCHEMA, error_body, field_errors
+from haip_portal.api.errors import error_body, field_errors
+from haip_portal.api.idempotency import idempotent
+from haip_portal.api.schema import ERRORS, IDEMPOTENCY_KEY, WRITE_ERRORS
+from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 
 from .. import bulk, selectors, services
-from ..idempotency import idempotent
-from ..models import BulkSubmission, Comment, Reply
+from ..models import BulkSubmission, Comment
 from .serializers import (
     MAX_BATCH,
     BatchResultSerializer,
@@ -40,28 +41,6 @@ from .serializers import (
     comment_input,
     comment_rows,
     comment_rows_output,
-)
-from .throttles import ApiCommentThrottle, ApiRequestThrottle
-
-ERRORS = {
-    400: ERROR_SCHEMA,
-    401: ERROR_SCHEMA,
-    403: ERROR_SCHEMA,
-    404: ERROR_SCHEMA,
-    413: ERROR_SCHEMA,
-    429: ERROR_SCHEMA,
-}
-WRITE_ERRORS = {**ERRORS, 409: ERROR_SCHEMA, 422: ERROR_SCHEMA}
-IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Any unique string (≤ 255 characters). A retry with the same key and body "
-    "gets the first response again; the same key with another body is refused (422); while "
-    "the first request runs, a retry gets 409 with Retry-After. If the first request never "
-    "answered (its server process died), nothing of it was stored, and a retry "
-    f"{settings.IDEMPOTENCY_LEASE_SECONDS} seconds after it was sent runs it again.",
 )
 
 
@@ -345,11 +324,11 @@ class CommentReplyView(CommentsApiView):
         comment = selectors.comment_get(user=request.user, reference=reference)
         data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        parent = None
-        if data.validated_data.get("parent"):
-            parent = get_object_or_404(Reply, pk=data.validated_data["parent"], comment=comment)
         reply = services.reply_create(
-            comment=comment, author=self.user(), body=data.validated_data["body"], parent=parent
+            comment=comment,
+            author=self.user(),
+            body=data.validated_data["body"],
+            parent_id=data.validated_data.get("parent") or None,
         )
         return Response(self.get_serializer(reply).data, status=201)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts import permissions
 from accounts.models import User, WorkingGroup
 from drafts.models import DraftVersion, Section
-from haip_portal.exceptions import ApplicationError
+from haip_portal.exceptions import ApplicationError, NotAllowed
 from haip_portal.queueing import enqueue_on_commit
 
 from .. import tasks
@@ -61,7 +61,7 @@ def digest_request(
     follows (and, for a working-group digest, to that group's readers).
     """
     if not permissions.can_request_digest(user):
-        raise ApplicationError("Only the secretariat and working-group members ask for digests.")
+        raise NotAllowed("Only the secretariat and working-group members ask for digests.")
     if audience not in Digest.Audience.values:
         raise ApplicationError(
             f"Unknown audience {audience!r}; choose one of {', '.join(Digest.Audience.values)}.",

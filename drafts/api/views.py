@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.api.permissions import HasTokenScope
 from accounts.models import ApiToken
-from haip_portal.api import ERROR_SCHEMA
+from haip_portal.api.schema import ERROR_SCHEMA
 
 from .. import selectors
 from ..diff import compare_sections

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "haip_portal",
+    "haip_portal.api",
     "accounts",
     "drafts",
     "comments",
@@ -51,7 +52,7 @@ MIDDLEWARE = [
     "haip_portal.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "haip_portal.api.ApiBodySizeMiddleware",
+    "haip_portal.api.request_body.ApiBodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "haip_portal.middleware.PrivateResponseMiddleware",
+    # Pages' answer to a domain error no view showed (haip_portal.exceptions).
+    "haip_portal.errors.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "haip_portal.urls"
@@ -266,7 +269,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=env.int("DIGEST_RESUME_EVERY_SECONDS", default=120)),
     },
     "purge-idempotency-records": {
-        "task": "comments.tasks.purge_idempotency_records",
+        "task": "haip_portal.api.tasks.purge_idempotency_records",
         "schedule": timedelta(hours=6),
     },
 }
@@ -315,11 +318,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["haip_portal.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["haip_portal.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "haip_portal.api.Pagination",
-    "EXCEPTION_HANDLER": "haip_portal.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["haip_portal.throttles.ApiRequestThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "haip_portal.api.pagination.Pagination",
+    "EXCEPTION_HANDLER": "haip_portal.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["haip_portal.api.throttles.ApiRequestThrottle"],
     "DEFAULT_THROTTLE_RATES": API_RATES,
 }
 # A request sent with an Idempotency-Key holds the key this long; if the process running it

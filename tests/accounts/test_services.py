@@ -1,9 +1,8 @@
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from accounts import services
 from accounts.models import AuditEntry, Membership, Organisation, WorkingGroup
-from haip_portal.exceptions import ApplicationError
+from haip_portal.exceptions import ApplicationError, NotAllowed
 from tests.accounts.factories import add_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
@@ -138,9 +137,9 @@ def test_a_decided_organisation_is_not_decided_again(secretariat_user):
 
 def test_only_the_secretariat_verifies(stakeholder_user):
     organisation = make_organisation(admin=stakeholder_user)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.organisation_verify(organisation=organisation, actor=stakeholder_user)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.organisation_reject(organisation=organisation, actor=stakeholder_user, reason="x")
     organisation.refresh_from_db()
     assert organisation.status == Status.PENDING
@@ -215,9 +214,9 @@ def test_members_and_other_organisations_admins_cannot_decide():
     pending_admin = add_member(organisation, role=Role.ADMIN, status=MemberStatus.PENDING).user
     membership = services.membership_request(user=make_user(), organisation=organisation)
     for actor in (member, representative, other_admin, pending_admin):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.membership_approve(membership=membership, actor=actor)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.membership_reject(membership=membership, actor=actor, reason="x")
     membership.refresh_from_db()
     assert membership.status == MemberStatus.PENDING
@@ -253,7 +252,7 @@ def test_set_role_changes_the_role_and_keeps_one_admin():
         services.membership_set_role(membership=membership, actor=admin, role=Role.REPRESENTATIVE)
     with pytest.raises(ApplicationError):
         services.membership_set_role(membership=membership, actor=admin, role="emperor")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.membership_set_role(membership=admin_membership, actor=membership.user, role="x")
 
 
@@ -291,10 +290,10 @@ def test_working_group_create_and_add_member(secretariat_user, stakeholder_user)
 
 
 def test_only_the_secretariat_manages_working_groups(secretariat_user, stakeholder_user):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.working_group_create(actor=stakeholder_user, name="X", slug="x")
     group = WorkingGroup.objects.create(name="G", slug="g")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.working_group_add_member(
             working_group=group, user=stakeholder_user, actor=stakeholder_user
         )

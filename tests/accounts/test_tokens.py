@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.api.permissions import HasTokenScope
 from accounts.models import ApiToken
-from haip_portal.exceptions import ApplicationError
+from haip_portal.exceptions import ApplicationError, NotFound
 from tests.accounts.factories import make_token, make_user
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_at_most_twenty_active_tokens_per_user():
 def test_revoke_is_idempotent_and_only_for_own_tokens():
     owner, other = make_user(), make_user()
     token, raw = make_token(user=owner)
-    with pytest.raises(ApiToken.DoesNotExist):
+    with pytest.raises(NotFound, match="No such token"):
         services.api_token_revoke(user=other, token_id=token.pk)
     assert services.api_token_authenticate(raw) is not None
     revoked = services.api_token_revoke(user=owner, token_id=token.pk)

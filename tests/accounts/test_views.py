@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.messages import get_messages
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditEntry, Membership, Organisation
@@ -269,3 +271,39 @@ def test_join_page_queries_are_constant(client, django_assert_max_num_queries, c
     with django_assert_max_num_queries(8):
         response = client.get(reverse("accounts:organisation_join") + "?q=organisation")
     assert len(response.context["suggested"]) == count
+
+
+def test_the_service_refuses_who_may_not_decide_before_what_they_sent(client, stakeholder_user):
+    """The pages leave the checks to the services: a stakeholder gets the same 403 page with or
+    without a reason, and nothing is decided."""
+    organisation = make_organisation()
+    client.force_login(stakeholder_user)
+    for name, data in (("organisation_verify", {}), ("organisation_reject", {"reason": ""})):
+        response = client.post(reverse(f"accounts:{name}", args=[organisation.slug]), data)
+        assert response.status_code == 403
+        assert "Only the secretariat verifies organisations." in response.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.status == Status.PENDING
+
+
+def test_refusals_of_decisions_are_the_services_own_messages(secretariat_client):
+    organisation = make_organisation()
+    response = secretariat_client.post(
+        reverse("accounts:organisation_reject", args=[organisation.slug]), {"reason": " "}
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Give a reason; it is shown to the people concerned."
+    ]
+    admin = organisation.memberships.get().user
+    member = add_member(organisation, make_user("m@example.org"))
+    client = Client()
+    client.force_login(admin)
+    url = reverse("accounts:membership_set_role", args=[organisation.slug, member.pk])
+    refused = client.post(url, {"role": "owner"})
+    assert [str(m) for m in get_messages(refused.wsgi_request)] == ["Choose a role."]
+    changed = client.post(url, {"role": "representative"})
+    assert [str(m) for m in get_messages(changed.wsgi_request)][-1] == (
+        "m@example.org is now representative (may file on its behalf)."  # the role it has now
+    )
+    organisation.refresh_from_db()
+    assert organisation.status == Status.PENDING

@@ -12,10 +12,11 @@ from accounts.models import ApiToken
 from comments import selectors, services
 from comments.anchoring import Quote
 from comments.api.serializers import COMMENT_ROW_FIELDS, CommentOutputSerializer
-from comments.api.throttles import ApiCommentThrottle, ApiRequestThrottle
-from comments.models import Comment, IdempotencyRecord
+from comments.models import Comment
 from drafts.models import Line
-from haip_portal import throttles
+from haip_portal.api import throttles
+from haip_portal.api.models import IdempotencyRecord
+from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 from tests.accounts.factories import make_token, make_user
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
 

@@ -236,7 +236,7 @@ def _setting_committed() -> dict:
 
 @pytest.mark.django_db
 def test_every_row_of_an_upload_counts_against_the_comment_limit(client, setting, monkeypatch):
-    from comments.api.throttles import ApiCommentThrottle
+    from haip_portal.api.throttles import ApiCommentThrottle
 
     monkeypatch.setattr(ApiCommentThrottle, "THROTTLE_RATES", {"api_comments": "30/hour"})
     first = _upload(client, setting, "a.jsonl", jsonl(good_rows(20, prefix="a")))

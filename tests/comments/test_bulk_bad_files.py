@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from accounts.models import ApiToken
 from comments.models import BulkRejection, BulkSubmission, Comment
-from haip_portal.parsers import MAX_JSON_DEPTH
+from haip_portal.api.parsers import MAX_JSON_DEPTH
 from tests.accounts.factories import make_token
 from tests.comments.factories import open_version, representative_of, verified_organisation
 

@@ -23,7 +23,7 @@ from comments.services import MAX_BODY_LENGTH, MAX_REPLY_LENGTH, CommentInput
 from drafts import services as draft_services
 from drafts.markdown import render_markdown
 from drafts.models import DraftVersion
-from haip_portal.exceptions import ApplicationError
+from haip_portal.exceptions import ApplicationError, NotFound
 from tests.accounts.factories import make_organisation, make_user
 from tests.comments.factories import (
     member_of,
@@ -642,24 +642,27 @@ def test_only_the_author_may_withdraw(comment, organisation, secretariat_user):
 def test_replies_thread_under_a_comment_and_under_each_other(comment, author):
     reader = make_user()
     top = services.reply_create(comment=comment, author=reader, body="  Why line 4?  ")
-    answer = services.reply_create(comment=comment, author=author, body="Because.", parent=top)
+    answer = services.reply_create(
+        comment=comment, author=author, body="Because.", parent_id=top.pk
+    )
     assert (top.comment, top.parent, top.author, top.body) == (comment, None, reader, "Why line 4?")
     assert (answer.comment, answer.parent) == (comment, top)
     assert list(top.children.all()) == [answer]
     assert list(comment.replies.order_by("pk")) == [top, answer]
 
 
-def test_a_parent_from_another_comment_is_refused(version, comment, author):
+def test_a_parent_from_another_comment_is_not_found_as_a_missing_one(version, comment, author):
     other = submit(version=version, author=author)
     elsewhere = services.reply_create(comment=other, author=author, body="Elsewhere.")
     replies = Reply.objects.count()
-    _refused(
-        lambda: services.reply_create(
-            comment=comment, author=author, body="Misplaced.", parent=elsewhere
-        ),
-        "That reply belongs to another comment.",
-        field="parent",
-    )
+    for parent_id in (elsewhere.pk, elsewhere.pk + 1000):
+        refused = _refused(
+            lambda parent_id=parent_id: services.reply_create(
+                comment=comment, author=author, body="Misplaced.", parent_id=parent_id
+            ),
+            "No such reply.",
+        )
+        assert isinstance(refused, NotFound)
     assert Reply.objects.count() == replies
 
 

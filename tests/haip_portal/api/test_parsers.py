@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rest_framework.exceptions import ParseError
 
 from comments.models import Comment, Reply
-from haip_portal.parsers import MAX_JSON_DEPTH, JSONParser, json_depth_exceeds
+from haip_portal.api.parsers import MAX_JSON_DEPTH, JSONParser, json_depth_exceeds
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
 from tests.conftest import login_with_two_factor
 

@@ -11,14 +11,17 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from comments import idempotency, services
-from comments.models import Comment, IdempotencyRecord
+from comments import services
+from comments.models import Comment
+from haip_portal.api import idempotency
+from haip_portal.api.models import IdempotencyRecord
 from tests.accounts.factories import make_token
 from tests.comments.factories import open_version, representative_of, verified_organisation
 from tests.conftest import wait_until
@@ -275,3 +278,18 @@ def test_killing_the_web_worker_mid_request_leaves_the_key_free_for_a_retry_afte
     assert response.getheader("Idempotent-Replayed") == "true" and replay == answer
     assert Comment.objects.count() == 1000
     assert serving not in gunicorn.workers_pids()  # the master replaced the killed worker
+
+
+def test_beat_forgets_the_records_past_their_keeping_time_and_no_other(setting):
+    from haip_portal.celery import app
+
+    user = ApiToken.objects.get().user
+    now = timezone.now()
+    for key, expires_at in (("old", now - timedelta(seconds=1)), ("kept", now + timedelta(days=1))):
+        IdempotencyRecord.objects.create(
+            user=user, key=key, fingerprint="0" * 64, expires_at=expires_at
+        )
+    app.loader.import_default_modules()  # the tasks a worker finds when it starts
+    purge = app.tasks[str(settings.CELERY_BEAT_SCHEDULE["purge-idempotency-records"]["task"])]
+    assert purge.apply().get() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["kept"]

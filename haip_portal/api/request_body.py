@@ -1,9 +1,9 @@
-"""Wiring shared by every endpoint under ``/api/v1/``: one JSON error shape, cursor pagination,
-and the request-size limit answered as JSON.
+"""Request-size limits of the API, answered in its error shape, and request bodies sent chunked.
 
-Every error has the same body::
-
-    {"code": "validation_error", "message": "…", "errors": {"field": ["…"]}}
+``ApiBodySizeMiddleware`` (Django middleware) refuses an API body over its limit before any view
+reads it; ``ChunkedBodyMiddleware`` (WSGI middleware, wrapped round the application in
+``haip_portal/wsgi.py``) reads a body sent without ``Content-Length`` whole, within the same
+limits.
 """
 
 import json
@@ -13,96 +13,11 @@ from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from drf_spectacular.utils import inline_serializer
-from rest_framework import exceptions, serializers
-from rest_framework.pagination import CursorPagination
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from . import availability
-from .exceptions import ApplicationError
+from .errors import API_PREFIX, error_body, too_large_body
 
-API_PREFIX = "/api/"
 UPLOAD_SUFFIX = "/bulk-submissions/"
-
-
-def error_body(code: str, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "errors": errors or {}}
-
-
-def field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """DRF's nested error detail as ``{"field": [...], "quote.exact": [...], "0.body": [...]}``."""
-    if isinstance(detail, dict):
-        flat: dict[str, list[str]] = {}
-        for name, value in detail.items():
-            flat.update(field_errors(value, f"{prefix}{name}."))
-        return flat
-    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
-        flat = {}
-        for index, item in enumerate(detail):
-            flat.update(field_errors(item, f"{prefix}{index}."))
-        return flat
-    messages = detail if isinstance(detail, list) else [detail]
-    return {prefix.rstrip(".") or "non_field_errors": [str(message) for message in messages]}
-
-
-def _flatten(detail: Any) -> tuple[str, dict[str, list[str]]]:
-    if isinstance(detail, dict):
-        errors = field_errors(detail)
-        general = errors.pop("non_field_errors", None)
-        message = general[0] if general else "The request has invalid fields."
-        return message, errors
-    if isinstance(detail, list):
-        return (str(detail[0]) if detail else "Invalid request."), {}
-    return str(detail), {}
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Map every failure to the one error shape: a dependency that is down is a 503 with
-    ``Retry-After`` (``haip_portal.availability``); unknown exceptions stay 500s (logged)."""
-    if isinstance(exc, ApplicationError):
-        errors = {exc.field: [exc.message]} if exc.field else {}
-        body = error_body("invalid", exc.message, errors)
-        body.update(exc.extra)
-        status = exc.extra.get("status", 422) if isinstance(exc.extra, dict) else 422
-        body.pop("status", None)
-        return Response(body, status=status)
-    dependency = availability.unavailable_dependency(exc)
-    if dependency is not None:
-        availability.log_unavailable(context["request"], dependency, exc)
-        body = error_body(availability.CODE, availability.MESSAGE)
-        return Response(body, status=503, headers=availability.retry_after_headers())
-    if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        )
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound("Not found.")
-    elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, RequestDataTooBig):
-        return Response(_too_large_body(), status=413)
-    response = drf_exception_handler(exc, context)
-    if response is None or not isinstance(exc, exceptions.APIException):
-        return response
-    code = exc.get_codes() if not isinstance(exc.get_codes(), dict | list) else None
-    if isinstance(exc, exceptions.ValidationError):
-        code = "validation_error"
-    message, errors = _flatten(exc.detail)
-    response.data = error_body(str(code or exc.default_code), message, errors)
-    return response
-
-
-def _too_large_body(limit: int | None = None) -> dict[str, Any]:
-    limit = limit or settings.API_MAX_BODY_BYTES
-    return error_body(
-        "request_too_large",
-        f"The request body is over {limit:,} bytes. Send at most 1,000 comments per request, "
-        "or upload a file as a bulk submission.",
-    )
 
 
 def api_body_limit(path: str) -> int:
@@ -126,7 +41,7 @@ class ApiBodySizeMiddleware:
                 length = 0
             limit = api_body_limit(request.path)
             if length > limit:
-                return JsonResponse(_too_large_body(limit), status=413)
+                return JsonResponse(too_large_body(limit), status=413)
         return self.get_response(request)
 
 
@@ -164,7 +79,7 @@ class ChunkedBodyMiddleware:
         body = _read_body(environ["wsgi.input"], limit)
         if body is None:
             if path.startswith(API_PREFIX):
-                return _json_answer(start_response, 413, _too_large_body(limit))
+                return _json_answer(start_response, 413, too_large_body(limit))
             return _plain_error(
                 start_response, path, 413, "request_too_large", "The request body is too large."
             )
@@ -233,22 +148,3 @@ def _plain_error(
         [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(content)))],
     )
     return [content]
-
-
-class Pagination(CursorPagination):
-    """Stable cursors over a growing list: a page never repeats or skips a comment."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering = "pk"
-
-
-ERROR_SCHEMA = inline_serializer(
-    name="Error",
-    fields={
-        "code": serializers.CharField(),
-        "message": serializers.CharField(),
-        "errors": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-    },
-)

@@ -1,9 +1,9 @@
 """Safe retries for API writes: the ``Idempotency-Key`` header.
 
 The same key with the same request gets the first response again; the same key with a
-different request is refused (422); a retry while the first request is still running is told
-to wait (409). Records are kept at least until the comment period concerned has closed, so a
-client may retry for as long as it could have filed.
+different request is refused (422, an ``ApplicationError``); a retry while the first request is
+still running is told to wait (409, a ``Conflict``). Records are kept at least until the
+comment period concerned has closed, so a client may retry for as long as it could have filed.
 
 A request holds its key under a lease (``IDEMPOTENCY_LEASE_SECONDS``, longer than any request
 may run). If the process running it dies (a killed or timed-out web worker), nothing it did
@@ -27,8 +27,9 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from haip_portal.api import error_body
+from haip_portal.exceptions import ApplicationError, Conflict
 
+from .errors import error_body
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -81,7 +82,7 @@ def idempotent(
             key = request.headers.get(HEADER, "")
             if not key or not request.user.is_authenticated:
                 return handler(view, request, *args, **kwargs)
-            if len(key) > MAX_KEY_LENGTH:
+            if len(key) > MAX_KEY_LENGTH:  # a malformed header: a bad request, not a refusal
                 return Response(
                     error_body(
                         "invalid_idempotency_key",
@@ -95,7 +96,7 @@ def idempotent(
             expires_at = max(now + MINIMUM_KEEP, (until or now) + timedelta(days=1))
             claimed = _claim(request, key, fingerprint, expires_at)
             if isinstance(claimed, Response):
-                return claimed
+                return claimed  # the first attempt's answer, replayed
             return _run(claimed, lambda: handler(view, request, *args, **kwargs))
 
         return wrapped
@@ -106,8 +107,9 @@ def idempotent(
 def _claim(
     request: Request, key: str, fingerprint: str, expires_at: datetime
 ) -> IdempotencyRecord | Response:
-    """The record this attempt now holds the lease of, or the answer to give instead: the
-    first attempt's response, 422 for another request, 409 while a live attempt runs."""
+    """The record this attempt now holds the lease of, or the first attempt's answer to give
+    instead. Refuses (``ApplicationError``, 422) a key used for another request, and asks to
+    wait (``Conflict``, 409) while a live attempt holds the key."""
     for _ in range(CLAIM_TRIES):
         token = secrets.token_hex(16)
         try:
@@ -126,12 +128,9 @@ def _claim(
         if record is None:
             continue  # the attempt holding it failed and gave the key back: insert again
         if record.fingerprint != fingerprint:
-            return Response(
-                error_body(
-                    "idempotency_key_reused",
-                    f"This {HEADER} was used for a different request; use a new key.",
-                ),
-                status=422,
+            raise ApplicationError(
+                f"This {HEADER} was used for a different request; use a new key.",
+                code="idempotency_key_reused",
             )
         if record.state == IdempotencyRecord.State.DONE:
             return _replayed(record)
@@ -140,8 +139,8 @@ def _claim(
         record.refresh_from_db()  # another attempt holds it, or has just finished
         if record.state == IdempotencyRecord.State.DONE:
             return _replayed(record)
-        return _in_progress()
-    return _in_progress()
+        raise _in_progress()
+    raise _in_progress()
 
 
 def idempotency_lease_take_over(
@@ -169,7 +168,9 @@ def idempotency_lease_take_over(
 
 
 def _run(record: IdempotencyRecord, call: Callable[[], Response]) -> Response:
-    """Run the handler and record its answer in one transaction, while holding the lease."""
+    """Run the handler and record its answer in one transaction, while holding the lease.
+    Raises ``Conflict`` (409), with nothing stored, if a retry took the key over meanwhile."""
+    superseded = False
     try:
         with transaction.atomic():
             response = call()
@@ -177,10 +178,12 @@ def _run(record: IdempotencyRecord, call: Callable[[], Response]) -> Response:
                 transaction.set_rollback(True)
             elif not _complete(record, response):
                 transaction.set_rollback(True)
-                return _superseded()
+                superseded = True
     except Exception:
         _release(record)  # nothing was stored: let the client try again
         raise
+    if superseded:
+        raise _superseded()
     if response.status_code >= 500:
         _release(record)
     return response
@@ -212,26 +215,20 @@ def _replayed(record: IdempotencyRecord) -> Response:
     return response
 
 
-def _in_progress() -> Response:
-    return Response(
-        error_body(
-            "request_in_progress",
-            f"A request with this {HEADER} is still being processed; retry shortly.",
-        ),
-        status=409,
-        headers={"Retry-After": "1"},
+def _in_progress() -> Conflict:
+    return Conflict(
+        f"A request with this {HEADER} is still being processed; retry shortly.",
+        code="request_in_progress",
+        retry_after=1,
     )
 
 
-def _superseded() -> Response:
-    return Response(
-        error_body(
-            "request_superseded",
-            f"This request ran past its time and a retry with the same {HEADER} took over; "
-            "nothing was stored by this one. Retry to get the answer.",
-        ),
-        status=409,
-        headers={"Retry-After": "1"},
+def _superseded() -> Conflict:
+    return Conflict(
+        f"This request ran past its time and a retry with the same {HEADER} took over; "
+        "nothing was stored by this one. Retry to get the answer.",
+        code="request_superseded",
+        retry_after=1,
     )
 
 

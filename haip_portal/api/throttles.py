@@ -1,11 +1,12 @@
-"""Per-token request limits for every API endpoint (the comments API adds a comment limit).
+"""Per-token limits of the API: requests, on every endpoint, and comments, on the endpoints
+that file them (a 1,000-item request costs 1,000).
 
 Counted in fixed windows in the default cache, which is Redis whenever ``REDIS_URL`` is set,
 so the limits hold across every web process: one counter per token and window, raised with
 one round trip to Redis per request. While Redis does not answer, the cache counts in each
 process's memory (``haip_portal.cache``): the limits still hold, per process, and no request
-fails because the counter is out of reach. Kept apart from ``haip_portal.api`` because DRF loads
-throttle classes while its views module is still being imported.
+fails because the counter is out of reach. Imports no DRF views: DRF loads throttle classes
+while its views module is still being imported.
 """
 
 import contextlib
@@ -16,7 +17,7 @@ from django.core.cache import caches
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from .cache import FallbackRedisCache
+from haip_portal.cache import FallbackRedisCache
 
 
 def throttle_identity(request: Request) -> str:
@@ -83,6 +84,38 @@ class ApiRequestThrottle(SimpleRateThrottle):
         # gained by taking it back.
         used, _window_key, self.wait_seconds = window_charge(key, 1, duration)
         return used <= limit
+
+    def wait(self) -> float | None:
+        return getattr(self, "wait_seconds", None)
+
+
+class ApiCommentThrottle(SimpleRateThrottle):
+    """Comments per token in fixed windows; the view says what a request costs
+    (``comment_cost(request)``), so one bulk request of 1,000 costs 1,000."""
+
+    scope = "api_comments"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": throttle_identity(request)}
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method != "POST" or not hasattr(view, "comment_cost"):
+            return True
+        cost = view.comment_cost(request)
+        return cost <= 0 or self.charge(request, view, cost)
+
+    def charge(self, request: Request, view: Any, cost: int) -> bool:
+        """Count ``cost`` comments against the token's limit; False (and nothing counted)
+        when that would exceed it. Views whose cost is known only later call this."""
+        limit, duration = self.parse_rate(self.get_rate())
+        assert limit is not None and duration is not None
+        key = self.get_cache_key(request, view)
+        assert key is not None
+        used, window_key, self.wait_seconds = window_charge(key, cost, duration)
+        if used > limit:
+            window_refund(window_key, cost)  # a refused request costs nothing
+            return False
+        return True
 
     def wait(self) -> float | None:
         return getattr(self, "wait_seconds", None)

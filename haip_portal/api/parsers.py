@@ -3,8 +3,7 @@
 A comment is at most three levels deep (the array of a bulk request, the comment, its quote),
 so a body nested deeper than :data:`MAX_JSON_DEPTH` is refused as a parse error (400), however
 deep: a body of 100,000 ``[`` must not exhaust the parser's recursion (which would be a 500).
-Kept apart from ``haip_portal.api`` because DRF loads parser classes while its views module is
-still being imported.
+Imports no DRF views: DRF loads parser classes while its views module is still being imported.
 """
 
 from collections.abc import Mapping
