@@ -20,7 +20,7 @@ from drafts import selectors as draft_selectors
 from haip_portal.throttles import ApiRequestThrottle
 
 from ..digests import selectors, services
-from ..models import Digest, DigestExport
+from ..digests.models import Digest, DigestExport
 from .views import ERRORS, WRITE_ERRORS
 
 

@@ -7,7 +7,7 @@ from django import forms
 from accounts.models import WorkingGroup
 from drafts.models import DraftVersion, Section
 
-from ..models import Digest
+from .models import Digest
 
 
 class DigestRequestForm(forms.Form):

@@ -22,8 +22,8 @@ from ..exports import (
     write_matrix_docx,
     write_matrix_xlsx,
 )
-from ..models import Digest, DigestExport
 from . import selectors
+from .models import Digest, DigestExport
 
 Format = DigestExport.Format
 

@@ -16,8 +16,9 @@ from drafts.models import DraftVersion
 
 from ..exports import MatrixRow, OpenComment
 from ..exports.matrix import TYPE_CODES
-from ..models import Comment, Digest, Disposition
+from ..models import Comment, Disposition
 from ..selectors import comments_visible_to
+from .models import Digest
 
 if TYPE_CHECKING:
     from ..synthesis import CommentRecord

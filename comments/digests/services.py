@@ -19,8 +19,8 @@ from haip_portal.exceptions import ApplicationError
 from haip_portal.queueing import enqueue_on_commit
 
 from .. import tasks
-from ..models import Digest, DigestExport
 from . import rendering, selectors
+from .models import Digest, DigestExport
 
 Status = Digest.Status
 

@@ -20,9 +20,9 @@ from drafts.models import DraftVersion
 from haip_portal.exceptions import ApplicationError
 
 from ..exports import digest_context, matrix_csv, opendata_csv, opendata_json
-from ..models import Digest, DigestExport
 from . import rendering, selectors, services
 from .forms import DigestRequestForm
+from .models import Digest, DigestExport
 
 FORMATS = list(DigestExport.Format.values)  # the order the files are offered in
 

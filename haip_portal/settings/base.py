@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "drafts",
     "comments",
+    "comments.digests",
 ]
 
 MIDDLEWARE = [

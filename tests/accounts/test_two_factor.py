@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, Membership, Organisation, User, WorkingGroup
 from accounts.permissions import SECRETARIAT_GROUP
-from comments.models import Comment, Digest, Disposition
+from comments.digests.models import Digest
+from comments.models import Comment, Disposition
 from drafts import services as draft_services
 from tests.accounts.factories import add_member, make_organisation, make_user
 from tests.comments.factories import representative_of, submit, verified_organisation

@@ -19,7 +19,8 @@ from pypdf import PdfReader
 
 from comments import services as comment_services
 from comments.digests import services
-from comments.models import Comment, Digest, DigestExport
+from comments.digests.models import Digest, DigestExport
+from comments.models import Comment
 from drafts.models import DraftVersion
 from tests.comments.factories import representative_of, submit, verified_organisation
 from tests.conftest import with_two_factor

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from accounts.models import ApiToken
 from comments import services as comment_services
+from comments.digests.models import Digest, DigestExport
 from comments.inputs import CommentInput
-from comments.models import Comment, Digest, DigestExport
+from comments.models import Comment
 from tests.accounts.factories import make_token, make_user
 from tests.comments.factories import representative_of, verified_organisation
 from tests.comments.synthesis.corpus import generated_corpus

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from accounts.models import ApiToken, WorkingGroup
 from comments.digests import selectors, services
-from comments.models import Comment, Digest, DigestExport
+from comments.digests.models import Digest, DigestExport
+from comments.models import Comment
 from drafts import services as draft_services
 from haip_portal.exceptions import ApplicationError
 from tests.accounts.factories import make_token

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from accounts.models import WorkingGroup
-from comments.models import Digest
+from comments.digests.models import Digest
 from tests.comments.test_digest_worker import _consultation, _worker_env
 from tests.conftest import enable_totp
 from tests.e2e.test_comments import person, sign_in

@@ -21,8 +21,9 @@ from django.utils import timezone
 from accounts.models import Organisation
 from comments.anchoring import content_hash
 from comments.digests import selectors, services
+from comments.digests.models import Digest
 from comments.exports import matrix_csv
-from comments.models import Comment, Digest, VersionCommentCounter
+from comments.models import Comment, VersionCommentCounter
 from tests.accounts.factories import make_organisation, make_user
 from tests.comments.synthesis.corpus import generated_corpus
 from tests.conftest import wait_until

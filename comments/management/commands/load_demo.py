@@ -22,7 +22,8 @@ from accounts.permissions import SECRETARIAT_GROUP
 from comments import services as comment_services
 from comments.anchoring import Quote
 from comments.digests import services as digest_services
-from comments.models import Comment, Digest
+from comments.digests.models import Digest
+from comments.models import Comment
 from drafts import services
 from drafts.demo import DEMO_DIR
 from drafts.models import Draft, DraftVersion
