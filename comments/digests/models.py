@@ -88,7 +88,7 @@ class Digest(TimeStampedModel):
         return f"DG-{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("comments:digest_detail", args=[self.pk])
+        return reverse("digests:digest_detail", args=[self.pk])
 
 
 class DigestExport(models.Model):

@@ -9,20 +9,19 @@ from typing import IO, Any
 from django.utils import timezone
 from django.utils.text import slugify
 
-from drafts.models import Section
+from comments.export_selectors import matrix_rows
+from comments.exports import matrix_csv, write_matrix_docx, write_matrix_xlsx
+from drafts import selectors as draft_selectors
 
-from ..exports import (
+from . import selectors
+from .exports import (
     DigestMeta,
     digest_html,
     digest_json,
     digest_markdown,
-    matrix_csv,
     write_digest_docx,
     write_digest_pdf,
-    write_matrix_docx,
-    write_matrix_xlsx,
 )
-from . import selectors
 from .models import Digest, DigestExport
 
 Format = DigestExport.Format
@@ -35,9 +34,9 @@ MATRIX_DOCX_MAX_ROWS = 5000
 def digest_meta(digest: Digest, data: dict[str, Any] | None = None) -> DigestMeta:
     """What the files say about the digest: title, audience, cut-off, section headings."""
     version = digest.version
-    headings = dict(
-        Section.objects.filter(version=version).order_by("position").values_list("key", "heading")
-    )
+    headings = {
+        section.key: section.heading for section in draft_selectors.version_sections(version)
+    }
     audience = "working groups" if digest.audience == Digest.Audience.WORKING_GROUP else "public"
     return DigestMeta(
         title=f"Digest of {version.draft.title}, version {version.number} ({audience})",
@@ -93,15 +92,15 @@ def render_matrix(digest: Digest) -> dict[str, IO[bytes]]:
     comments = selectors.digest_matrix_comments(digest)
     title = f"Comment matrix: {meta.draft_title}, version {meta.version_number}"
     handle = _spooled()
-    for chunk in matrix_csv(selectors.matrix_rows(comments)):
+    for chunk in matrix_csv(matrix_rows(comments)):
         handle.write(chunk.encode())
     files[Format.MATRIX_CSV] = handle
     handle = _spooled()
-    write_matrix_xlsx(selectors.matrix_rows(comments), handle, title=title)
+    write_matrix_xlsx(matrix_rows(comments), handle, title=title)
     files[Format.MATRIX_XLSX] = handle
     if comments.count() <= MATRIX_DOCX_MAX_ROWS:
         handle = _spooled()
-        write_matrix_docx(selectors.matrix_rows(comments), handle, title=title)
+        write_matrix_docx(matrix_rows(comments), handle, title=title)
         files[Format.MATRIX_DOCX] = handle
     for handle in files.values():
         handle.seek(0)

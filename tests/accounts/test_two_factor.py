@@ -142,12 +142,12 @@ def _page_opens_admin(client: Client, w: World) -> bool:
 
 def _page_asks_for_digest(client: Client, w: World) -> bool:
     before = Digest.objects.count()
-    client.post(reverse("comments:version_digests", args=["haip", 1]), {"audience": "public"})
+    client.post(reverse("digests:version_digests", args=["haip", 1]), {"audience": "public"})
     return Digest.objects.count() > before
 
 
 def _api_asks_for_digest(api: Callable[..., object], w: World) -> bool:
-    url = reverse("comments_api:version_digests", args=["haip", 1])
+    url = reverse("digests_api:version_digests", args=["haip", 1])
     response = api("post", url, data={"audience": "public"}, content_type="application/json")
     return response.status_code == 202  # type: ignore[attr-defined]
 
@@ -157,7 +157,7 @@ def _page_reads_group_digest(client: Client, w: World) -> bool:
 
 
 def _api_reads_group_digest(api: Callable[..., object], w: World) -> bool:
-    url = reverse("comments_api:digest_detail", args=[w.working_group_digest.pk])
+    url = reverse("digests_api:digest_detail", args=[w.working_group_digest.pk])
     return api("get", url).status_code == 200  # type: ignore[attr-defined]
 
 

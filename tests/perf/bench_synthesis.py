@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from comments.synthesis import DigestRequest, build_digest, check_quotes, minhash_signatures
-from tests.comments.synthesis.corpus import generated_corpus
+from comments.digests.synthesis import DigestRequest, build_digest, check_quotes, minhash_signatures
+from tests.digests.synthesis.corpus import generated_corpus
 
 
 @pytest.mark.parametrize("size", [10_000, 100_000])

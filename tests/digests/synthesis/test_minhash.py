@@ -3,8 +3,8 @@
 import numpy as np
 from datasketch import MinHash
 
-from comments.synthesis import campaigns, minhash_signatures
-from comments.synthesis.campaigns import NUM_PERM, shingle_hashes
+from comments.digests.synthesis import campaigns, minhash_signatures
+from comments.digests.synthesis.campaigns import NUM_PERM, shingle_hashes
 
 BODIES = [
     "Providers must publish red-team results before release.",

@@ -140,10 +140,10 @@ class PublicDigestTests(TestCase):
             texts[f"file {export.format}"] = _file_text(export)
         texts["page"] = anonymous.get(digest.get_absolute_url()).content.decode()
         texts["list page"] = anonymous.get(
-            reverse("comments:version_digests", args=["haip", 1])
+            reverse("digests:version_digests", args=["haip", 1])
         ).content.decode()
         for name in ("digest_detail", "digest_synthesis"):
-            response = anonymous.get(reverse(f"comments_api:{name}", args=[digest.pk]))
+            response = anonymous.get(reverse(f"digests_api:{name}", args=[digest.pk]))
             assert response.status_code == 200, (name, response.content)
             texts[f"API {name}"] = response.content.decode()
         return texts

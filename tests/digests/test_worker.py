@@ -16,8 +16,8 @@ from comments.inputs import CommentInput
 from comments.models import Comment
 from tests.accounts.factories import make_token, make_user
 from tests.comments.factories import representative_of, verified_organisation
-from tests.comments.synthesis.corpus import generated_corpus
 from tests.conftest import login_with_two_factor, wait_until, with_two_factor
+from tests.digests.synthesis.corpus import generated_corpus
 from tests.drafts.factories import open_version
 
 pytestmark = pytest.mark.worker
@@ -82,7 +82,7 @@ def _secretariat_token() -> str:
 
 def _ask(client, auth, **body):
     response = client.post(
-        reverse("comments_api:version_digests", args=["haip", 1]),
+        reverse("digests_api:version_digests", args=["haip", 1]),
         {"audience": "working_group", **body},
         content_type="application/json",
         headers={"authorization": auth},
@@ -150,7 +150,7 @@ def test_a_real_worker_builds_a_digest_with_progress_and_every_file_opens(
     # Outsiders: the working-group digest does not exist for them.
     client.force_login(make_user())
     assert client.get(files["pdf"]).status_code == 404
-    assert client.get(reverse("comments:digest_detail", args=[digest["id"]])).status_code == 404
+    assert client.get(reverse("digests:digest_detail", args=[digest["id"]])).status_code == 404
 
 
 def test_killing_the_worker_mid_build_leaves_no_half_written_digest(
@@ -168,7 +168,7 @@ def test_killing_the_worker_mid_build_leaves_no_half_written_digest(
     killed = Digest.objects.get(pk=digest_id)
     assert killed.status == "running" and killed.progress < 100
     assert killed.data is None and not DigestExport.objects.filter(digest_id=digest_id).exists()
-    assert client.get(reverse("comments:digest_detail", args=[digest_id])).status_code == 404
+    assert client.get(reverse("digests:digest_detail", args=[digest_id])).status_code == 404
 
     second = celery_worker_factory(beat=True, extra_env=_worker_env(shared_files))
     wait_until(

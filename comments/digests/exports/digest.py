@@ -13,14 +13,15 @@ from typing import IO, Any
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from . import labels
+from comments.exports import labels
+
 from .charts import bar_chart, timeline_chart
 from .digest_docx import write_digest_docx
 from .digest_md import digest_markdown
 from .report import build_report, check_audience
 
-DOCUMENT_TEMPLATE = "comments/exports/digest_document.html"
-BODY_TEMPLATE = "comments/exports/_digest_body.html"
+DOCUMENT_TEMPLATE = "digests/document.html"
+BODY_TEMPLATE = "digests/_document_body.html"
 
 __all__ = [
     "BODY_TEMPLATE",

@@ -9,10 +9,11 @@ from typing import IO, TYPE_CHECKING, Any
 from docx import Document
 from docx.shared import Pt
 
-from . import labels
-from .cells import xml_text
+from comments.exports import labels
+from comments.exports.cells import xml_text
+from comments.exports.word import add_rows, add_table, repeat_header
+
 from .report import CountRow, QuoteView, Report, build_report
-from .word import add_rows, add_table, repeat_header
 
 if TYPE_CHECKING:
     from .digest import DigestMeta

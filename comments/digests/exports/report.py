@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import labels
+from comments.exports import labels
+
 from .charts import percent
 
 if TYPE_CHECKING:

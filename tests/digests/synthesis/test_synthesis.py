@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from comments.synthesis import (
+from comments.digests.synthesis import (
     DigestRequest,
     QuoteMismatch,
     agreement,
@@ -19,8 +19,8 @@ from comments.synthesis import (
     similarity_groups,
     themes_per_section,
 )
-from comments.synthesis.themes import positions_from_groups
-from tests.comments.synthesis.corpus import (
+from comments.digests.synthesis.themes import positions_from_groups
+from tests.digests.synthesis.corpus import (
     CAMPAIGN_LETTER,
     START,
     campaign_copy,

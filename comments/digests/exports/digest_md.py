@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import labels
+from comments.exports import labels
+
 from .report import CountRow, QuoteView, Report, StanceRow, build_report
 
 if TYPE_CHECKING:

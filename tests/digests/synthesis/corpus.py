@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from comments.anchoring import content_hash
-from comments.synthesis import CommentRecord
+from comments.digests.synthesis import CommentRecord
 
 START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 STAKEHOLDERS = ("industry", "academia", "government", "civil_society", "individual")
