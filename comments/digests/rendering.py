@@ -15,7 +15,7 @@ from drafts import selectors as draft_selectors
 
 from . import selectors
 from .exports import (
-    DigestMeta,
+    DocumentMeta,
     digest_html,
     digest_json,
     digest_markdown,
@@ -31,14 +31,14 @@ Format = DigestExport.Format
 MATRIX_DOCX_MAX_ROWS = 5000
 
 
-def digest_meta(digest: Digest, data: dict[str, Any] | None = None) -> DigestMeta:
+def document_meta(digest: Digest, data: dict[str, Any] | None = None) -> DocumentMeta:
     """What the files say about the digest: title, audience, cut-off, section headings."""
     version = digest.version
     headings = {
         section.key: section.heading for section in draft_selectors.version_sections(version)
     }
     audience = "working groups" if digest.audience == Digest.Audience.WORKING_GROUP else "public"
-    return DigestMeta(
+    return DocumentMeta(
         title=f"Digest of {version.draft.title}, version {version.number} ({audience})",
         draft_title=version.draft.title,
         version_number=version.number,
@@ -64,7 +64,7 @@ def _spooled() -> IO[bytes]:
 
 def render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
     """The digest as documents, each an open file at position 0 (the caller closes them)."""
-    meta = digest_meta(digest, data)
+    meta = document_meta(digest, data)
     files: dict[str, IO[bytes]] = {}
 
     def keep(format: str, content: bytes) -> None:
@@ -87,7 +87,7 @@ def render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes
 def render_matrix(digest: Digest) -> dict[str, IO[bytes]]:
     """The comment matrix of the digest's audience and cut-off, as open files at position 0;
     rows are read in chunks, so memory stays flat whatever the number of comments."""
-    meta = digest_meta(digest)
+    meta = document_meta(digest)
     files: dict[str, IO[bytes]] = {}
     comments = selectors.digest_matrix_comments(digest)
     title = f"Comment matrix: {meta.draft_title}, version {meta.version_number}"

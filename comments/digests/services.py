@@ -175,7 +175,7 @@ def digest_build(*, digest_id: int) -> Digest | None:
     """
     # The synthesis (scikit-learn, SciPy) is loaded where digests are built, not by every
     # web process that imports this module.
-    from .synthesis import DigestRequest, build_digest
+    from .synthesis import SynthesisRequest, synthesise
 
     digest = _start(digest_id)
     if digest is None:
@@ -190,14 +190,14 @@ def digest_build(*, digest_id: int) -> Digest | None:
     def synthesis_progress(stage: str, done: int) -> None:
         _progress(digest, stage, READ_DONE + (SYNTHESIS_DONE - READ_DONE) * done // 100)
 
-    result = build_digest(
+    synthesis = synthesise(
         records,
-        DigestRequest(audience=digest.audience, cutoff=digest.cutoff),  # type: ignore[arg-type]
+        SynthesisRequest(audience=digest.audience, cutoff=digest.cutoff),  # type: ignore[arg-type]
         dispositions,
         withheld=withheld,
         progress=synthesis_progress,
     )
-    data = result.to_dict()
+    data = synthesis.to_dict()
     clock.lap("synthesis")
     _progress(digest, "Writing the PDF, Word, HTML, Markdown and JSON files", SYNTHESIS_DONE)
     files = rendering.render_documents(digest, data)
@@ -293,9 +293,9 @@ def _delete_file(name: str) -> None:
 
 def digest_fail(*, digest_id: int, error: BaseException) -> None:
     """Record why a build failed (a quote check, a time limit, a bug), shown on its page."""
-    from .synthesis import QuoteMismatch
+    from .synthesis import ExcerptMismatch
 
-    if isinstance(error, QuoteMismatch | ApplicationError):
+    if isinstance(error, ExcerptMismatch | ApplicationError):
         message = str(error)
     else:
         message = f"The build failed ({type(error).__name__}). The secretariat has been told."

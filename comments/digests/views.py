@@ -75,7 +75,7 @@ def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exports": sorted(digest.exports.all(), key=lambda e: FORMATS.index(e.format)),
     }
     if digest.status == Digest.Status.READY and digest.data is not None:
-        context.update(digest_context(digest.data, rendering.digest_meta(digest, digest.data)))
+        context.update(digest_context(digest.data, rendering.document_meta(digest, digest.data)))
     return render(request, "digests/detail.html", context)
 
 

@@ -213,12 +213,12 @@ def test_a_failing_build_is_recorded_on_the_digest(
     consultation, secretariat_user, django_capture_on_commit_callbacks, monkeypatch
 ):
     from comments.digests import synthesis, tasks
-    from comments.digests.synthesis import QuoteMismatch
+    from comments.digests.synthesis import ExcerptMismatch
 
     def mismatch(*args, **kwargs):
-        raise QuoteMismatch("HAIP-1-0001", "a paraphrase")
+        raise ExcerptMismatch("HAIP-1-0001", "a paraphrase")
 
-    monkeypatch.setattr(synthesis, "build_digest", mismatch)
+    monkeypatch.setattr(synthesis, "synthesise", mismatch)
     # The task's failure is logged (the queueing is robust), and recorded on the digest.
     with django_capture_on_commit_callbacks(execute=True):
         services.digest_request(

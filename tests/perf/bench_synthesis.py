@@ -9,7 +9,12 @@ import time
 
 import pytest
 
-from comments.digests.synthesis import DigestRequest, build_digest, check_quotes, minhash_signatures
+from comments.digests.synthesis import (
+    SynthesisRequest,
+    check_excerpts,
+    minhash_signatures,
+    synthesise,
+)
 from tests.digests.synthesis.corpus import generated_corpus
 
 
@@ -21,13 +26,13 @@ def test_build_digest(size):
     signed = time.perf_counter() - started
 
     started = time.perf_counter()
-    digest = build_digest(records, DigestRequest(audience="public"))
+    digest = synthesise(records, SynthesisRequest(audience="public"))
     elapsed = time.perf_counter() - started
 
-    check_quotes(digest, records)
+    check_excerpts(digest, records)
     copies = sum(len(c.references) for c in digest.campaigns)
     print(
-        f"\nsynthesis {size:>7,} comments: build_digest {elapsed:6.2f} s "
+        f"\nsynthesis {size:>7,} comments: synthesise {elapsed:6.2f} s "
         f"(signatures alone {signed:5.2f} s), "
         f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MiB; "
         f"{len(digest.campaigns)} campaigns ({copies:,} comments), "

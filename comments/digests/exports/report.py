@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from comments.exports import labels
 
 from .charts import percent
-
-if TYPE_CHECKING:
-    from .digest import DigestMeta
+from .meta import DocumentMeta, check_audience
 
 # A campaign of thousands of copies lists its first references and says how many more.
 MAX_CAMPAIGN_REFERENCES = 20
@@ -50,7 +48,7 @@ class StanceRow:
 
 
 @dataclass(frozen=True, slots=True)
-class QuoteView:
+class ExcerptView:
     reference: str
     text: str
     confidential: bool
@@ -65,7 +63,7 @@ class ThemeView:
     size: str  # "12 comments, 9 distinct positions"
     stakeholder_mix: tuple[CountRow, ...]
     stance_mix: tuple[CountRow, ...]
-    quotes: tuple[QuoteView, ...]
+    quotes: tuple[ExcerptView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +104,7 @@ class CampaignView:
     organisations: tuple[str, ...]
     stakeholder_mix: tuple[CountRow, ...]
     sections: tuple[str, ...]
-    representative: QuoteView
+    representative: ExcerptView
     includes_confidential: bool
     references: tuple[str, ...]
     more_references: int
@@ -158,32 +156,6 @@ def section_order(keys: Sequence[str], titles: Mapping[str, str]) -> list[str]:
     return known + sorted(wanted - set(titles), key=_natural)
 
 
-class WrongAudience(ValueError):
-    """Digest data built for one audience was about to be written for another."""
-
-
-def check_audience(data: Mapping[str, Any], audience: str) -> None:
-    """Refuse to write ``data`` for ``audience`` unless it was built for it: a public digest
-    holds nothing marked confidential (the synthesis never analyses confidential comments
-    for the public; this catches data built for the working group handed to a public
-    document)."""
-    built_for = data.get("audience")
-    if built_for != audience:
-        raise WrongAudience(
-            f"Digest data built for {built_for!r} cannot be written for {audience!r}."
-        )
-    if audience != "public":
-        return
-    marked = [
-        *(q for t in data.get("themes", ()) for q in t.get("quotes", ())),
-        *(c for c in data.get("campaigns", ()) if c.get("includes_confidential")),
-        *(c["representative"] for c in data.get("campaigns", ()) if c.get("representative")),
-        *(p for g in data.get("changes", ()) for p in g.get("proposals", ())),
-    ]
-    if any(item.get("confidential") or item.get("includes_confidential") for item in marked):
-        raise WrongAudience("A public digest cannot hold anything from a confidential comment.")
-
-
 def _rows(counts: Sequence[Mapping[str, Any]], name: Any = labels.humanise) -> tuple[CountRow, ...]:
     return tuple(
         CountRow(label=name(c["key"]), count=int(c["count"]), share=percent(float(c["share"])))
@@ -205,8 +177,8 @@ def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
     )
 
 
-def _quote(quote: Mapping[str, Any]) -> QuoteView:
-    return QuoteView(
+def _excerpt(quote: Mapping[str, Any]) -> ExcerptView:
+    return ExcerptView(
         reference=quote["reference"],
         text=quote["text"],
         confidential=bool(quote.get("confidential")),
@@ -222,7 +194,7 @@ def _theme(theme: Mapping[str, Any]) -> ThemeView:
         size=size(theme["comments"], theme["positions"]),
         stakeholder_mix=_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
         stance_mix=_rows(theme.get("stance_mix", ()), labels.stance),
-        quotes=tuple(_quote(q) for q in theme.get("quotes", ())),
+        quotes=tuple(_excerpt(q) for q in theme.get("quotes", ())),
     )
 
 
@@ -307,7 +279,7 @@ def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> Campai
         organisations=tuple(campaign.get("organisations", ())),
         stakeholder_mix=_rows(campaign.get("stakeholder_mix", ()), labels.stakeholder_type),
         sections=tuple(heading.get(key, key) for key in campaign.get("section_keys", ())),
-        representative=_quote(campaign["representative"]),
+        representative=_excerpt(campaign["representative"]),
         includes_confidential=bool(campaign.get("includes_confidential")),
         references=references[:MAX_CAMPAIGN_REFERENCES],
         more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
@@ -329,8 +301,8 @@ def _confidential_note(confidential: int, working_group: bool) -> str:
     )
 
 
-def build_report(data: Mapping[str, Any], meta: DigestMeta) -> Report:
-    """The digest ``data`` (``Digest.to_dict()``, built for ``meta.audience``) arranged for
+def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
+    """The digest ``data`` (``Synthesis.to_dict()``, built for ``meta.audience``) arranged for
     reading, with ``meta``'s section headings."""
     check_audience(data, meta.audience)
     overview = data["overview"]

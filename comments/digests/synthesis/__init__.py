@@ -1,13 +1,13 @@
-"""Synthesis of a version's comments into a digest: pure functions on plain data.
+"""The synthesis of a version's comments (what a digest stores): pure functions on plain data.
 
-Records in (:class:`CommentRecord`), a :class:`Digest` out; no database, no task queue.
+Records in (:class:`CommentRecord`), a :class:`Synthesis` out; no database, no task queue.
 """
 
 from .campaigns import find_campaigns, minhash_signatures, similarity_groups
 from .changes import proposed_changes
-from .digest import build_digest, select_records
+from .excerpts import check_excerpts, excerpt
 from .overview import agreement, disposition_summary, overview
-from .quotes import check_quotes, excerpt
+from .pipeline import select_records, synthesise
 from .themes import Position, positions_from_groups, themes_per_section
 from .types import (
     Audience,
@@ -16,16 +16,16 @@ from .types import (
     CommentRecord,
     Count,
     DayCount,
-    Digest,
-    DigestRequest,
     DispositionSummary,
+    Excerpt,
+    ExcerptMismatch,
     Outcome,
     Overview,
     Proposal,
-    Quote,
-    QuoteMismatch,
     SectionAgreement,
     StanceCounts,
+    Synthesis,
+    SynthesisRequest,
     Theme,
 )
 
@@ -36,21 +36,20 @@ __all__ = [
     "CommentRecord",
     "Count",
     "DayCount",
-    "Digest",
-    "DigestRequest",
     "DispositionSummary",
+    "Excerpt",
+    "ExcerptMismatch",
     "Outcome",
     "Overview",
     "Position",
     "Proposal",
-    "Quote",
-    "QuoteMismatch",
     "SectionAgreement",
     "StanceCounts",
+    "Synthesis",
+    "SynthesisRequest",
     "Theme",
     "agreement",
-    "build_digest",
-    "check_quotes",
+    "check_excerpts",
     "disposition_summary",
     "excerpt",
     "find_campaigns",
@@ -60,5 +59,6 @@ __all__ = [
     "proposed_changes",
     "select_records",
     "similarity_groups",
+    "synthesise",
     "themes_per_section",
 ]

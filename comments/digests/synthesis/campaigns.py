@@ -28,7 +28,7 @@ from scipy.sparse.csgraph import connected_components
 
 from comments.anchoring import normalise
 
-from .quotes import excerpt
+from .excerpts import excerpt
 from .types import Campaign, CommentRecord, counts
 
 NUM_PERM = 128

@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
-from .quotes import excerpt
+from .excerpts import excerpt
 from .types import NO_STANCE, CommentRecord, Theme, counts
 
 MAX_THEMES = 8

@@ -1,7 +1,9 @@
-"""The plain data the synthesis reads (comment records, a request) and the digest it writes.
+"""The plain data the synthesis reads (comment records, a request) and the :class:`Synthesis`
+it writes, which a digest stores as JSON (``Digest.data``).
 
-Everything here is a frozen dataclass of strings, numbers, tuples and datetimes, so a digest
-built twice from the same records compares equal and serialises to the same JSON.
+Everything here is a frozen dataclass of strings, numbers, tuples and datetimes, so a synthesis
+built twice from the same records compares equal and serialises to the same JSON. Field names
+are the JSON's keys: renaming one changes what digests store and the API serves.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ STANCES: tuple[str, ...] = ("support", "oppose", "amend")
 NO_STANCE = "none"
 
 
-class QuoteMismatch(ValueError):
-    """A quote in a digest is not a verbatim excerpt of the comment it cites."""
+class ExcerptMismatch(ValueError):
+    """An excerpt in a synthesis (a quote of the digest) is not verbatim from the comment it
+    cites."""
 
     def __init__(self, reference: str, text: str) -> None:
         super().__init__(f"The quote attributed to {reference} is not in its comment: {text!r}")
@@ -50,7 +53,7 @@ class CommentRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class DigestRequest:
+class SynthesisRequest:
     """What to synthesise: for whom, which sections (``None``: all), up to when."""
 
     audience: Audience = "public"
@@ -61,8 +64,9 @@ class DigestRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class Quote:
-    """A verbatim excerpt of one comment's body; ``organisation`` is empty when not attributed."""
+class Excerpt:
+    """A verbatim passage of one comment's body, quoted by a theme or standing for a campaign;
+    ``organisation`` is empty when not attributed."""
 
     reference: str
     text: str
@@ -87,7 +91,7 @@ class Campaign:
     organisations: tuple[str, ...]
     stakeholder_mix: tuple[Count, ...]
     section_keys: tuple[str, ...]
-    representative: Quote
+    representative: Excerpt
     includes_confidential: bool
 
 
@@ -102,7 +106,7 @@ class Theme:
     comments: int
     stakeholder_mix: tuple[Count, ...]
     stance_mix: tuple[Count, ...]
-    quotes: tuple[Quote, ...]
+    quotes: tuple[Excerpt, ...]
     references: tuple[str, ...]
 
 
@@ -175,7 +179,9 @@ class DispositionSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class Digest:
+class Synthesis:
+    """What the synthesis finds in one version's comments for one audience."""
+
     audience: Audience
     cutoff: datetime | None
     sections: tuple[str, ...]
@@ -188,7 +194,8 @@ class Digest:
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
-        """The digest as JSON-ready data: tuples become lists, dates ISO 8601 strings."""
+        """The synthesis as JSON-ready data (what ``Digest.data`` holds): tuples become lists,
+        dates ISO 8601 strings."""
         result = _plain(dataclasses.asdict(self))
         assert isinstance(result, dict)
         return result

@@ -17,7 +17,7 @@ from django.template import Context, Template
 from docx import Document
 
 from comments.digests.exports import (
-    DigestMeta,
+    DocumentMeta,
     bar_chart,
     digest_context,
     digest_html,
@@ -27,9 +27,10 @@ from comments.digests.exports import (
     write_digest_docx,
     write_digest_pdf,
 )
-from comments.digests.exports.digest_md import md_escape
-from comments.digests.exports.report import WrongAudience, build_report
-from comments.digests.synthesis import CommentRecord, DigestRequest, build_digest
+from comments.digests.exports.markdown_document import md_escape
+from comments.digests.exports.meta import WrongAudience
+from comments.digests.exports.report import build_report
+from comments.digests.synthesis import CommentRecord, SynthesisRequest, synthesise
 from tests.digests.synthesis.corpus import START, record
 from tests.digests.synthesis.test_synthesis import SECRET, _with_confidential
 
@@ -89,17 +90,17 @@ def records() -> list[CommentRecord]:
 
 @pytest.fixture(scope="module")
 def public(records: list[CommentRecord]) -> dict[str, Any]:
-    return build_digest(records, DigestRequest(audience="public"), {"P-00": "accepted"}).to_dict()
+    return synthesise(records, SynthesisRequest(audience="public"), {"P-00": "accepted"}).to_dict()
 
 
 @pytest.fixture(scope="module")
 def working(records: list[CommentRecord]) -> dict[str, Any]:
-    digest = build_digest(records, DigestRequest(audience="working_group"))
+    digest = synthesise(records, SynthesisRequest(audience="working_group"))
     return digest.to_dict()
 
 
-def _meta(audience: str = "public") -> DigestMeta:
-    return DigestMeta(
+def _meta(audience: str = "public") -> DocumentMeta:
+    return DocumentMeta(
         title=f"Digest of HAIP Code of Conduct, version 1 ({audience})",
         draft_title="HAIP Code of Conduct",
         version_number=1,

@@ -7,16 +7,16 @@ from datetime import timedelta
 import pytest
 
 from comments.digests.synthesis import (
-    DigestRequest,
-    QuoteMismatch,
+    ExcerptMismatch,
+    SynthesisRequest,
     agreement,
-    build_digest,
-    check_quotes,
+    check_excerpts,
     disposition_summary,
     excerpt,
     find_campaigns,
     proposed_changes,
     similarity_groups,
+    synthesise,
     themes_per_section,
 )
 from comments.digests.synthesis.themes import positions_from_groups
@@ -67,7 +67,7 @@ def test_exact_duplicates_fold_below_the_campaign_size():
     assert ("R-0", "R-1", "R-2") in [tuple(records[i].reference for i in g) for g in groups]
     assert find_campaigns(records) == []
     assert find_campaigns(records, min_size=3)[0].references == ("R-0", "R-1", "R-2")
-    digest = build_digest(records, DigestRequest())
+    digest = synthesise(records, SynthesisRequest())
     assert digest.overview.comments == 10
     assert digest.overview.distinct_positions == 8
 
@@ -131,10 +131,10 @@ def test_excerpts_are_verbatim_and_at_most_300_characters():
 def test_quote_check_rejects_a_paraphrase_and_accepts_an_exact_excerpt():
     rng = random.Random(4)
     records = [record(f"R-{i:02d}", distinct_body(rng)) for i in range(30)]
-    digest = build_digest(records, DigestRequest(audience="working_group"))
+    digest = synthesise(records, SynthesisRequest(audience="working_group"))
     quoted = [q for t in digest.themes for q in t.quotes]
     assert quoted
-    check_quotes(digest, records)
+    check_excerpts(digest, records)
 
     theme = digest.themes[0]
     original = theme.quotes[0]
@@ -143,9 +143,9 @@ def test_quote_check_rejects_a_paraphrase_and_accepts_an_exact_excerpt():
         **{**_fields(original), "text": original.text.replace(" ", "  ", 1) + " indeed"}
     )
     with_exact = _replace_quote(digest, exact)
-    check_quotes(with_exact, records)
-    with pytest.raises(QuoteMismatch) as failure:
-        check_quotes(_replace_quote(digest, paraphrase), records)
+    check_excerpts(with_exact, records)
+    with pytest.raises(ExcerptMismatch) as failure:
+        check_excerpts(_replace_quote(digest, paraphrase), records)
     assert failure.value.reference == original.reference
     assert original.reference in str(failure.value)
 
@@ -188,7 +188,7 @@ def _with_confidential():
 def test_public_digest_counts_but_never_shows_confidential_comments():
     records, _secret = _with_confidential()
 
-    digest = build_digest(records, DigestRequest(audience="public"))
+    digest = synthesise(records, SynthesisRequest(audience="public"))
     text = json.dumps(digest.to_dict())
 
     assert SECRET not in text
@@ -210,7 +210,7 @@ def test_public_digest_counts_but_never_shows_confidential_comments():
 def test_working_group_digest_includes_confidential_comments_marked():
     records, _secret = _with_confidential()
 
-    digest = build_digest(records, DigestRequest(audience="working_group"))
+    digest = synthesise(records, SynthesisRequest(audience="working_group"))
 
     campaign = digest.campaigns[0]
     assert campaign.includes_confidential
@@ -223,9 +223,9 @@ def test_working_group_digest_includes_confidential_comments_marked():
 
 def test_digest_is_identical_when_built_twice():
     records, _ = _planted_corpus()
-    request = DigestRequest(audience="public", seed=3)
-    first = build_digest(records, request, {"C-0001": "accepted"})
-    second = build_digest(list(reversed(records)), request, {"C-0001": "accepted"})
+    request = SynthesisRequest(audience="public", seed=3)
+    first = synthesise(records, request, {"C-0001": "accepted"})
+    second = synthesise(list(reversed(records)), request, {"C-0001": "accepted"})
     assert first == second
     assert json.dumps(first.to_dict()) == json.dumps(second.to_dict())
 
@@ -236,7 +236,7 @@ def test_request_filters_sections_and_cutoff():
         record("B", "Second comment text.", section="action-2"),
         record("C", "Late comment text.", section="action-1", created_at=START + timedelta(1)),
     ]
-    digest = build_digest(records, DigestRequest(sections=("action-1",), cutoff=START))
+    digest = synthesise(records, SynthesisRequest(sections=("action-1",), cutoff=START))
     assert digest.overview.comments == 1
     assert digest.sections == ("action-1",)
 

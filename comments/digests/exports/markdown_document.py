@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from comments.exports import labels
 
-from .report import CountRow, QuoteView, Report, StanceRow, build_report
-
-if TYPE_CHECKING:
-    from .digest import DigestMeta
+from .meta import DocumentMeta
+from .report import CountRow, ExcerptView, Report, StanceRow, build_report
 
 # Punctuation that means something anywhere in a line (emphasis, code, links, raw HTML,
 # entities, tables, strike-through, headings); backslash-escaped wherever it appears.
@@ -64,7 +62,7 @@ def _stances(groups: Sequence[StanceRow], overall: StanceRow) -> list[str]:
     )
 
 
-def _quote(quote: QuoteView) -> list[str]:
+def _quote(quote: ExcerptView) -> list[str]:
     lines = [f"> {line}" if line else ">" for line in md_escape(quote.text).split("\n")]
     source = f"{md_line(quote.reference)}, {md_line(quote.attribution)}"
     if quote.stakeholder_type:
@@ -173,7 +171,7 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
-def digest_markdown(data: Mapping[str, Any], meta: DigestMeta) -> str:
+def digest_markdown(data: Mapping[str, Any], meta: DocumentMeta) -> str:
     """The digest as GitHub-flavoured Markdown: the same parts as the HTML document, charts
     given as tables, user text escaped."""
     lines = _body(build_report(data, meta), data["overview"].get("by_day", ()))

@@ -1,12 +1,12 @@
-"""A digest as documents: a standalone HTML page, a PDF, a Word file, Markdown and JSON, all
-written from the digest's data (``Digest.to_dict()``) and a little metadata, without the
-database. For a public digest no export ever holds a confidential comment's text."""
+"""A digest as a standalone HTML page, a PDF and JSON, and the context of its templates (also
+the digest's page), written from its synthesis (``Synthesis.to_dict()``) and a little
+metadata, without the database. Word and Markdown: :mod:`.word_document`,
+:mod:`.markdown_document`."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -16,46 +16,17 @@ from django.utils.safestring import SafeString
 from comments.exports import labels
 
 from .charts import bar_chart, timeline_chart
-from .digest_docx import write_digest_docx
-from .digest_md import digest_markdown
-from .report import build_report, check_audience
+from .meta import DocumentMeta, check_audience, meta_dict
+from .report import build_report
 
 DOCUMENT_TEMPLATE = "digests/document.html"
-BODY_TEMPLATE = "digests/_document_body.html"
-
-__all__ = [
-    "BODY_TEMPLATE",
-    "DOCUMENT_TEMPLATE",
-    "DigestMeta",
-    "digest_charts",
-    "digest_context",
-    "digest_html",
-    "digest_json",
-    "digest_markdown",
-    "write_digest_docx",
-    "write_digest_pdf",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class DigestMeta:
-    """What the exports say about a digest beyond its data."""
-
-    title: str  # e.g. "Digest of HAIP Code of Conduct, version 1"
-    draft_title: str
-    version_number: int
-    audience: str  # "public" | "working_group"
-    cutoff: datetime | None
-    generated_at: datetime
-    reference: str  # e.g. "DG-12"
-    section_titles: Mapping[str, str]  # section key ("action-3") -> heading, in draft order
 
 
 def _labelled(counts: list[dict[str, Any]], name: Any) -> dict[str, str]:
     return {c["key"]: name(c["key"]) for c in counts}
 
 
-def digest_charts(data: Mapping[str, Any], meta: DigestMeta) -> dict[str, SafeString]:
+def digest_charts(data: Mapping[str, Any], meta: DocumentMeta) -> dict[str, SafeString]:
     """The overview's charts as inline SVG, by name: ``by_section``, ``by_stance``,
     ``by_stakeholder_type``, ``by_country``, ``by_kind``, ``by_day`` and ``dispositions``."""
     overview = data["overview"]
@@ -97,7 +68,7 @@ def digest_charts(data: Mapping[str, Any], meta: DigestMeta) -> dict[str, SafeSt
     }
 
 
-def digest_context(data: Mapping[str, Any], meta: DigestMeta) -> dict[str, Any]:
+def digest_context(data: Mapping[str, Any], meta: DocumentMeta) -> dict[str, Any]:
     """The template context of both digest templates: ``digest_data`` (the data, built for
     its audience), ``meta``, ``report`` (the data arranged for reading, see
     :class:`~comments.exports.report.Report`) and ``charts`` (inline SVG by name).
@@ -112,13 +83,13 @@ def digest_context(data: Mapping[str, Any], meta: DigestMeta) -> dict[str, Any]:
     }
 
 
-def digest_html(data: Mapping[str, Any], meta: DigestMeta) -> str:
+def digest_html(data: Mapping[str, Any], meta: DocumentMeta) -> str:
     """The digest as one complete HTML document with its styles inline (print-ready, A4),
     which loads nothing else: no script, no stylesheet, no image, no font."""
     return render_to_string(DOCUMENT_TEMPLATE, digest_context(data, meta))
 
 
-def write_digest_pdf(data: Mapping[str, Any], meta: DigestMeta, out: IO[bytes]) -> None:
+def write_digest_pdf(data: Mapping[str, Any], meta: DocumentMeta, out: IO[bytes]) -> None:
     """The digest as a PDF (the HTML document laid out by WeasyPrint) written to ``out``. Every
     URL the document might name is refused, so rendering touches no network and no file."""
     # Imported here: WeasyPrint needs Pango, which no other export does.
@@ -139,21 +110,7 @@ def _plain(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def meta_dict(meta: DigestMeta) -> dict[str, Any]:
-    """``meta`` as JSON-ready data (times ISO 8601)."""
-    return {
-        "title": meta.title,
-        "draft_title": meta.draft_title,
-        "version_number": meta.version_number,
-        "audience": meta.audience,
-        "cutoff": meta.cutoff.isoformat() if meta.cutoff else None,
-        "generated_at": meta.generated_at.isoformat(),
-        "reference": meta.reference,
-        "section_titles": dict(meta.section_titles),
-    }
-
-
-def digest_json(data: Mapping[str, Any], meta: DigestMeta) -> bytes:
+def digest_json(data: Mapping[str, Any], meta: DocumentMeta) -> bytes:
     """``{"meta": ..., "digest": ...}`` as UTF-8 JSON with sorted keys and ISO 8601 times;
     the same digest always gives the same bytes."""
     check_audience(data, meta.audience)

@@ -4,7 +4,7 @@ for agreement, quotes as paragraphs followed by their reference."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from docx import Document
 from docx.shared import Pt
@@ -13,10 +13,8 @@ from comments.exports import labels
 from comments.exports.cells import xml_text
 from comments.exports.word import add_rows, add_table, repeat_header
 
-from .report import CountRow, QuoteView, Report, build_report
-
-if TYPE_CHECKING:
-    from .digest import DigestMeta
+from .meta import DocumentMeta
+from .report import CountRow, ExcerptView, Report, build_report
 
 
 def _paragraph(document: Any, text: str, *, style: str | None = None, bold: str = "") -> Any:
@@ -34,7 +32,7 @@ def _counts(document: Any, title: str, name: str, rows: Sequence[CountRow]) -> N
     add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in rows))
 
 
-def _quote(document: Any, quote: QuoteView) -> None:
+def _quote(document: Any, quote: ExcerptView) -> None:
     _paragraph(document, quote.text, style="Quote")
     source = f"{quote.reference}, {quote.attribution}"
     if quote.stakeholder_type:
@@ -168,7 +166,7 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
         _paragraph(document, "No campaign found.")
 
 
-def write_digest_docx(data: Mapping[str, Any], meta: DigestMeta, out: IO[bytes]) -> None:
+def write_digest_docx(data: Mapping[str, Any], meta: DocumentMeta, out: IO[bytes]) -> None:
     """The digest as a Word document written to ``out``: the same parts as the HTML document,
     each section's title a level-1 heading, charts given as tables."""
     document = Document()

@@ -1,4 +1,4 @@
-"""The whole synthesis of one version's comments for one audience, as a :class:`Digest`."""
+"""The whole synthesis of one version's comments for one audience, as a :class:`Synthesis`."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import numpy as np
 
 from .campaigns import campaigns_from_groups, similarity_groups
 from .changes import proposed_changes
+from .excerpts import check_excerpts
 from .overview import agreement, disposition_summary, overview
-from .quotes import check_quotes
 from .themes import positions_from_groups, themes_per_section
-from .types import CommentRecord, Digest, DigestRequest
+from .types import CommentRecord, Synthesis, SynthesisRequest
 
 
-def select_records(records: Iterable[CommentRecord], request: DigestRequest) -> list[CommentRecord]:
+def select_records(
+    records: Iterable[CommentRecord], request: SynthesisRequest
+) -> list[CommentRecord]:
     """The records the request covers (sections, cut-off), in reference order."""
     wanted = set(request.sections) if request.sections is not None else None
     chosen = [
@@ -27,16 +29,16 @@ def select_records(records: Iterable[CommentRecord], request: DigestRequest) -> 
     return chosen
 
 
-def build_digest(
+def synthesise(
     records: Iterable[CommentRecord],
-    request: DigestRequest,
+    request: SynthesisRequest,
     dispositions: Mapping[str, str] | None = None,
     *,
     withheld: int = 0,
     signatures: Mapping[str, np.ndarray] | None = None,
     progress: Callable[[str, int], None] | None = None,
-) -> Digest:
-    """Synthesise ``records`` for ``request.audience``; the same input gives the same digest.
+) -> Synthesis:
+    """Synthesise ``records`` for ``request.audience``; the same input gives the same synthesis.
 
     For the working group, confidential comments are analysed like the others and marked
     confidential wherever they appear. For the public, a confidential comment is counted in
@@ -46,7 +48,7 @@ def build_digest(
     did not even pass (the worker does not read their text for a public digest).
 
     ``signatures`` maps references to stored MinHash signatures (see
-    :func:`~comments.synthesis.campaigns.minhash_signatures`), used when all are present.
+    :func:`~comments.digests.synthesis.campaigns.minhash_signatures`), used when all are present.
     ``progress`` is told each stage as it starts, with the share of the work done (0-100).
     """
     report = progress or (lambda stage, done: None)
@@ -66,7 +68,7 @@ def build_digest(
     report("Finding themes", 45)
     themes = tuple(themes_per_section(positions, seed=request.seed))
     report("Summarising sections and proposed changes", 85)
-    digest = Digest(
+    synthesis = Synthesis(
         audience=request.audience,
         cutoff=request.cutoff,
         sections=tuple(sorted({r.section_key for r in chosen})),
@@ -78,5 +80,5 @@ def build_digest(
         dispositions=disposition_summary(chosen, dispositions or {}),
     )
     report("Checking quotes", 95)
-    check_quotes(digest, chosen)
-    return digest
+    check_excerpts(synthesis, chosen)
+    return synthesis

@@ -1,13 +1,14 @@
-"""Quotes: verbatim excerpts of a comment's body, and the check that a digest holds no other."""
+"""Excerpts: verbatim passages of a comment's body (the quotes a digest shows), and the check
+that a synthesis holds no other."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from .types import CommentRecord, Digest, Quote, QuoteMismatch
+from .types import CommentRecord, Excerpt, ExcerptMismatch, Synthesis
 
-MAX_QUOTE_LENGTH = 300
+MAX_EXCERPT_LENGTH = 300
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _WORD = re.compile(r"\w+")
@@ -25,12 +26,12 @@ def _sentences(body: str) -> Iterator[tuple[int, int]]:
 
 
 def _window(body: str, start: int, end: int, focus: int) -> tuple[int, int]:
-    """At most ``MAX_QUOTE_LENGTH`` characters of ``body[start:end]`` around ``focus``,
+    """At most ``MAX_EXCERPT_LENGTH`` characters of ``body[start:end]`` around ``focus``,
     cut at word boundaries."""
-    if end - start <= MAX_QUOTE_LENGTH:
+    if end - start <= MAX_EXCERPT_LENGTH:
         return start, end
-    lo = max(start, min(focus - MAX_QUOTE_LENGTH // 3, end - MAX_QUOTE_LENGTH))
-    hi = lo + MAX_QUOTE_LENGTH
+    lo = max(start, min(focus - MAX_EXCERPT_LENGTH // 3, end - MAX_EXCERPT_LENGTH))
+    hi = lo + MAX_EXCERPT_LENGTH
     if lo > start:
         space = body.find(" ", lo, hi)
         lo = space + 1 if space != -1 else lo
@@ -40,9 +41,9 @@ def _window(body: str, start: int, end: int, focus: int) -> tuple[int, int]:
     return lo, hi
 
 
-def excerpt(record: CommentRecord, terms: Sequence[str] = ()) -> Quote:
+def excerpt(record: CommentRecord, terms: Sequence[str] = ()) -> Excerpt:
     """The sentence of the body that mentions most of ``terms`` (the first one on a tie),
-    shortened to a window of at most ``MAX_QUOTE_LENGTH`` characters; always verbatim."""
+    shortened to a window of at most ``MAX_EXCERPT_LENGTH`` characters; always verbatim."""
     body = record.body
     best: tuple[int, int, int] | None = None
     best_score = -1
@@ -60,7 +61,7 @@ def excerpt(record: CommentRecord, terms: Sequence[str] = ()) -> Quote:
     else:
         start, end, focus = best
     lo, hi = _window(body, start, end, focus)
-    return Quote(
+    return Excerpt(
         reference=record.reference,
         text=body[lo:hi],
         confidential=record.confidential,
@@ -69,20 +70,20 @@ def excerpt(record: CommentRecord, terms: Sequence[str] = ()) -> Quote:
     )
 
 
-def digest_quotes(digest: Digest) -> Iterator[Quote]:
-    """Every quote the digest holds: campaign representatives and theme quotes."""
-    for campaign in digest.campaigns:
+def synthesis_excerpts(synthesis: Synthesis) -> Iterator[Excerpt]:
+    """Every excerpt the synthesis holds: campaign representatives and theme quotes."""
+    for campaign in synthesis.campaigns:
         if campaign.representative is not None:
             yield campaign.representative
-    for theme in digest.themes:
+    for theme in synthesis.themes:
         yield from theme.quotes
 
 
-def check_quotes(digest: Digest, records: Iterable[CommentRecord]) -> None:
-    """Raise :class:`QuoteMismatch` naming the first quote that is not an exact substring of
-    the body of the comment it cites (or that cites a comment not among ``records``)."""
+def check_excerpts(synthesis: Synthesis, records: Iterable[CommentRecord]) -> None:
+    """Raise :class:`ExcerptMismatch` naming the first excerpt that is not an exact substring
+    of the body of the comment it cites (or that cites a comment not among ``records``)."""
     bodies = {record.reference: record.body for record in records}
-    for quote in digest_quotes(digest):
-        body = bodies.get(quote.reference)
-        if body is None or not quote.text or quote.text not in body:
-            raise QuoteMismatch(quote.reference, quote.text)
+    for cited in synthesis_excerpts(synthesis):
+        body = bodies.get(cited.reference)
+        if body is None or not cited.text or cited.text not in body:
+            raise ExcerptMismatch(cited.reference, cited.text)
