@@ -124,20 +124,14 @@ def _as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def timeline_chart(by_day: Sequence[Mapping[str, Any]], *, title: str) -> SafeString:
-    """Comments per day as columns from the first day to the last (days without comments
-    are drawn as zero), with the axis dates and the busiest day written out."""
-    if not by_day:
-        return _empty(title)
-    per_day: dict[date, int] = {}
-    for entry in by_day:
-        day = _as_date(entry["day"])
-        per_day[day] = per_day.get(day, 0) + int(entry["count"])
-    first, last = min(per_day), max(per_day)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    largest = max(per_day.values()) or 1
-    busiest = min(day for day, n in per_day.items() if n == largest)
-    left, right, top, bottom = 48, WIDTH - 8, TOP + 8, TOP + 118
+def _timeline_columns(
+    days: Sequence[date],
+    per_day: Mapping[date, int],
+    largest: int,
+    frame: tuple[int, int, int, int],
+) -> list[SafeString]:
+    """One column per day across ``frame`` (left, right, top, bottom), scaled to ``largest``."""
+    left, right, top, bottom = frame
     step = (right - left) / len(days)
     columns = []
     for index, day in enumerate(days):
@@ -155,8 +149,19 @@ def timeline_chart(by_day: Sequence[Mapping[str, Any]], *, title: str) -> SafeSt
                 f"{count:,}",
             )
         )
-    total = sum(per_day.values())
-    axis = format_html(
+    return columns
+
+
+def _timeline_axis(
+    largest: int,
+    first: date,
+    last: date,
+    busiest: date,
+    frame: tuple[int, int, int, int],
+) -> SafeString:
+    """The base line, the scale, the first and last days and the busiest one."""
+    left, right, top, bottom = frame
+    return format_html(
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>'
         '<text x="{}" y="{}" fill="{}" text-anchor="end">{}</text>'
         '<text x="{}" y="{}" fill="{}" text-anchor="end">0</text>'
@@ -189,6 +194,26 @@ def timeline_chart(by_day: Sequence[Mapping[str, Any]], *, title: str) -> SafeSt
         busiest.isoformat(),
         f"{largest:,}",
     )
+
+
+def timeline_chart(by_day: Sequence[Mapping[str, Any]], *, title: str) -> SafeString:
+    """Comments per day as columns from the first day to the last (days without comments
+    are drawn as zero), with the axis dates and the busiest day written out."""
+    if not by_day:
+        return _empty(title)
+    per_day: dict[date, int] = {}
+    for entry in by_day:
+        day = _as_date(entry["day"])
+        per_day[day] = per_day.get(day, 0) + int(entry["count"])
+    first, last = min(per_day), max(per_day)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    largest = max(per_day.values()) or 1
+    busiest = min(day for day, n in per_day.items() if n == largest)
+    frame = (48, WIDTH - 8, TOP + 8, TOP + 118)  # left, right, top, bottom
+    bottom = frame[3]
+    columns = _timeline_columns(days, per_day, largest, frame)
+    total = sum(per_day.values())
+    axis = _timeline_axis(largest, first, last, busiest, frame)
     description = (
         f"{total:,} comments from {first.isoformat()} to {last.isoformat()}; "
         f"busiest day {busiest.isoformat()} with {largest:,}."

@@ -10,7 +10,16 @@ from typing import Any
 from comments.exports import labels
 
 from .meta import DocumentMeta
-from .report import CountRow, ExcerptView, Report, StanceRow, build_report
+from .report import (
+    STANCE_HEADERS,
+    CountRow,
+    ExcerptView,
+    Report,
+    SectionView,
+    StanceRow,
+    build_report,
+    stance_cells,
+)
 
 # Punctuation that means something anywhere in a line (emphasis, code, links, raw HTML,
 # entities, tables, strike-through, headings); backslash-escaped wherever it appears.
@@ -45,21 +54,7 @@ def _counts(name: str, rows: Sequence[CountRow]) -> list[str]:
 
 
 def _stances(groups: Sequence[StanceRow], overall: StanceRow) -> list[str]:
-    headers = ("Stakeholder type", "Comments", "Support", "Oppose", "Amend", "No stance")
-    return _table(
-        headers,
-        (
-            (
-                r.group,
-                r.total,
-                f"{r.support} ({r.support_share})",
-                f"{r.oppose} ({r.oppose_share})",
-                f"{r.amend} ({r.amend_share})",
-                r.no_stance,
-            )
-            for r in (*groups, overall)
-        ),
-    )
+    return _table(STANCE_HEADERS, (stance_cells(r) for r in (*groups, overall)))
 
 
 def _quote(quote: ExcerptView) -> list[str]:
@@ -81,7 +76,7 @@ _DISPOSITIONS = (
 )
 
 
-def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
+def _header(report: Report) -> list[str]:
     out = [f"# {md_line(report.title)}", ""]
     out += [
         f"- **Draft:** {md_line(report.draft_title)}, version {report.version_number}",
@@ -93,8 +88,12 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     ]
     if report.working_group:
         out += ["> **Includes confidential comments: not for publication.**", ""]
+    return out
+
+
+def _overview(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     period = f", filed from {report.period}" if report.period else ""
-    out += ["## Overview", "", f"**{report.size}**{period}.", ""]
+    out = ["## Overview", "", f"**{report.size}**{period}.", ""]
     out += ["Copies of the same text, or near copies, count as one distinct position.", ""]
     if report.confidential_note:
         out += [report.confidential_note, ""]
@@ -114,37 +113,52 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     out += ["", *_counts("Outcome", report.dispositions)]
     if report.notes:
         out += ["### Notes", "", *(f"- {md_line(note)}" for note in report.notes), ""]
-    for section in report.sections:
-        out += [f"## {md_line(section.heading)}", "", f"_{section.size}_", ""]
-        if section.agreement is not None:
-            out += ["### Stance by stakeholder type", ""]
-            out += ["Shares are of the comments that took a stance.", ""]
-            out += _stances(section.groups, section.agreement)
-        out += ["### Themes", ""]
-        for theme in section.themes:
-            terms = f" · key terms: {md_line(theme.top_terms)}" if theme.top_terms else ""
-            out += [f"#### {md_line(theme.label)}", "", f"_{theme.size}{terms}_", ""]
-            out += [f"Stakeholders: {_mix(theme.stakeholder_mix)}.", ""]
-            out += [f"Stances: {_mix(theme.stance_mix)}.", ""]
-            for quote in theme.quotes:
-                out += _quote(quote)
-        if not section.themes:
-            out += ["No recurring theme found.", ""]
-        out += ["### Proposed changes", ""]
-        for change in section.changes:
-            out += [f"#### {change.title}", "", f"_{md_line(change.summary)}_", ""]
-            for number, proposal in enumerate(change.proposals, start=1):
-                text = md_escape(proposal.text).split("\n")
-                out += [f"{number}. {text[0]}", *(f"   {line}" for line in text[1:] if line)]
-                source = md_line(proposal.source)
-                if proposal.confidential:
-                    source += " **Confidential**"
-                out += ["", f"   _{source}_", ""]
-            if change.more:
-                out += [f"_{md_line(change.more)}_", ""]
-        if not section.changes:
-            out += ["No proposed changes.", ""]
-    out += ["## Campaigns", ""]
+    return out
+
+
+def _themes(section: SectionView) -> list[str]:
+    out = ["### Themes", ""]
+    for theme in section.themes:
+        terms = f" · key terms: {md_line(theme.top_terms)}" if theme.top_terms else ""
+        out += [f"#### {md_line(theme.label)}", "", f"_{theme.size}{terms}_", ""]
+        out += [f"Stakeholders: {_mix(theme.stakeholder_mix)}.", ""]
+        out += [f"Stances: {_mix(theme.stance_mix)}.", ""]
+        for quote in theme.quotes:
+            out += _quote(quote)
+    if not section.themes:
+        out += ["No recurring theme found.", ""]
+    return out
+
+
+def _changes(section: SectionView) -> list[str]:
+    out = ["### Proposed changes", ""]
+    for change in section.changes:
+        out += [f"#### {change.title}", "", f"_{md_line(change.summary)}_", ""]
+        for number, proposal in enumerate(change.proposals, start=1):
+            text = md_escape(proposal.text).split("\n")
+            out += [f"{number}. {text[0]}", *(f"   {line}" for line in text[1:] if line)]
+            source = md_line(proposal.source)
+            if proposal.confidential:
+                source += " **Confidential**"
+            out += ["", f"   _{source}_", ""]
+        if change.more:
+            out += [f"_{md_line(change.more)}_", ""]
+    if not section.changes:
+        out += ["No proposed changes.", ""]
+    return out
+
+
+def _section(section: SectionView) -> list[str]:
+    out = [f"## {md_line(section.heading)}", "", f"_{section.size}_", ""]
+    if section.agreement is not None:
+        out += ["### Stance by stakeholder type", ""]
+        out += ["Shares are of the comments that took a stance.", ""]
+        out += _stances(section.groups, section.agreement)
+    return out + _themes(section) + _changes(section)
+
+
+def _campaigns(report: Report) -> list[str]:
+    out = ["## Campaigns", ""]
     out += ["Near-identical comments filed by several submitters, each counted as one position."]
     out += [""]
     if report.campaigns_more:
@@ -169,6 +183,13 @@ def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     if not report.campaigns:
         out += ["No campaign found.", ""]
     return out
+
+
+def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
+    out = _header(report) + _overview(report, by_day)
+    for section in report.sections:
+        out += _section(section)
+    return out + _campaigns(report)
 
 
 def digest_markdown(data: Mapping[str, Any], meta: DocumentMeta) -> str:

@@ -47,6 +47,21 @@ class StanceRow:
     amend_share: str
 
 
+# The columns of a stance table, and a row's cells (shares after their counts).
+STANCE_HEADERS = ("Stakeholder type", "Comments", "Support", "Oppose", "Amend", "No stance")
+
+
+def stance_cells(row: StanceRow) -> tuple[object, ...]:
+    return (
+        row.group,
+        row.total,
+        f"{row.support} ({row.support_share})",
+        f"{row.oppose} ({row.oppose_share})",
+        f"{row.amend} ({row.amend_share})",
+        row.no_stance,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ExcerptView:
     reference: str
@@ -301,16 +316,13 @@ def _confidential_note(confidential: int, working_group: bool) -> str:
     )
 
 
-def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
-    """The digest ``data`` (``Synthesis.to_dict()``, built for ``meta.audience``) arranged for
-    reading, with ``meta``'s section headings."""
-    check_audience(data, meta.audience)
-    overview = data["overview"]
-    titles = meta.section_titles
-    heading = {key: titles.get(key, key) for key in {*titles, *data.get("sections", ())}}
-    order = section_order(data.get("sections", ()), titles)
+def _sections(
+    data: Mapping[str, Any], order: Sequence[str], heading: Mapping[str, str]
+) -> tuple[SectionView, ...]:
+    """Each section in ``order`` with its agreement, themes and the proposed changes that
+    start in it (a change over several sections is shown under the first of them)."""
     first_section = {key: index for index, key in enumerate(order)}
-    by_section = {c["key"]: c for c in overview.get("by_section", ())}
+    by_section = {c["key"]: c for c in data["overview"].get("by_section", ())}
     agreement = {a["section_key"]: a for a in data.get("agreement", ())}
     changes: dict[str, list[ChangeView]] = {}
     for group in data.get("changes", ()):
@@ -336,6 +348,19 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
                 changes=tuple(changes.get(key, ())),
             )
         )
+    return tuple(sections)
+
+
+def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
+    """The digest ``data`` (``Synthesis.to_dict()``, built for ``meta.audience``) arranged for
+    reading, with ``meta``'s section headings."""
+    check_audience(data, meta.audience)
+    overview = data["overview"]
+    titles = meta.section_titles
+    heading = {key: titles.get(key, key) for key in {*titles, *data.get("sections", ())}}
+    order = section_order(data.get("sections", ()), titles)
+    first_section = {key: index for index, key in enumerate(order)}
+    sections = _sections(data, order, heading)
     days = [str(d["day"]) for d in overview.get("by_day", ())]
     period = f"{labels.moment(min(days))} to {labels.moment(max(days))}" if days else ""
     working_group = meta.audience == "working_group"
@@ -365,7 +390,7 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
         by_country=_rows(overview.get("by_country", ()), labels.country),
         dispositions=_rows(dispositions.get("counts", ())),
         disposed_total=dispositions.get("total", 0),
-        sections=tuple(sections),
+        sections=sections,
         empty_sections=_empty_sections([titles[key] for key in titles if key not in first_section]),
         campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
         campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),

@@ -14,7 +14,15 @@ from comments.exports.cells import xml_text
 from comments.exports.word import add_rows, add_table, repeat_header
 
 from .meta import DocumentMeta
-from .report import CountRow, ExcerptView, Report, build_report
+from .report import (
+    STANCE_HEADERS,
+    CountRow,
+    ExcerptView,
+    Report,
+    SectionView,
+    build_report,
+    stance_cells,
+)
 
 
 def _paragraph(document: Any, text: str, *, style: str | None = None, bold: str = "") -> Any:
@@ -46,7 +54,7 @@ def _mix(rows: Sequence[CountRow]) -> str:
     return ", ".join(f"{r.label} {r.count}" for r in rows) or "none"
 
 
-def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:
+def _header(document: Any, report: Report) -> None:
     document.add_heading(xml_text(report.title), level=0)
     for label, value in (
         ("Draft: ", f"{report.draft_title}, version {report.version_number}"),
@@ -59,6 +67,8 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
     if report.working_group:
         _paragraph(document, "", bold="Includes confidential comments: not for publication.")
 
+
+def _overview(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:
     document.add_heading("Overview", level=1)
     period = f", filed from {report.period}" if report.period else ""
     _paragraph(document, f"{period}.", bold=report.size)
@@ -77,6 +87,8 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
     table = add_table(document, ("Day", "Comments"))
     add_rows(table, ((str(d["day"]), f"{d['count']:,}") for d in by_day))
 
+
+def _dispositions(document: Any, report: Report) -> None:
     document.add_heading("Dispositions", level=1)
     _paragraph(
         document,
@@ -88,54 +100,51 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
     for note in report.notes:
         _paragraph(document, note, style="List Bullet")
 
-    for section in report.sections:
-        document.add_heading(xml_text(section.heading), level=1)
-        _paragraph(document, section.size)
-        if section.agreement is not None:
-            document.add_heading("Stance by stakeholder type", level=2)
-            headers = ("Stakeholder type", "Comments", "Support", "Oppose", "Amend", "No stance")
-            table = add_table(document, headers)
-            repeat_header(table)
-            add_rows(
-                table,
-                (
-                    (
-                        r.group,
-                        r.total,
-                        f"{r.support} ({r.support_share})",
-                        f"{r.oppose} ({r.oppose_share})",
-                        f"{r.amend} ({r.amend_share})",
-                        r.no_stance,
-                    )
-                    for r in (*section.groups, section.agreement)
-                ),
-            )
-            _paragraph(document, "Shares are of the comments that took a stance.")
-        document.add_heading("Themes", level=2)
-        for theme in section.themes:
-            document.add_heading(xml_text(theme.label), level=3)
-            terms = f"; key terms: {theme.top_terms}" if theme.top_terms else ""
-            _paragraph(document, f"{theme.size}{terms}")
-            _paragraph(document, _mix(theme.stakeholder_mix), bold="Stakeholders: ")
-            _paragraph(document, _mix(theme.stance_mix), bold="Stances: ")
-            for quote in theme.quotes:
-                _quote(document, quote)
-        if not section.themes:
-            _paragraph(document, "No recurring theme found.")
-        document.add_heading("Proposed changes", level=2)
-        for change in section.changes:
-            document.add_heading(change.title, level=3)
-            _paragraph(document, change.summary)
-            for proposal in change.proposals:
-                _paragraph(document, proposal.text, style="List Bullet")
-                paragraph = _paragraph(document, proposal.source)
-                if proposal.confidential:
-                    paragraph.add_run("  CONFIDENTIAL").bold = True
-            if change.more:
-                _paragraph(document, change.more)
-        if not section.changes:
-            _paragraph(document, "No proposed changes.")
 
+def _themes(document: Any, section: SectionView) -> None:
+    document.add_heading("Themes", level=2)
+    for theme in section.themes:
+        document.add_heading(xml_text(theme.label), level=3)
+        terms = f"; key terms: {theme.top_terms}" if theme.top_terms else ""
+        _paragraph(document, f"{theme.size}{terms}")
+        _paragraph(document, _mix(theme.stakeholder_mix), bold="Stakeholders: ")
+        _paragraph(document, _mix(theme.stance_mix), bold="Stances: ")
+        for quote in theme.quotes:
+            _quote(document, quote)
+    if not section.themes:
+        _paragraph(document, "No recurring theme found.")
+
+
+def _changes(document: Any, section: SectionView) -> None:
+    document.add_heading("Proposed changes", level=2)
+    for change in section.changes:
+        document.add_heading(change.title, level=3)
+        _paragraph(document, change.summary)
+        for proposal in change.proposals:
+            _paragraph(document, proposal.text, style="List Bullet")
+            paragraph = _paragraph(document, proposal.source)
+            if proposal.confidential:
+                paragraph.add_run("  CONFIDENTIAL").bold = True
+        if change.more:
+            _paragraph(document, change.more)
+    if not section.changes:
+        _paragraph(document, "No proposed changes.")
+
+
+def _section(document: Any, section: SectionView) -> None:
+    document.add_heading(xml_text(section.heading), level=1)
+    _paragraph(document, section.size)
+    if section.agreement is not None:
+        document.add_heading("Stance by stakeholder type", level=2)
+        table = add_table(document, STANCE_HEADERS)
+        repeat_header(table)
+        add_rows(table, (stance_cells(r) for r in (*section.groups, section.agreement)))
+        _paragraph(document, "Shares are of the comments that took a stance.")
+    _themes(document, section)
+    _changes(document, section)
+
+
+def _campaigns(document: Any, report: Report) -> None:
     document.add_heading("Campaigns", level=1)
     _paragraph(
         document,
@@ -164,6 +173,15 @@ def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -
         _quote(document, campaign.representative)
     if not report.campaigns:
         _paragraph(document, "No campaign found.")
+
+
+def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:
+    _header(document, report)
+    _overview(document, report, by_day)
+    _dispositions(document, report)
+    for section in report.sections:
+        _section(document, section)
+    _campaigns(document, report)
 
 
 def write_digest_docx(data: Mapping[str, Any], meta: DocumentMeta, out: IO[bytes]) -> None:
