@@ -183,12 +183,18 @@ class PublicDigestTests(TestCase):
                 assert word.casefold() not in flat, (name, word)
 
         # The same words are found where they belong: the working groups' digest of the
-        # same comments reads every confidential one.
+        # same comments analyses every confidential one, and its comment matrix lists each
+        # (the synthesis cites a text filed several times by its first copy only).
         with self.captureOnCommitCallbacks(execute=True):
             internal = services.digest_request(
                 user=secretariat, version=version, audience="working_group"
             )
         internal.refresh_from_db()
-        synthesis = json.dumps(internal.data, ensure_ascii=False)
+        assert internal.data is not None
+        counted = internal.data["overview"]
+        assert counted["confidential"] == len(confidential)
+        analysed = sum(c["count"] for c in counted["by_section"])
+        assert analysed == len(PUBLIC_BODIES) * 2 + len(confidential)
+        matrix = _file_text(internal.exports.get(format="matrix.csv"))
         for comment in confidential:
-            assert comment.reference in synthesis
+            assert comment.reference in matrix and comment.body in matrix

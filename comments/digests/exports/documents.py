@@ -71,7 +71,7 @@ def digest_charts(data: Mapping[str, Any], meta: DocumentMeta) -> dict[str, Safe
 def digest_context(data: Mapping[str, Any], meta: DocumentMeta) -> dict[str, Any]:
     """The template context of both digest templates: ``digest_data`` (the data, built for
     its audience), ``meta``, ``report`` (the data arranged for reading, see
-    :class:`~comments.exports.report.Report`) and ``charts`` (inline SVG by name).
+    :class:`~comments.digests.exports.report.Report`) and ``charts`` (inline SVG by name).
 
     The data is not under ``digest`` so that a page may include the body next to its own
     ``digest`` object."""
