@@ -6,8 +6,6 @@ from django.http import HttpRequest
 from .models import (
     Comment,
     CommentRevision,
-    Digest,
-    DigestExport,
     Disposition,
     Endorsement,
     Flag,
@@ -15,7 +13,7 @@ from .models import (
 )
 
 
-class _RecordAdmin(admin.ModelAdmin):
+class RecordAdmin(admin.ModelAdmin):
     """Support view of the comment record: moderation and dispositions go through the
     secretariat's pages (and the audit trail); nothing is ever deleted."""
 
@@ -30,7 +28,7 @@ class _RecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(_RecordAdmin):
+class CommentAdmin(RecordAdmin):
     list_display = ["reference", "organisation", "line_start", "kind", "visibility", "state"]
     list_filter = ["state", "visibility", "kind", "channel", "version__draft"]
     search_fields = ["reference", "body", "organisation__name", "author__email", "external_id"]
@@ -38,53 +36,31 @@ class CommentAdmin(_RecordAdmin):
 
 
 @admin.register(CommentRevision)
-class CommentRevisionAdmin(_RecordAdmin):
+class CommentRevisionAdmin(RecordAdmin):
     list_display = ["comment", "replaced_at", "replaced_by"]
     list_select_related = ["comment", "replaced_by"]
 
 
 @admin.register(Reply)
-class ReplyAdmin(_RecordAdmin):
+class ReplyAdmin(RecordAdmin):
     list_display = ["comment", "author", "created_at", "state"]
     list_select_related = ["comment", "author"]
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(_RecordAdmin):
+class EndorsementAdmin(RecordAdmin):
     list_display = ["comment", "organisation", "endorsed_by", "created_at"]
     list_select_related = ["comment", "organisation", "endorsed_by"]
 
 
 @admin.register(Flag)
-class FlagAdmin(_RecordAdmin):
+class FlagAdmin(RecordAdmin):
     list_display = ["comment", "flagged_by", "created_at", "resolved_at"]
     list_select_related = ["comment", "flagged_by"]
 
 
 @admin.register(Disposition)
-class DispositionAdmin(_RecordAdmin):
+class DispositionAdmin(RecordAdmin):
     list_display = ["comment", "outcome", "decided_by", "decided_at"]
     list_filter = ["outcome"]
     list_select_related = ["comment", "decided_by"]
-
-
-class DigestExportInline(admin.TabularInline):
-    model = DigestExport
-    extra = 0
-    can_delete = False
-    fields = ("format", "file", "size")
-    readonly_fields = ("format", "file", "size")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Digest)
-class DigestAdmin(_RecordAdmin):
-    """Support view of digests: their status, timings and errors; built by the worker."""
-
-    list_display = ["reference", "version", "audience", "status", "progress", "created_at"]
-    list_filter = ["status", "audience", "trigger"]
-    list_select_related = ["version__draft"]
-    exclude = ["data"]
-    inlines = [DigestExportInline]

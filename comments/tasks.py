@@ -1,7 +1,6 @@
 """Celery tasks of the comments app: the e-mails that follow filing, replies, moderation and
-dispositions, bulk uploads and synthesis digests. Each takes an id and is safe to run twice;
-mail retries when delivery fails, long jobs are re-queued from their rows when a worker is
-lost."""
+dispositions, and bulk uploads. Each takes an id and is safe to run twice; mail retries when
+delivery fails, long jobs are re-queued from their rows when a worker is lost."""
 
 import logging
 import smtplib
@@ -94,52 +93,3 @@ def process_bulk_submission(submission_id: int) -> None:
 def resume_stalled_bulk_submissions() -> list[int]:
     """Run by beat: queue again the uploads whose lease ran out (their worker was lost)."""
     return bulk.bulk_submissions_requeue_stalled()
-
-
-@shared_task(
-    name="comments.tasks.build_digest",
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=1800,
-    time_limit=1900,
-)
-def build_digest(digest_id: int) -> None:
-    """Build one digest (a synthesis and its files); a lost worker's message is taken again.
-    An error is recorded on the digest, so its page says why, and raised again for the log."""
-    from .digests import services as digest_services
-
-    try:
-        digest_services.digest_build(digest_id=digest_id)
-    except Exception as error:
-        digest_services.digest_fail(digest_id=digest_id, error=error)
-        raise
-
-
-@shared_task(
-    name="comments.tasks.build_digest_matrix",
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=1800,
-    time_limit=1900,
-)
-def build_digest_matrix(digest_id: int) -> None:
-    """Write a ready digest's comment matrix files; a lost worker's message is taken again."""
-    from .digests import services as digest_services
-
-    digest_services.digest_matrix_build(digest_id=digest_id)
-
-
-@shared_task(name="comments.tasks.resume_stalled_digests", ignore_result=True)
-def resume_stalled_digests() -> list[int]:
-    """Run by beat: queue again the digests (or their matrices) whose worker stopped
-    without finishing them."""
-    from .digests import services as digest_services
-
-    builds, matrices = digest_services.digests_stalled()
-    for digest_id in builds:
-        build_digest.delay(digest_id)
-    for digest_id in matrices:
-        build_digest_matrix.delay(digest_id)
-    return builds + matrices

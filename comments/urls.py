@@ -1,7 +1,6 @@
 from django.urls import path
 
-from . import views
-from .digests import views as digest_views
+from . import export_views, views
 
 app_name = "comments"
 
@@ -30,24 +29,13 @@ urlpatterns = [
     path("secretariat/moderation/", views.moderation_queue, name="moderation_queue"),
     path(
         "secretariat/drafts/<slug:slug>/v<int:number>/matrix.csv",
-        digest_views.matrix_download,
+        export_views.matrix_download,
         name="matrix_download",
     ),
     path(
         "drafts/<slug:slug>/v<int:number>/comments.<str:format>",
-        digest_views.open_data,
+        export_views.open_data,
         name="open_data",
-    ),
-    path(
-        "drafts/<slug:slug>/v<int:number>/digests/",
-        digest_views.version_digests,
-        name="version_digests",
-    ),
-    path("digests/<int:pk>/", digest_views.digest_detail, name="digest_detail"),
-    path(
-        "digests/<int:pk>/files/<str:format>",
-        digest_views.digest_download,
-        name="digest_download",
     ),
     path(
         "secretariat/drafts/<slug:slug>/v<int:number>/matrix/",

@@ -30,7 +30,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from comments.bulk import bulk_submission_create
 from comments.digests import services as digest_services
-from comments.models import Digest, DigestExport
+from comments.digests.models import Digest, DigestExport
 from drafts import services as draft_services
 from haip_portal.middleware import CONFIDENTIAL, PrivateResponseMiddleware, mark_confidential
 from tests.accounts.factories import make_token
@@ -266,7 +266,7 @@ class Walk:
             return
         body = _body(response)
         html = response.get("Content-Type", "").startswith("text/html")
-        if header == DIGEST_FILE_POLICY and route.name == "comments:digest_download":
+        if header == DIGEST_FILE_POLICY and route.name == "digests:digest_download":
             if re.search(rb"<script|\son\w+=", body, re.IGNORECASE):
                 self.problems.append(f"{where}: the digest file holds a script")
             return
@@ -314,7 +314,7 @@ NEVER_RENDERED = {
             "comments_api:comment_endorse",
             "comments_api:comment_reply",
             "comments_api:comment_withdraw",
-            "comments_api:version_digests",
+            "digests_api:version_digests",
             "accounts:token_revoke",
             "accounts:organisation_register_individual",
             "accounts:membership_request",
@@ -455,7 +455,7 @@ def test_a_confidential_comment_page_is_marked_and_a_public_one_is_not(site):
 
 def test_the_markdown_file_of_a_digest_says_it_is_utf8(site):
     public = site["digests"][0]
-    response = Client().get(reverse("comments:digest_download", args=[public.pk, "md"]))
+    response = Client().get(reverse("digests:digest_download", args=[public.pk, "md"]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/markdown; charset=utf-8"
     _body(response).decode("utf-8")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import digests, views
+from . import views
 
 app_name = "comments_api"
 
@@ -29,17 +29,6 @@ urlpatterns = [
         "bulk-submissions/<int:submission_id>/rejections.csv",
         views.BulkRejectionsView.as_view(),
         name="bulk_submission_rejections",
-    ),
-    path(
-        "drafts/<slug:slug>/versions/<int:number>/digests/",
-        digests.VersionDigestsView.as_view(),
-        name="version_digests",
-    ),
-    path("digests/<int:pk>/", digests.DigestView.as_view(), name="digest_detail"),
-    path(
-        "digests/<int:pk>/synthesis/",
-        digests.DigestSynthesisView.as_view(),
-        name="digest_synthesis",
     ),
     path("comments/<str:reference>/", views.CommentDetailView.as_view(), name="comment_detail"),
     path(

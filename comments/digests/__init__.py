@@ -1,4 +1,7 @@
-"""Synthesis digests of a version's comments: requesting and building them (``services``),
-reading them and the rows they are built from (``selectors``), rendering their files
-(``rendering``) and their pages (``views``). The synthesis itself is in
-:mod:`comments.synthesis`; the file writers in :mod:`comments.exports`."""
+"""Synthesis digests of a version's comments, an app of its own (label ``digests``) nested in
+``comments``: asking for and building them (``services``, ``tasks``), reading them and the
+comments they are built from (``selectors``), their pages (``views``) and API (``api``), the
+pure synthesis (``synthesis``) and the documents written from it (``exports``, ``rendering``).
+
+It uses the comments app through its selectors; the comments app never imports it (the close
+of a comment period and the demo data reach it through settings hooks)."""

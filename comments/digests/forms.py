@@ -5,9 +5,10 @@ from typing import Any, cast
 from django import forms
 
 from accounts.models import WorkingGroup
-from drafts.models import DraftVersion, Section
+from drafts import selectors as draft_selectors
+from drafts.models import DraftVersion
 
-from ..models import Digest
+from .models import Digest
 
 
 class DigestRequestForm(forms.Form):
@@ -34,9 +35,7 @@ class DigestRequestForm(forms.Form):
     def __init__(self, *args: Any, version: DraftVersion, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sections = cast(forms.MultipleChoiceField, self.fields["sections"])
-        sections.choices = list(
-            Section.objects.filter(version=version)
-            .order_by("position")
-            .values_list("key", "heading")
-        )
+        sections.choices = [
+            (section.key, section.heading) for section in draft_selectors.version_sections(version)
+        ]
         cast(forms.ModelChoiceField, self.fields["working_group"]).queryset = groups

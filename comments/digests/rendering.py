@@ -9,21 +9,20 @@ from typing import IO, Any
 from django.utils import timezone
 from django.utils.text import slugify
 
-from drafts.models import Section
+from comments.export_selectors import matrix_rows
+from comments.exports import matrix_csv, write_matrix_docx, write_matrix_xlsx
+from drafts import selectors as draft_selectors
 
-from ..exports import (
-    DigestMeta,
+from . import selectors
+from .exports import (
+    DocumentMeta,
     digest_html,
     digest_json,
     digest_markdown,
-    matrix_csv,
     write_digest_docx,
     write_digest_pdf,
-    write_matrix_docx,
-    write_matrix_xlsx,
 )
-from ..models import Digest, DigestExport
-from . import selectors
+from .models import Digest, DigestExport
 
 Format = DigestExport.Format
 
@@ -32,14 +31,14 @@ Format = DigestExport.Format
 MATRIX_DOCX_MAX_ROWS = 5000
 
 
-def digest_meta(digest: Digest, data: dict[str, Any] | None = None) -> DigestMeta:
+def document_meta(digest: Digest, data: dict[str, Any] | None = None) -> DocumentMeta:
     """What the files say about the digest: title, audience, cut-off, section headings."""
     version = digest.version
-    headings = dict(
-        Section.objects.filter(version=version).order_by("position").values_list("key", "heading")
-    )
+    headings = {
+        section.key: section.heading for section in draft_selectors.version_sections(version)
+    }
     audience = "working groups" if digest.audience == Digest.Audience.WORKING_GROUP else "public"
-    return DigestMeta(
+    return DocumentMeta(
         title=f"Digest of {version.draft.title}, version {version.number} ({audience})",
         draft_title=version.draft.title,
         version_number=version.number,
@@ -65,7 +64,7 @@ def _spooled() -> IO[bytes]:
 
 def render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
     """The digest as documents, each an open file at position 0 (the caller closes them)."""
-    meta = digest_meta(digest, data)
+    meta = document_meta(digest, data)
     files: dict[str, IO[bytes]] = {}
 
     def keep(format: str, content: bytes) -> None:
@@ -88,20 +87,20 @@ def render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes
 def render_matrix(digest: Digest) -> dict[str, IO[bytes]]:
     """The comment matrix of the digest's audience and cut-off, as open files at position 0;
     rows are read in chunks, so memory stays flat whatever the number of comments."""
-    meta = digest_meta(digest)
+    meta = document_meta(digest)
     files: dict[str, IO[bytes]] = {}
     comments = selectors.digest_matrix_comments(digest)
     title = f"Comment matrix: {meta.draft_title}, version {meta.version_number}"
     handle = _spooled()
-    for chunk in matrix_csv(selectors.matrix_rows(comments)):
+    for chunk in matrix_csv(matrix_rows(comments)):
         handle.write(chunk.encode())
     files[Format.MATRIX_CSV] = handle
     handle = _spooled()
-    write_matrix_xlsx(selectors.matrix_rows(comments), handle, title=title)
+    write_matrix_xlsx(matrix_rows(comments), handle, title=title)
     files[Format.MATRIX_XLSX] = handle
     if comments.count() <= MATRIX_DOCX_MAX_ROWS:
         handle = _spooled()
-        write_matrix_docx(selectors.matrix_rows(comments), handle, title=title)
+        write_matrix_docx(matrix_rows(comments), handle, title=title)
         files[Format.MATRIX_DOCX] = handle
     for handle in files.values():
         handle.seek(0)

@@ -1,9 +1,7 @@
-"""Reads for digests and exports: which digests a user may see, and the comments a digest,
-the comment matrix and the open-data files are made of. Who may see what comes from
-:mod:`accounts.permissions` and :func:`comments.selectors.comments_visible_to`."""
+"""Reads for digests: which digests a user may see, and the comments a digest is made of.
+Who may read a digest comes from :mod:`accounts.permissions`; the comments come through the
+comments app's selectors (:mod:`comments.export_selectors`)."""
 
-from collections.abc import Iterator
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
@@ -11,18 +9,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import permissions
-from accounts.models import User
+from accounts.models import User, WorkingGroup
+from comments.export_selectors import ROWS_PER_FETCH, comments_published, disposition_outcomes
+from comments.models import Comment
 from drafts.models import DraftVersion
 
-from ..exports import MatrixRow, OpenComment
-from ..exports.matrix import TYPE_CODES
-from ..models import Comment, Digest, Disposition
-from ..selectors import comments_visible_to
+from .models import Digest, DigestExport
 
 if TYPE_CHECKING:
-    from ..synthesis import CommentRecord
-
-ROWS_PER_FETCH = 2000
+    from .synthesis import CommentRecord
 
 
 def digests_visible_to(user: User | AnonymousUser) -> QuerySet[Digest]:
@@ -50,22 +45,40 @@ def digest_get(*, user: User | AnonymousUser, pk: int, with_data: bool = True) -
     return digest
 
 
+def digest_file_get(*, digest: Digest, format: str) -> DigestExport:
+    """One file of a digest (found through :func:`digest_get`); 404 if it has no such file."""
+    export = DigestExport.objects.filter(digest=digest, format=format).first()
+    if export is None:
+        raise Http404("This digest has no such file.")
+    return export
+
+
+def working_groups_for(user: User | AnonymousUser) -> QuerySet[WorkingGroup]:
+    """The working groups whose sections the user may ask a digest for: every group for
+    the secretariat, their own for a working group's members."""
+    every, _unscoped, groups = permissions.digest_scope(user)
+    return WorkingGroup.objects.all() if every else WorkingGroup.objects.filter(pk__in=groups)
+
+
+def working_group_get(*, slug: str) -> WorkingGroup:
+    """The working group at ``slug`` (whether the user may use it is the service's rule);
+    404 if there is none."""
+    group = WorkingGroup.objects.filter(slug=slug).first()
+    if group is None:
+        raise Http404("No such working group.")
+    return group
+
+
 def version_digests(*, user: User | AnonymousUser, version: DraftVersion) -> QuerySet[Digest]:
     """The digests of a version the user may see, newest first, without their data."""
     return digests_visible_to(user).filter(version=version).defer("data")
 
 
-def _published(version: DraftVersion, cutoff: datetime | None) -> QuerySet[Comment]:
-    comments = Comment.objects.filter(version=version, state=Comment.State.PUBLISHED)
-    return comments.filter(created_at__lte=cutoff) if cutoff is not None else comments
-
-
 def _covered(digest: Digest) -> QuerySet[Comment]:
     """The published comments of the digest's version, sections and cut-off."""
-    comments = _published(digest.version, digest.cutoff)
-    if digest.section_keys:
-        comments = comments.filter(section__key__in=digest.section_keys)
-    return comments
+    return comments_published(
+        version=digest.version, cutoff=digest.cutoff, section_keys=digest.section_keys
+    )
 
 
 def digest_withheld_count(digest: Digest) -> int:
@@ -76,207 +89,55 @@ def digest_withheld_count(digest: Digest) -> int:
     return _covered(digest).filter(visibility=Comment.Visibility.CONFIDENTIAL).count()
 
 
+# The columns of a CommentRecord, in its order; the visibility and the organisation's name
+# become ``confidential`` and ``organisation``.
+RECORD_COLUMNS = (
+    "reference",
+    "section__key",
+    "section__heading",
+    "line_start",
+    "line_end",
+    "kind",
+    "stance",
+    "body",
+    "proposed_text",
+    "visibility",
+    "organisation__name",
+    "stakeholder_type",
+    "country",
+    "created_at",
+    "content_hash",
+)
+
+
 def digest_records(digest: Digest) -> "list[CommentRecord]":
     """The comments a digest covers that its audience may read, as the synthesis reads them:
     for a public digest the public ones only (the text of a confidential comment is never
     even loaded to build it), for a working-group digest every one, confidential included."""
-    from ..synthesis import CommentRecord  # loaded by the worker only, as in services
+    from .synthesis import CommentRecord  # loaded by the worker only, as in services
 
-    comments = _covered(digest)
-    if digest.audience == Digest.Audience.PUBLIC:
-        comments = comments.filter(visibility=Comment.Visibility.PUBLIC)
-    rows = comments.order_by("reference").values_list(
-        "reference",
-        "section__key",
-        "section__heading",
-        "line_start",
-        "line_end",
-        "kind",
-        "stance",
-        "body",
-        "proposed_text",
-        "visibility",
-        "organisation__name",
-        "stakeholder_type",
-        "country",
-        "created_at",
-        "content_hash",
-    )
-    return [
-        CommentRecord(
-            reference=reference,
-            section_key=section_key,
-            section_heading=heading,
-            line_start=line_start,
-            line_end=line_end,
-            kind=kind,
-            stance=stance,
-            body=body,
-            proposed_text=proposed_text,
-            confidential=visibility == Comment.Visibility.CONFIDENTIAL,
-            organisation=organisation or "",
-            stakeholder_type=stakeholder_type,
-            country=country,
-            created_at=created_at,
-            content_hash=content_hash,
-        )
-        for (
-            reference,
-            section_key,
-            heading,
-            line_start,
-            line_end,
-            kind,
-            stance,
-            body,
-            proposed_text,
-            visibility,
-            organisation,
-            stakeholder_type,
-            country,
-            created_at,
-            content_hash,
-        ) in rows.iterator(chunk_size=ROWS_PER_FETCH)
-    ]
+    comments = _readable(digest).order_by("reference").values_list(*RECORD_COLUMNS)
+    confidential = Comment.Visibility.CONFIDENTIAL
+    records = []
+    for row in comments.iterator(chunk_size=ROWS_PER_FETCH):
+        fields = (*row[:9], row[9] == confidential, row[10] or "", *row[11:])
+        records.append(CommentRecord(*fields))
+    return records
 
 
 def digest_dispositions(digest: Digest) -> dict[str, str]:
     """The outcome of every disposed comment of the digest's version, by reference."""
-    return dict(
-        Disposition.objects.filter(comment__version=digest.version).values_list(
-            "comment__reference", "outcome"
-        )
-    )
+    return disposition_outcomes(digest.version)
 
 
-def matrix_comments(
-    *, user: User | AnonymousUser, version: DraftVersion, cutoff: datetime | None = None
-) -> QuerySet[Comment]:
-    """The published comments of a version that go into the user's comment matrix."""
-    comments = comments_visible_to(user).filter(version=version, state=Comment.State.PUBLISHED)
-    return comments.filter(created_at__lte=cutoff) if cutoff is not None else comments
-
-
-def digest_matrix_comments(digest: Digest) -> QuerySet[Comment]:
-    """The comments of a digest's own matrix: what its audience may read, up to its cut-off."""
+def _readable(digest: Digest) -> QuerySet[Comment]:
+    """The comments of a digest its audience may read, up to its cut-off."""
     comments = _covered(digest)
     if digest.audience == Digest.Audience.PUBLIC:
         comments = comments.filter(visibility=Comment.Visibility.PUBLIC)
     return comments
 
 
-def matrix_rows(comments: QuerySet[Comment]) -> Iterator[MatrixRow]:
-    """The comment-resolution matrix of ``comments`` in line order, with the secretariat's
-    dispositions; fetched in chunks, so memory stays flat whatever the number of rows."""
-    rows = comments.order_by("line_start", "number").values_list(
-        "reference",
-        "organisation__name",
-        "stakeholder_type",
-        "country",
-        "line_start",
-        "line_end",
-        "section__key",
-        "section__heading",
-        "quote_exact",
-        "kind",
-        "body",
-        "proposed_text",
-        "disposition__outcome",
-        "disposition__response",
-        "visibility",
-        "created_at",
-    )
-    outcomes = dict(Disposition.Outcome.choices)
-    for (
-        reference,
-        organisation,
-        stakeholder_type,
-        country,
-        line_start,
-        line_end,
-        clause,
-        clause_title,
-        quote,
-        kind,
-        body,
-        proposed_text,
-        outcome,
-        response,
-        visibility,
-        created_at,
-    ) in rows.iterator(chunk_size=ROWS_PER_FETCH):
-        yield MatrixRow(
-            reference=reference,
-            organisation=organisation or "",
-            stakeholder_type=stakeholder_type,
-            country=country,
-            line_start=line_start,
-            line_end=line_end,
-            clause=clause,
-            clause_title=clause_title,
-            paragraph=quote,
-            comment_type=TYPE_CODES.get(kind, kind),
-            comment=body,
-            proposed_change=proposed_text,
-            observations=f"{outcomes[outcome]}: {response}" if outcome else "",
-            confidential=visibility == Comment.Visibility.CONFIDENTIAL,
-            submitted_at=created_at,
-        )
-
-
-def open_data_rows(version: DraftVersion) -> Iterator[OpenComment]:
-    """The public comments of a version as open data (what anyone may read), in line order."""
-    comments = comments_visible_to(AnonymousUser()).filter(
-        version=version, state=Comment.State.PUBLISHED
-    )
-    rows = comments.order_by("line_start", "number").values_list(
-        "reference",
-        "section__key",
-        "section__heading",
-        "line_start",
-        "line_end",
-        "kind",
-        "stance",
-        "body",
-        "proposed_text",
-        "organisation__name",
-        "stakeholder_type",
-        "country",
-        "created_at",
-        "disposition__outcome",
-        "disposition__response",
-    )
-    for (
-        reference,
-        section_key,
-        section_heading,
-        line_start,
-        line_end,
-        kind,
-        stance,
-        body,
-        proposed_text,
-        organisation,
-        stakeholder_type,
-        country,
-        created_at,
-        outcome,
-        response,
-    ) in rows.iterator(chunk_size=ROWS_PER_FETCH):
-        yield OpenComment(
-            reference=reference,
-            section_key=section_key,
-            section_heading=section_heading,
-            line_start=line_start,
-            line_end=line_end,
-            kind=kind,
-            stance=stance,
-            body=body,
-            proposed_text=proposed_text,
-            organisation=organisation or "",
-            stakeholder_type=stakeholder_type,
-            country=country,
-            submitted_at=created_at,
-            disposition=outcome or "",
-            response=response or "",
-        )
+def digest_matrix_comments(digest: Digest) -> QuerySet[Comment]:
+    """The comments of a digest's own matrix: what its audience may read, up to its cut-off."""
+    return _readable(digest)

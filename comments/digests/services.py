@@ -1,6 +1,6 @@
 """Every write to digests: asking for one, building it and then its comment matrix in the
-worker, recording a failure, and the digests a version gets when its comment period
-closes."""
+worker, recording a failure, and the digests a version gets when its comment period closes
+(or the demo data is loaded)."""
 
 import time
 from datetime import timedelta
@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User, WorkingGroup
-from drafts.models import DraftVersion, Section
+from drafts import selectors as draft_selectors
+from drafts.models import DraftVersion
 from haip_portal.exceptions import ApplicationError, NotAllowed
 from haip_portal.queueing import enqueue_on_commit
 
-from .. import tasks
-from ..models import Digest, DigestExport
-from . import rendering, selectors
+from . import rendering, selectors, tasks
+from .models import Digest, DigestExport
 
 Status = Digest.Status
 
@@ -37,7 +37,7 @@ def digest_enqueue(digest: Digest) -> None:
 
 
 def _sections_of(version: DraftVersion, keys: list[str]) -> list[str]:
-    known = set(Section.objects.filter(version=version).values_list("key", flat=True))
+    known = {section.key for section in draft_selectors.version_sections(version)}
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise ApplicationError(
@@ -76,9 +76,9 @@ def digest_request(
             raise ApplicationError(
                 f"You are not a member of {working_group}.", field="working_group"
             )
-        followed = set(working_group.section_keys) & set(
-            Section.objects.filter(version=version).values_list("key", flat=True)
-        )
+        followed = set(working_group.section_keys) & {
+            section.key for section in draft_selectors.version_sections(version)
+        }
         keys = sorted(followed & set(keys)) if keys else sorted(followed)
         if not keys:
             raise ApplicationError(
@@ -117,6 +117,19 @@ def digests_for_closed_version(version: DraftVersion) -> list[Digest]:
     for digest in digests:
         digest_enqueue(digest)
     return digests
+
+
+def digests_for_demo(*, version: DraftVersion, secretariat: User) -> str:
+    """Ask for a public and a working-group digest of the demo's open version (built when the
+    transaction commits), or queue again those still waiting (an upgrade may queue digests
+    to be built again). Called by ``load_demo`` (``DEMO_DATA_HOOKS``); says what it did."""
+    if Digest.objects.filter(version=version).exists():
+        for digest in Digest.objects.filter(version=version, status=Status.QUEUED):
+            digest_enqueue(digest)
+        return ""
+    for audience in (Digest.Audience.PUBLIC, Digest.Audience.WORKING_GROUP):
+        digest_request(user=secretariat, version=version, audience=audience)
+    return "Asked for a public and a working-group digest of v1."
 
 
 def _start(digest_id: int) -> Digest | None:
@@ -162,7 +175,7 @@ def digest_build(*, digest_id: int) -> Digest | None:
     """
     # The synthesis (scikit-learn, SciPy) is loaded where digests are built, not by every
     # web process that imports this module.
-    from ..synthesis import DigestRequest, build_digest
+    from .synthesis import SynthesisRequest, synthesise
 
     digest = _start(digest_id)
     if digest is None:
@@ -177,14 +190,14 @@ def digest_build(*, digest_id: int) -> Digest | None:
     def synthesis_progress(stage: str, done: int) -> None:
         _progress(digest, stage, READ_DONE + (SYNTHESIS_DONE - READ_DONE) * done // 100)
 
-    result = build_digest(
+    synthesis = synthesise(
         records,
-        DigestRequest(audience=digest.audience, cutoff=digest.cutoff),  # type: ignore[arg-type]
+        SynthesisRequest(audience=digest.audience, cutoff=digest.cutoff),  # type: ignore[arg-type]
         dispositions,
         withheld=withheld,
         progress=synthesis_progress,
     )
-    data = result.to_dict()
+    data = synthesis.to_dict()
     clock.lap("synthesis")
     _progress(digest, "Writing the PDF, Word, HTML, Markdown and JSON files", SYNTHESIS_DONE)
     files = rendering.render_documents(digest, data)
@@ -280,9 +293,9 @@ def _delete_file(name: str) -> None:
 
 def digest_fail(*, digest_id: int, error: BaseException) -> None:
     """Record why a build failed (a quote check, a time limit, a bug), shown on its page."""
-    from ..synthesis import QuoteMismatch
+    from .synthesis import ExcerptMismatch
 
-    if isinstance(error, QuoteMismatch | ApplicationError):
+    if isinstance(error, ExcerptMismatch | ApplicationError):
         message = str(error)
     else:
         message = f"The build failed ({type(error).__name__}). The secretariat has been told."

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "drafts",
     "comments",
+    "comments.digests",
 ]
 
 MIDDLEWARE = [
@@ -276,9 +277,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # The comments app adds its gutter counts and comment panel to the draft page.
 DRAFT_PAGE_EXTENSIONS = ["comments.views.draft_page_extension"]
-# Called with the version inside the transaction that closes its comment period: the comments
+# Called with the version inside the transaction that closes its comment period: the digests
 # app queues the digests for the public and the working groups.
 VERSION_CLOSED_HOOKS = ["comments.digests.services.digests_for_closed_version"]
+# Called by `load_demo` (comments) with the demo's open version and the secretariat, in its
+# transaction: the digests app asks for two digests of it. Returns a line to print, or "".
+DEMO_DATA_HOOKS = ["comments.digests.services.digests_for_demo"]
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, Membership, Organisation, User, WorkingGroup
 from accounts.permissions import SECRETARIAT_GROUP
-from comments.models import Comment, Digest, Disposition
+from comments.digests.models import Digest
+from comments.models import Comment, Disposition
 from drafts import services as draft_services
 from tests.accounts.factories import add_member, make_organisation, make_user
 from tests.comments.factories import representative_of, submit, verified_organisation
@@ -141,12 +142,12 @@ def _page_opens_admin(client: Client, w: World) -> bool:
 
 def _page_asks_for_digest(client: Client, w: World) -> bool:
     before = Digest.objects.count()
-    client.post(reverse("comments:version_digests", args=["haip", 1]), {"audience": "public"})
+    client.post(reverse("digests:version_digests", args=["haip", 1]), {"audience": "public"})
     return Digest.objects.count() > before
 
 
 def _api_asks_for_digest(api: Callable[..., object], w: World) -> bool:
-    url = reverse("comments_api:version_digests", args=["haip", 1])
+    url = reverse("digests_api:version_digests", args=["haip", 1])
     response = api("post", url, data={"audience": "public"}, content_type="application/json")
     return response.status_code == 202  # type: ignore[attr-defined]
 
@@ -156,7 +157,7 @@ def _page_reads_group_digest(client: Client, w: World) -> bool:
 
 
 def _api_reads_group_digest(api: Callable[..., object], w: World) -> bool:
-    url = reverse("comments_api:digest_detail", args=[w.working_group_digest.pk])
+    url = reverse("digests_api:digest_detail", args=[w.working_group_digest.pk])
     return api("get", url).status_code == 200  # type: ignore[attr-defined]
 
 

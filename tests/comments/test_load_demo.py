@@ -7,8 +7,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Organisation, User
+from comments.digests.models import Digest, DigestExport
 from comments.management.commands.load_demo import COMMENTS, DRAFT_SLUG, STAKEHOLDERS
-from comments.models import Comment, Digest, DigestExport
+from comments.models import Comment
 from drafts.models import DraftVersion
 
 pytestmark = pytest.mark.django_db(transaction=True)  # digests are queued on commit

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from comments import bulk
 from comments.digests import services as digest_services
-from comments.models import BulkRejection, BulkSubmission, Comment, Digest
+from comments.digests.models import Digest
+from comments.models import BulkRejection, BulkSubmission, Comment
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from accounts.models import WorkingGroup
-from comments.models import Digest
-from tests.comments.test_digest_worker import _consultation, _worker_env
+from comments.digests.models import Digest
 from tests.conftest import enable_totp
+from tests.digests.test_worker import _consultation, _worker_env
 from tests.e2e.test_comments import person, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]

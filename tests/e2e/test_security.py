@@ -7,7 +7,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from comments.digests import services as digest_services
-from comments.models import Digest
+from comments.digests.models import Digest
 from drafts import services as draft_services
 from tests.comments.factories import representative_of, submit, verified_organisation
 from tests.drafts.factories import open_version

@@ -19,13 +19,15 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import Organisation
+from comments import export_selectors
 from comments.anchoring import content_hash
-from comments.digests import selectors, services
+from comments.digests import services
+from comments.digests.models import Digest
 from comments.exports import matrix_csv
-from comments.models import Comment, Digest, VersionCommentCounter
+from comments.models import Comment, VersionCommentCounter
 from tests.accounts.factories import make_organisation, make_user
-from tests.comments.synthesis.corpus import generated_corpus
 from tests.conftest import wait_until
+from tests.digests.synthesis.corpus import generated_corpus
 from tests.drafts.factories import open_version
 
 from .conftest import MB, proc_status_kb, process_tree, require_postgres
@@ -152,11 +154,11 @@ def test_digest_in_the_worker(size, celery_worker_factory, shared_media, report)
         )
 
     # The live matrix, streamed as the secretariat downloads it.
-    comments = selectors.matrix_comments(user=secretariat, version=version)
+    comments = export_selectors.matrix_comments(user=secretariat, version=version)
     tracemalloc.start()
     started = time.perf_counter()
     written = rows = 0
-    for chunk in matrix_csv(selectors.matrix_rows(comments)):
+    for chunk in matrix_csv(export_selectors.matrix_rows(comments)):
         written += len(chunk)
         rows += chunk.count("\n")
     streamed = time.perf_counter() - started

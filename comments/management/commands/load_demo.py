@@ -10,10 +10,12 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from accounts import permissions
 from accounts import services as account_services
@@ -21,8 +23,7 @@ from accounts.models import Organisation, User, WorkingGroup
 from accounts.permissions import SECRETARIAT_GROUP
 from comments import services as comment_services
 from comments.anchoring import Quote
-from comments.digests import services as digest_services
-from comments.models import Comment, Digest
+from comments.models import Comment
 from drafts import services
 from drafts.demo import DEMO_DIR
 from drafts.models import Draft, DraftVersion
@@ -141,19 +142,16 @@ class Command(BaseCommand):
 
         v1 = self._draft(secretariat)
         self._comments(v1, people, secretariat)
-        self._digests(v1, secretariat)
+        self._extensions(v1, secretariat)
         return secretariat, wg_member, people
 
-    def _digests(self, version: DraftVersion, secretariat: User) -> None:
-        """A public and a working-group digest of v1 (built when the transaction commits), and
-        any digest of v1 still waiting (an upgrade may queue digests to be built again)."""
-        if Digest.objects.filter(version=version).exists():
-            for digest in Digest.objects.filter(version=version, status=Digest.Status.QUEUED):
-                digest_services.digest_enqueue(digest)
-            return
-        for audience in (Digest.Audience.PUBLIC, Digest.Audience.WORKING_GROUP):
-            digest_services.digest_request(user=secretariat, version=version, audience=audience)
-        self.stdout.write("Asked for a public and a working-group digest of v1.")
+    def _extensions(self, version: DraftVersion, secretariat: User) -> None:
+        """What other apps add to the demo (``DEMO_DATA_HOOKS``), in the same transaction:
+        the digests app asks for a public and a working-group digest of v1."""
+        for path in settings.DEMO_DATA_HOOKS:
+            message = import_string(path)(version=version, secretariat=secretariat)
+            if message:
+                self.stdout.write(message)
 
     def _print_accounts(
         self, secretariat: User, wg_member: User, people: list[tuple[User, Organisation | None]]

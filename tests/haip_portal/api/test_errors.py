@@ -117,7 +117,7 @@ def _post(client, world, url, data, **headers):
 
 
 def test_not_allowed_asking_for_a_digest_without_the_role(client, world):
-    url = reverse("comments_api:version_digests", args=["haip", 1])
+    url = reverse("digests_api:version_digests", args=["haip", 1])
     response = _post(client, world, url, {"audience": "public"})
     assert response.status_code == 403
     assert response.json() == {

@@ -1,0 +1,398 @@
+"""A digest's data arranged for reading: words instead of keys, sections in the draft's order
+with their agreement, themes and proposed changes. Every digest export is written from it, so
+the HTML, PDF, Word and Markdown files say the same thing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from comments.exports import labels
+
+from .charts import percent
+from .meta import DocumentMeta, check_audience
+
+# A campaign of thousands of copies lists its first references and says how many more.
+MAX_CAMPAIGN_REFERENCES = 20
+# The largest campaigns are described one by one; the rest are counted (all are in the JSON).
+MAX_CAMPAIGNS_SHOWN = 30
+# Proposals listed per range in the documents: those made in more than one comment, most
+# supported first, up to this many; where each proposal was made once, the first as an
+# example. Every one of them stays in the JSON file and the comment matrix.
+MAX_PROPOSALS_SHOWN = 3
+# A proposal made in many comments names its first references and organisations, and counts
+# the rest.
+MAX_PROPOSAL_REFERENCES = 10
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    label: str
+    count: int
+    share: str
+
+
+@dataclass(frozen=True, slots=True)
+class StanceRow:
+    group: str
+    total: int
+    support: int
+    oppose: int
+    amend: int
+    no_stance: int
+    support_share: str
+    oppose_share: str
+    amend_share: str
+
+
+# The columns of a stance table, and a row's cells (shares after their counts).
+STANCE_HEADERS = ("Stakeholder type", "Comments", "Support", "Oppose", "Amend", "No stance")
+
+
+def stance_cells(row: StanceRow) -> tuple[object, ...]:
+    return (
+        row.group,
+        row.total,
+        f"{row.support} ({row.support_share})",
+        f"{row.oppose} ({row.oppose_share})",
+        f"{row.amend} ({row.amend_share})",
+        row.no_stance,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExcerptView:
+    reference: str
+    text: str
+    confidential: bool
+    attribution: str  # the organisation, or "not attributed"
+    stakeholder_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeView:
+    label: str
+    top_terms: str
+    size: str  # "12 comments, 9 distinct positions"
+    stakeholder_mix: tuple[CountRow, ...]
+    stance_mix: tuple[CountRow, ...]
+    quotes: tuple[ExcerptView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    text: str
+    source: str  # "Lines 12–14 · proposed in 2 comments: R-1, R-2 (Org A; Org B)"
+    count: int
+    references: tuple[str, ...]
+    organisations: tuple[str, ...]
+    confidential: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    title: str  # "Lines 12–14"
+    summary: str  # "3 comments propose new text (the range spans …)."
+    comments: int
+    sections: tuple[str, ...]  # headings of every section the range touches
+    proposals: tuple[ProposalView, ...]
+    more: str  # "12 more distinct proposals, from 15 comments, …" or ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    key: str
+    heading: str
+    size: str  # "12 comments (40% of all)"
+    agreement: StanceRow | None
+    groups: tuple[StanceRow, ...]
+    themes: tuple[ThemeView, ...]
+    changes: tuple[ChangeView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    comments: int
+    signatories: int
+    organisations: tuple[str, ...]
+    stakeholder_mix: tuple[CountRow, ...]
+    sections: tuple[str, ...]
+    representative: ExcerptView
+    includes_confidential: bool
+    references: tuple[str, ...]
+    more_references: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str
+    draft_title: str
+    version_number: int
+    reference: str
+    audience: str
+    working_group: bool
+    cutoff: str
+    generated: str
+    period: str
+    size: str  # "120 comments, 97 distinct positions"
+    comments: int
+    distinct_positions: int
+    confidential: int
+    confidential_note: str
+    by_section: tuple[CountRow, ...]
+    by_kind: tuple[CountRow, ...]
+    by_stance: tuple[CountRow, ...]
+    by_stakeholder_type: tuple[CountRow, ...]
+    by_country: tuple[CountRow, ...]
+    dispositions: tuple[CountRow, ...]
+    disposed_total: int
+    sections: tuple[SectionView, ...]
+    empty_sections: str  # "No comments in this digest on: Preamble; 4. …." or ""
+    campaigns: tuple[CampaignView, ...]
+    campaigns_more: str  # "12 smaller campaigns (150 comments) are in the JSON file." or ""
+    notes: tuple[str, ...]
+
+
+def size(comments: int, positions: int) -> str:
+    """``"12 comments, 9 distinct positions"``."""
+    return f"{labels.plural(comments, 'comment')}, {labels.plural(positions, 'distinct position')}"
+
+
+def _natural(key: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key))
+
+
+def section_order(keys: Sequence[str], titles: Mapping[str, str]) -> list[str]:
+    """``keys`` in the draft's order (that of ``titles``), unknown keys last in natural order."""
+    wanted = set(keys)
+    known = [key for key in titles if key in wanted]
+    return known + sorted(wanted - set(titles), key=_natural)
+
+
+def _rows(counts: Sequence[Mapping[str, Any]], name: Any = labels.humanise) -> tuple[CountRow, ...]:
+    return tuple(
+        CountRow(label=name(c["key"]), count=int(c["count"]), share=percent(float(c["share"])))
+        for c in counts
+    )
+
+
+def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
+    return StanceRow(
+        group=group,
+        total=counts["total"],
+        support=counts["support"],
+        oppose=counts["oppose"],
+        amend=counts["amend"],
+        no_stance=counts["no_stance"],
+        support_share=percent(counts["support_share"]),
+        oppose_share=percent(counts["oppose_share"]),
+        amend_share=percent(counts["amend_share"]),
+    )
+
+
+def _excerpt(quote: Mapping[str, Any]) -> ExcerptView:
+    return ExcerptView(
+        reference=quote["reference"],
+        text=quote["text"],
+        confidential=bool(quote.get("confidential")),
+        attribution=quote.get("organisation") or "not attributed",
+        stakeholder_type=labels.stakeholder_type(quote.get("stakeholder_type", "")),
+    )
+
+
+def _theme(theme: Mapping[str, Any]) -> ThemeView:
+    return ThemeView(
+        label=theme["label"],
+        top_terms=", ".join(theme.get("top_terms", ())),
+        size=size(theme["comments"], theme["positions"]),
+        stakeholder_mix=_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
+        stance_mix=_rows(theme.get("stance_mix", ()), labels.stance),
+        quotes=tuple(_excerpt(q) for q in theme.get("quotes", ())),
+    )
+
+
+def _first(names: Sequence[str], separator: str, rest: str) -> str:
+    """The first ``MAX_PROPOSAL_REFERENCES`` names, and how many more there are."""
+    shown = separator.join(names[:MAX_PROPOSAL_REFERENCES])
+    hidden = len(names) - MAX_PROPOSAL_REFERENCES
+    return f"{shown} and {hidden:,} {rest}" if hidden > 0 else shown
+
+
+def _proposal(proposal: Mapping[str, Any]) -> ProposalView:
+    references = tuple(proposal["references"])
+    organisations = tuple(o for o in proposal.get("organisations", ()) if o)
+    source = (
+        f"{labels.line_range(proposal['line_start'], proposal['line_end'])} · proposed in "
+        f"{labels.plural(len(references), 'comment')}: "
+        f"{_first(references, ', ', 'more')}"
+    )
+    if organisations:
+        source += f" ({_first(organisations, '; ', 'more organisations')})"
+    return ProposalView(
+        text=proposal["text"],
+        source=source,
+        count=len(references),
+        references=references,
+        organisations=organisations,
+        confidential=bool(proposal.get("confidential")),
+    )
+
+
+def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
+    comments = group["comments"]
+    sections = tuple(heading.get(key, key) for key in group.get("section_keys", ()))
+    verb = "proposes" if comments == 1 else "propose"
+    summary = f"{labels.plural(comments, 'comment')} {verb} new text"
+    if len(sections) > 1:
+        summary += f" (the range spans {'; '.join(sections)})"
+    proposals = sorted(
+        group.get("proposals", ()),
+        key=lambda p: (-len(p["references"]), p["line_start"], p["line_end"], p["text"]),
+    )
+    shared = sum(1 for p in proposals[:MAX_PROPOSALS_SHOWN] if len(p["references"]) > 1)
+    shown, rest = proposals[: shared or 1], proposals[shared or 1 :]
+    more = ""
+    if rest:
+        more = (
+            f"{labels.plural(len(rest), 'more distinct proposal')}, from "
+            f"{labels.plural(sum(len(p['references']) for p in rest), 'comment')}, "
+            "in the comment matrix and the JSON file."
+        )
+    return ChangeView(
+        title=labels.line_range(group["line_start"], group["line_end"]),
+        summary=summary + ".",
+        comments=comments,
+        sections=sections,
+        proposals=tuple(_proposal(p) for p in shown),
+        more=more,
+    )
+
+
+def _empty_sections(headings: Sequence[str]) -> str:
+    if not headings:
+        return ""
+    return f"No comments in this digest on: {'; '.join(h.rstrip('.') for h in headings)}."
+
+
+def _campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
+    if not rest:
+        return ""
+    comments = sum(len(c["references"]) for c in rest)
+    return (
+        f"{labels.plural(len(rest), 'smaller campaign')} "
+        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
+    )
+
+
+def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
+    references = tuple(campaign["references"])
+    return CampaignView(
+        comments=len(references),
+        signatories=campaign["signatories"],
+        organisations=tuple(campaign.get("organisations", ())),
+        stakeholder_mix=_rows(campaign.get("stakeholder_mix", ()), labels.stakeholder_type),
+        sections=tuple(heading.get(key, key) for key in campaign.get("section_keys", ())),
+        representative=_excerpt(campaign["representative"]),
+        includes_confidential=bool(campaign.get("includes_confidential")),
+        references=references[:MAX_CAMPAIGN_REFERENCES],
+        more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
+    )
+
+
+def _confidential_note(confidential: int, working_group: bool) -> str:
+    if not confidential:
+        return ""
+    if working_group:
+        return (
+            f"Includes {labels.plural(confidential, 'confidential comment')}, marked "
+            "Confidential: not for publication."
+        )
+    return (
+        f"The total includes {labels.plural(confidential, 'confidential comment')}, counted "
+        "there and nowhere else: every other figure, theme, quote and proposal in this digest "
+        "comes from public comments only."
+    )
+
+
+def _sections(
+    data: Mapping[str, Any], order: Sequence[str], heading: Mapping[str, str]
+) -> tuple[SectionView, ...]:
+    """Each section in ``order`` with its agreement, themes and the proposed changes that
+    start in it (a change over several sections is shown under the first of them)."""
+    first_section = {key: index for index, key in enumerate(order)}
+    by_section = {c["key"]: c for c in data["overview"].get("by_section", ())}
+    agreement = {a["section_key"]: a for a in data.get("agreement", ())}
+    changes: dict[str, list[ChangeView]] = {}
+    for group in data.get("changes", ()):
+        keys = sorted(group.get("section_keys", ()), key=lambda k: first_section.get(k, 10**6))
+        if keys:
+            changes.setdefault(keys[0], []).append(_change(group, heading))
+    sections = []
+    for key in order:
+        counted = by_section.get(key, {"count": 0, "share": 0.0})
+        agreed = agreement.get(key)
+        sections.append(
+            SectionView(
+                key=key,
+                heading=heading[key],
+                size=f"{labels.plural(counted['count'], 'comment')} "
+                f"({percent(counted['share'])} of all)",
+                agreement=_stance_row(agreed["overall"], "All") if agreed else None,
+                groups=tuple(
+                    _stance_row(g, labels.stakeholder_type(g["group"]))
+                    for g in (agreed or {}).get("by_stakeholder_type", ())
+                ),
+                themes=tuple(_theme(t) for t in data.get("themes", ()) if t["section_key"] == key),
+                changes=tuple(changes.get(key, ())),
+            )
+        )
+    return tuple(sections)
+
+
+def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
+    """The digest ``data`` (``Synthesis.to_dict()``, built for ``meta.audience``) arranged for
+    reading, with ``meta``'s section headings."""
+    check_audience(data, meta.audience)
+    overview = data["overview"]
+    titles = meta.section_titles
+    heading = {key: titles.get(key, key) for key in {*titles, *data.get("sections", ())}}
+    order = section_order(data.get("sections", ()), titles)
+    first_section = {key: index for index, key in enumerate(order)}
+    sections = _sections(data, order, heading)
+    days = [str(d["day"]) for d in overview.get("by_day", ())]
+    period = f"{labels.moment(min(days))} to {labels.moment(max(days))}" if days else ""
+    working_group = meta.audience == "working_group"
+    dispositions = data.get("dispositions", {})
+    campaigns = sorted(
+        data.get("campaigns", ()), key=lambda c: (-len(c["references"]), c["references"][0])
+    )
+    return Report(
+        title=meta.title,
+        draft_title=meta.draft_title,
+        version_number=meta.version_number,
+        reference=meta.reference,
+        audience=labels.audience(meta.audience),
+        working_group=working_group,
+        cutoff=labels.moment(meta.cutoff) or "none (every comment filed when generated)",
+        generated=labels.moment(meta.generated_at),
+        period=period,
+        size=size(overview["comments"], overview["distinct_positions"]),
+        comments=overview["comments"],
+        distinct_positions=overview["distinct_positions"],
+        confidential=overview.get("confidential", 0),
+        confidential_note=_confidential_note(overview.get("confidential", 0), working_group),
+        by_section=_rows(overview.get("by_section", ()), lambda key: heading.get(key, key)),
+        by_kind=_rows(overview.get("by_kind", ())),
+        by_stance=_rows(overview.get("by_stance", ()), labels.stance),
+        by_stakeholder_type=_rows(overview.get("by_stakeholder_type", ()), labels.stakeholder_type),
+        by_country=_rows(overview.get("by_country", ()), labels.country),
+        dispositions=_rows(dispositions.get("counts", ())),
+        disposed_total=dispositions.get("total", 0),
+        sections=sections,
+        empty_sections=_empty_sections([titles[key] for key in titles if key not in first_section]),
+        campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
+        campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
+        notes=tuple(data.get("notes", ())),
+    )

@@ -1,0 +1,84 @@
+"""The whole synthesis of one version's comments for one audience, as a :class:`Synthesis`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import numpy as np
+
+from .campaigns import campaigns_from_groups, similarity_groups
+from .changes import proposed_changes
+from .excerpts import check_excerpts
+from .overview import agreement, disposition_summary, overview
+from .themes import positions_from_groups, themes_per_section
+from .types import CommentRecord, Synthesis, SynthesisRequest
+
+
+def select_records(
+    records: Iterable[CommentRecord], request: SynthesisRequest
+) -> list[CommentRecord]:
+    """The records the request covers (sections, cut-off), in reference order."""
+    wanted = set(request.sections) if request.sections is not None else None
+    chosen = [
+        r
+        for r in records
+        if (wanted is None or r.section_key in wanted)
+        and (request.cutoff is None or r.created_at <= request.cutoff)
+    ]
+    chosen.sort(key=lambda r: r.reference)
+    return chosen
+
+
+def synthesise(
+    records: Iterable[CommentRecord],
+    request: SynthesisRequest,
+    dispositions: Mapping[str, str] | None = None,
+    *,
+    withheld: int = 0,
+    signatures: Mapping[str, np.ndarray] | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> Synthesis:
+    """Synthesise ``records`` for ``request.audience``; the same input gives the same synthesis.
+
+    For the working group, confidential comments are analysed like the others and marked
+    confidential wherever they appear. For the public, a confidential comment is counted in
+    the totals (:attr:`Overview.comments` and :attr:`Overview.confidential`) and nothing
+    else: no term, label, quote, reference, organisation, section, count by group or
+    campaign membership comes from it. ``withheld`` counts confidential comments the caller
+    did not even pass (the worker does not read their text for a public digest).
+
+    ``signatures`` maps references to stored MinHash signatures (see
+    :func:`~comments.digests.synthesis.campaigns.minhash_signatures`), used when all are present.
+    ``progress`` is told each stage as it starts, with the share of the work done (0-100).
+    """
+    report = progress or (lambda stage, done: None)
+    report("Finding campaigns", 0)
+    chosen = select_records(records, request)
+    if request.audience == "public":
+        readable = [r for r in chosen if not r.confidential]
+        withheld += len(chosen) - len(readable)
+        chosen = readable
+    stored = None
+    if signatures is not None and all(r.reference in signatures for r in chosen):
+        stored = np.array([signatures[r.reference] for r in chosen], dtype=np.uint32)
+        stored = stored.reshape(len(chosen), -1)
+    grouping = similarity_groups(chosen, seed=request.seed, signatures=stored)
+    campaigns = campaigns_from_groups(chosen, grouping, min_size=request.campaign_min_size)
+    positions = positions_from_groups(chosen, grouping.groups)
+    report("Finding themes", 45)
+    themes = tuple(themes_per_section(positions, seed=request.seed))
+    report("Summarising sections and proposed changes", 85)
+    synthesis = Synthesis(
+        audience=request.audience,
+        cutoff=request.cutoff,
+        sections=tuple(sorted({r.section_key for r in chosen})),
+        overview=overview(chosen, distinct_positions=len(grouping.groups), withheld=withheld),
+        campaigns=tuple(campaigns),
+        themes=themes,
+        agreement=tuple(agreement(chosen)),
+        changes=tuple(proposed_changes(chosen)),
+        dispositions=disposition_summary(chosen, dispositions or {}),
+    )
+    report("Checking quotes", 95)
+    check_excerpts(synthesis, chosen)
+    return synthesis

@@ -1,0 +1,221 @@
+"""The plain data the synthesis reads (comment records, a request) and the :class:`Synthesis`
+it writes, which a digest stores as JSON (``Digest.data``).
+
+Everything here is a frozen dataclass of strings, numbers, tuples and datetimes, so a synthesis
+built twice from the same records compares equal and serialises to the same JSON. Field names
+are the JSON's keys: renaming one changes what digests store and the API serves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Audience = Literal["public", "working_group"]
+Outcome = Literal["accepted", "partially_accepted", "rejected", "noted", "open"]
+
+OUTCOMES: tuple[Outcome, ...] = ("accepted", "partially_accepted", "rejected", "noted", "open")
+STANCES: tuple[str, ...] = ("support", "oppose", "amend")
+NO_STANCE = "none"
+
+
+class ExcerptMismatch(ValueError):
+    """An excerpt in a synthesis (a quote of the digest) is not verbatim from the comment it
+    cites."""
+
+    def __init__(self, reference: str, text: str) -> None:
+        super().__init__(f"The quote attributed to {reference} is not in its comment: {text!r}")
+        self.reference = reference
+        self.text = text
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRecord:
+    """One published comment, as the synthesis sees it (copied out of the database)."""
+
+    reference: str
+    section_key: str
+    section_heading: str
+    line_start: int
+    line_end: int
+    kind: str
+    stance: str
+    body: str
+    proposed_text: str
+    confidential: bool
+    organisation: str
+    stakeholder_type: str
+    country: str
+    created_at: datetime
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class SynthesisRequest:
+    """What to synthesise: for whom, which sections (``None``: all), up to when."""
+
+    audience: Audience = "public"
+    sections: tuple[str, ...] | None = None
+    cutoff: datetime | None = None
+    seed: int = 1
+    campaign_min_size: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A verbatim passage of one comment's body, quoted by a theme or standing for a campaign;
+    ``organisation`` is empty when not attributed."""
+
+    reference: str
+    text: str
+    confidential: bool
+    organisation: str
+    stakeholder_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    key: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    """Near-identical comments filed by several submitters, folded into one position."""
+
+    references: tuple[str, ...]
+    signatories: int
+    organisations: tuple[str, ...]
+    stakeholder_mix: tuple[Count, ...]
+    section_keys: tuple[str, ...]
+    representative: Excerpt
+    includes_confidential: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A recurring topic of one section, found by NMF over TF-IDF of the distinct positions."""
+
+    section_key: str
+    label: str
+    top_terms: tuple[str, ...]
+    positions: int
+    comments: int
+    stakeholder_mix: tuple[Count, ...]
+    stance_mix: tuple[Count, ...]
+    quotes: tuple[Excerpt, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    day: date
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    comments: int
+    distinct_positions: int
+    confidential: int
+    by_section: tuple[Count, ...]
+    by_kind: tuple[Count, ...]
+    by_stance: tuple[Count, ...]
+    by_stakeholder_type: tuple[Count, ...]
+    by_country: tuple[Count, ...]
+    by_day: tuple[DayCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StanceCounts:
+    group: str
+    total: int
+    support: int
+    oppose: int
+    amend: int
+    no_stance: int
+    support_share: float
+    oppose_share: float
+    amend_share: float
+
+
+@dataclass(frozen=True, slots=True)
+class SectionAgreement:
+    section_key: str
+    overall: StanceCounts
+    by_stakeholder_type: tuple[StanceCounts, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One distinct proposed text for a range; identical proposals are folded and counted."""
+
+    line_start: int
+    line_end: int
+    text: str
+    references: tuple[str, ...]
+    organisations: tuple[str, ...]
+    confidential: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeGroup:
+    """Proposed changes whose line ranges overlap, merged into one span."""
+
+    section_keys: tuple[str, ...]
+    line_start: int
+    line_end: int
+    comments: int
+    proposals: tuple[Proposal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DispositionSummary:
+    total: int
+    counts: tuple[Count, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Synthesis:
+    """What the synthesis finds in one version's comments for one audience."""
+
+    audience: Audience
+    cutoff: datetime | None
+    sections: tuple[str, ...]
+    overview: Overview
+    campaigns: tuple[Campaign, ...]
+    themes: tuple[Theme, ...]
+    agreement: tuple[SectionAgreement, ...]
+    changes: tuple[ChangeGroup, ...]
+    dispositions: DispositionSummary
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The synthesis as JSON-ready data (what ``Digest.data`` holds): tuples become lists,
+        dates ISO 8601 strings."""
+        result = _plain(dataclasses.asdict(self))
+        assert isinstance(result, dict)
+        return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def counts(values: dict[str, int], *, total: int | None = None) -> tuple[Count, ...]:
+    """Counts sorted by size then key, each with its share of ``total`` (default: their sum)."""
+    denominator = sum(values.values()) if total is None else total
+    ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(
+        Count(key=key, count=n, share=round(n / denominator, 4) if denominator else 0.0)
+        for key, n in ordered
+    )
