@@ -299,7 +299,8 @@ class BulkSubmission(TimeStampedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     # The lease: which run is filing the file and until when it is trusted to be alive. The
     # run renews it with every chunk it commits; a message for a file whose lease is held and
-    # current does nothing, and beat re-queues a file whose lease ran out (comments/bulk.py).
+    # current does nothing, and beat re-queues a file whose lease ran out
+    # (comments/services/bulk.py).
     lease_holder = models.CharField(
         max_length=100, blank=True, help_text="The run filing it now (host, process, token)."
     )

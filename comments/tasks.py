@@ -1,7 +1,10 @@
 """Celery tasks of the comments app: the e-mails that follow filing, replies, moderation and
 dispositions, bulk uploads and synthesis digests. Each takes an id and is safe to run twice;
 mail retries when delivery fails, long jobs are re-queued from their rows when a worker is
-lost."""
+lost.
+
+Services import this module to queue its tasks; a task imports the service it runs inside its
+body, so no module of the app imports this one back while it is being loaded."""
 
 import logging
 import smtplib
@@ -11,7 +14,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import bulk, idempotency, notifications
+from . import idempotency, notifications
 
 logger = logging.getLogger(__name__)
 
@@ -93,12 +96,16 @@ def purge_idempotency_records() -> int:
 def process_bulk_submission(submission_id: int) -> None:
     """File an uploaded file's comments; resumes after the last committed chunk. A message
     for a finished file, or for one a live run holds, does nothing."""
+    from .services import bulk
+
     bulk.bulk_submission_process(submission_id=submission_id)
 
 
 @shared_task(name="comments.tasks.resume_stalled_bulk_submissions", ignore_result=True)
 def resume_stalled_bulk_submissions() -> list[int]:
     """Run by beat: queue again the uploads whose lease ran out (their worker was lost)."""
+    from .services import bulk
+
     return bulk.bulk_submissions_requeue_stalled()
 
 

@@ -23,7 +23,7 @@ from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
 from haip_portal.api import ERROR_SCHEMA, error_body, field_errors
 
-from .. import bulk, selectors, services
+from .. import bulk_files, selectors, services
 from ..idempotency import idempotent
 from ..models import BulkSubmission, Comment, Reply
 from .serializers import (
@@ -394,11 +394,11 @@ class BulkSubmissionCreateView(CommentsApiView):
         data = BulkSubmissionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        rows = bulk.bulk_file_rows(upload)
+        rows = bulk_files.bulk_file_rows(upload)
         throttle = ApiCommentThrottle()
         if not throttle.charge(request, self, rows):  # every row counts against the limit
             self.throttled(request, throttle.wait() or 1.0)
-        submission = bulk.bulk_submission_create(
+        submission = services.bulk_submission_create(
             version=version, owner=self.user(), upload=upload, rows=rows
         )
         body = self.get_serializer(submission).data
@@ -435,6 +435,8 @@ class BulkRejectionsView(CommentsApiView):
     )
     def get(self, request: Request, submission_id: int) -> StreamingHttpResponse:
         submission = _own_submission(request, submission_id)
-        response = StreamingHttpResponse(bulk.rejections_csv(submission), content_type="text/csv")
+        response = StreamingHttpResponse(
+            bulk_files.rejections_csv(submission), content_type="text/csv"
+        )
         response["Content-Disposition"] = f'attachment; filename="rejections-{submission.pk}.csv"'
         return response

@@ -11,8 +11,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from comments import bulk
+from comments import bulk_files
 from comments.models import BulkSubmission, Comment
+from comments.services import bulk
 from tests.accounts.factories import make_token
 from tests.comments.factories import open_version, representative_of, verified_organisation
 from tests.conftest import wait_until
@@ -121,7 +122,7 @@ def test_unusable_files_are_refused_with_the_reason(client, setting, name, conte
 
 @pytest.mark.django_db
 def test_files_over_the_row_limit_are_refused(client, setting, monkeypatch):
-    monkeypatch.setattr(bulk, "MAX_ROWS", 5)
+    monkeypatch.setattr(bulk_files, "MAX_ROWS", 5)
     response = _upload(client, setting, "comments.jsonl", jsonl(good_rows(6)))
     assert response.status_code == 422
     assert "more than 5 rows" in response.json()["message"]
