@@ -64,6 +64,21 @@ def organisations_joinable(user: User, *, q: str = "", limit: int = 50) -> list[
     return sorted(found, key=lambda organisation: organisation.email_domain != domain)
 
 
+def organisations_represented_by(user: User | AnonymousUser) -> list[Organisation]:
+    """The organisations, by name, on whose behalf the user may file or endorse (their own
+    personal organisation aside: filing as oneself is the default)."""
+    if not user.is_authenticated:
+        return []
+    return [
+        organisation
+        for organisation in Organisation.objects.filter(
+            pk__in=permissions.organisations_seen_from_inside(user)
+        ).order_by("name")
+        if permissions.can_file_for(user, organisation)
+        and organisation.stakeholder_type != StakeholderType.INDIVIDUAL
+    ]
+
+
 def organisations_pending(*, q: str = "") -> QuerySet[Organisation]:
     """The secretariat's queue: organisations waiting for verification, oldest first, searchable
     by name, e-mail domain or country."""

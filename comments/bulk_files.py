@@ -16,29 +16,25 @@ from haip_portal.exceptions import ApplicationError
 from haip_portal.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 
 from .exports.cells import neutralise
+from .inputs import (
+    FLAT_COLUMNS,
+    NON_FIELD,
+    CommentInput,
+    UnreadableItem,
+    item_from_flat,
+    read_comment_item,
+)
 from .models import BulkSubmission
 
 MAX_ROWS = 100_000
 MAX_BYTES = 50 * 1024 * 1024
-CSV_COLUMNS = (
-    "external_id",
-    "line_start",
-    "line_end",
-    "quote_exact",
-    "quote_prefix",
-    "quote_suffix",
-    "quote_start",
-    "kind",
-    "stance",
-    "body",
-    "proposed_text",
-    "visibility",
-    "language",
-    "organisation",
-)
+CSV_COLUMNS = FLAT_COLUMNS
 CSV_REQUIRED = ("line_start", "body")
 
-Row = tuple[int, Any]  # (line of the file, parsed row or an error message)
+# (line of the file, the row as a raw item, or why the line is no item at all)
+Row = tuple[int, dict[str, Any] | UnreadableItem]
+# (line of the file, the row read as a comment, or why it cannot be)
+Item = tuple[int, CommentInput | UnreadableItem]
 
 
 def _text(handle: IO[bytes]) -> io.TextIOWrapper:
@@ -46,8 +42,9 @@ def _text(handle: IO[bytes]) -> io.TextIOWrapper:
 
 
 def rows_of(handle: IO[bytes], format: str) -> Iterator[Row]:
-    """Every data row of the file with its line number; a row that cannot be read is
-    yielded as a string saying why. The file itself is left open."""
+    """Every data row of the file with its line number, as a raw item (a CSV row in the shape
+    of a JSON one); a line that holds no item is yielded as the reason. The file itself is
+    left open."""
     text = _text(handle)
     try:
         yield from _text_rows(text, format)
@@ -63,7 +60,10 @@ def _text_rows(text: io.TextIOWrapper, format: str) -> Iterator[Row]:
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as error:
-                yield line_number, f"Line {line_number} is not valid JSON ({error.msg})."
+                yield (
+                    line_number,
+                    _unreadable(f"Line {line_number} is not valid JSON ({error.msg})."),
+                )
                 continue
             except RecursionError:  # deeper than the interpreter's stack
                 value = None
@@ -73,32 +73,22 @@ def _text_rows(text: io.TextIOWrapper, format: str) -> Iterator[Row]:
             if too_deep:
                 yield (
                     line_number,
-                    f"Line {line_number} is nested more than {MAX_JSON_DEPTH} levels deep.",
+                    _unreadable(
+                        f"Line {line_number} is nested more than {MAX_JSON_DEPTH} levels deep."
+                    ),
                 )
             elif not isinstance(value, dict):
-                yield line_number, f"Line {line_number} is not a JSON object."
+                yield line_number, _unreadable(f"Line {line_number} is not a JSON object.")
             else:
                 yield line_number, value
         return
     reader = csv.DictReader(text)
     for row in reader:
-        yield reader.line_num, _csv_item(row)
+        yield reader.line_num, item_from_flat(row)
 
 
-def _csv_item(row: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        name: value
-        for name, value in row.items()
-        if name in CSV_COLUMNS and value not in ("", None)
-    }
-    quote = {
-        part: item.pop(f"quote_{part}")
-        for part in ("exact", "prefix", "suffix", "start")
-        if f"quote_{part}" in item
-    }
-    if "exact" in quote:
-        item["quote"] = quote
-    return item
+def _unreadable(reason: str) -> UnreadableItem:
+    return UnreadableItem({NON_FIELD: [reason]})
 
 
 def _count_rows(upload: UploadedFile, format: str) -> int:
@@ -182,14 +172,18 @@ def bulk_file_rows(upload: UploadedFile) -> int:
     return _count_rows(upload, format_of(upload))
 
 
-def file_chunks(submission: BulkSubmission, start: int) -> Iterator[list[Row]]:
+def file_chunks(submission: BulkSubmission, start: int) -> Iterator[list[Item]]:
+    """The file's rows after the first ``start``, read as comments, in chunks of
+    ``BULK_CHUNK_ROWS``."""
     with submission.file.open("rb") as handle:
         rows = rows_of(handle, submission.format)
         for _ in range(start):
             next(rows, None)
-        chunk: list[Row] = []
-        for row in rows:
-            chunk.append(row)
+        chunk: list[Item] = []
+        for line, value in rows:
+            chunk.append(
+                (line, value if isinstance(value, UnreadableItem) else read_comment_item(value))
+            )
             if len(chunk) == settings.BULK_CHUNK_ROWS:
                 yield chunk
                 chunk = []

@@ -46,6 +46,14 @@ def comment_get(*, user: User | AnonymousUser, reference: str) -> Comment:
     return comment
 
 
+def comment_for_output(*, reference: str) -> Comment:
+    """One comment by reference with what the API shows of it, for a caller that already
+    knows the user may see it: its author, just after filing, withdrawing or endorsing it."""
+    return Comment.objects.select_related(
+        "version__draft", "section", "organisation", "disposition"
+    ).get(reference=reference)
+
+
 def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
     """How many comments the user can see start on each line (one query)."""
     rows = (

@@ -74,13 +74,11 @@ def draft_page_extension(
 
 
 def _anchor_lines(version: DraftVersion, form: CommentForm) -> list[Line]:
-    if not form.is_bound or not form.is_valid():
+    """The lines the form's anchor names, shown beside it (at most 200)."""
+    item = form.comment_input
+    if item is None or form.errors or not 0 <= item.line_end - item.line_start <= 200:
         return []
-    start = form.cleaned_data["line_start"]
-    end = form.cleaned_data.get("line_end") or start
-    if end < start or end - start > 200:
-        return []
-    return list(Line.objects.filter(version=version, number__range=(start, end)))
+    return draft_selectors.version_lines(version, item.line_start, item.line_end)
 
 
 @login_required
@@ -94,15 +92,16 @@ def comment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
     form = CommentForm(request.POST or None, user=_user(request), initial=initial)
     preview = ""
     if request.method == "POST" and form.is_valid():
+        assert form.comment_input is not None
         if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
+            preview = render_markdown(form.comment_input.body)
         else:
             try:
                 comment = services.comment_submit(
-                    version=version, author=_user(request), data=form.to_input()
+                    version=version, author=_user(request), data=form.comment_input
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form.add_error(form.field_for(error.field), error.message)
             else:
                 return redirect("comments:comment_receipt", reference=comment.reference)
     return render(

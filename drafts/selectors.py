@@ -74,6 +74,13 @@ def version_text(version: DraftVersion) -> list[SectionWithLines]:
     return [SectionWithLines(section, list(section.lines.all())) for section in sections]
 
 
+def version_lines(version: DraftVersion, first: int, last: int) -> list[Line]:
+    """Lines ``first`` to ``last`` of the version, in order (one query)."""
+    return list(
+        Line.objects.filter(version=version, number__range=(first, last)).order_by("number")
+    )
+
+
 def version_sections_as_text(version: DraftVersion) -> list[SectionText]:
     """The version's text as plain data for :func:`drafts.diff.compare_sections` (2 queries)."""
     return [

@@ -21,10 +21,11 @@ from accounts.api.permissions import HasTokenScope
 from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
-from haip_portal.api import ERROR_SCHEMA, error_body, field_errors
+from haip_portal.api import ERROR_SCHEMA, error_body
 
 from .. import bulk_files, selectors, services
 from ..idempotency import idempotent
+from ..inputs import UnreadableItem, read_comment_item
 from ..models import BulkSubmission, Comment, Reply
 from .serializers import (
     MAX_BATCH,
@@ -37,7 +38,6 @@ from .serializers import (
     EndorsementInputSerializer,
     ReplyInputSerializer,
     ReplyOutputSerializer,
-    comment_input,
     comment_rows,
     comment_rows_output,
 )
@@ -173,16 +173,16 @@ class VersionCommentsView(CommentsApiView):
     @idempotent(keep_until=_version_closes_at)
     def post(self, request: Request, slug: str, number: int) -> Response:
         version = self.version()
-        item = CommentInputSerializer(data=request.data)
-        item.is_valid(raise_exception=True)
-        data = item.to_input(_organisations([item.validated_data]))
+        item = read_comment_item(request.data)
+        if isinstance(item, UnreadableItem):
+            raise serializers.ValidationError(item.errors)
         (result,) = services.comments_submit_batch(
-            version=version, author=self.user(), items=[data], channel=Comment.Channel.API
+            version=version, author=self.user(), items=[item], channel=Comment.Channel.API
         )
         if result.status == "rejected":
             message = next(iter(result.errors.values()))[0]
             return Response(error_body("invalid", message, result.errors), status=422)
-        comment = _comment_for_output(result.reference)
+        comment = selectors.comment_for_output(reference=result.reference)
         code = status.HTTP_201_CREATED if result.status == "created" else status.HTTP_200_OK
         return Response(self.get_serializer(comment).data, status=code)
 
@@ -218,78 +218,37 @@ class BulkCommentsView(CommentsApiView):
                 [f"Send between 1 and {MAX_BATCH:,} comments per request (got {len(items):,})."]
             )
         atomic = request.query_params.get("atomic", "").lower() in ("1", "true", "yes")
-        validator = CommentInputSerializer()
-        parsed = [validator.check(raw) for raw in items]
-        organisations = _organisations([data for data, errors in parsed if errors is None])
-        inputs: dict[int, services.CommentInput] = {}
-        early: dict[int, dict[str, Any]] = {}
-        for index, (data, errors) in enumerate(parsed):
-            if errors is not None:
-                early[index] = field_errors(errors)
-                continue
-            try:
-                inputs[index] = comment_input(data, organisations)
-            except serializers.ValidationError as error:
-                early[index] = field_errors(error.detail)
-        body: dict[str, Any]
-        if atomic and early:
-            results = [_rejected(index, early[index]) for index in sorted(early)]
-            return _batch_rejected(results, len(items))
-        order = sorted(inputs)
         try:
-            outcomes = services.comments_submit_batch(
+            results = services.comments_submit_batch(
                 version=version,
                 author=self.user(),
-                items=[inputs[index] for index in order],
+                items=[read_comment_item(raw) for raw in items],
                 channel=Comment.Channel.API,
                 atomic=atomic,
             )
         except services.BatchRejected as rejected:
-            results = [
-                _rejected(order[r.index], r.errors)
-                for r in rejected.results
-                if r.status == "rejected"
-            ]
-            return _batch_rejected(results, len(items))
-        by_index = {order[outcome.index]: outcome for outcome in outcomes}
-        results = []
-        for index in range(len(items)):
-            if index in early:
-                results.append(_rejected(index, early[index]))
-            else:
-                outcome = by_index[index]
-                results.append(
-                    {
-                        "index": index,
-                        "status": outcome.status,
-                        "reference": outcome.reference,
-                        "errors": outcome.errors,
-                    }
-                )
+            body = error_body(
+                "batch_rejected",
+                f"{len(rejected.rejected)} of {rejected.total} comments were rejected; "
+                "with atomic=true none was stored.",
+            )
+            body["results"] = [_result(result) for result in rejected.rejected]
+            return Response(body, status=422)
         body = {
-            name: sum(1 for result in results if result["status"] == name)
+            name: sum(1 for result in results if result.status == name)
             for name in ("created", "duplicate", "rejected")
         }
-        body["results"] = results
+        body["results"] = [_result(result) for result in results]
         return Response(body, status=200)
 
 
-def _rejected(index: int, errors: dict[str, Any]) -> dict[str, Any]:
-    return {"index": index, "status": "rejected", "reference": "", "errors": errors}
-
-
-def _batch_rejected(results: list[dict[str, Any]], total: int) -> Response:
-    body = error_body(
-        "batch_rejected",
-        f"{len(results)} of {total} comments were rejected; with atomic=true none was stored.",
-    )
-    body["results"] = results
-    return Response(body, status=422)
-
-
-def _organisations(items: list[Any]) -> dict[str, Organisation]:
-    slugs = {item.get("organisation") for item in items if item and item.get("organisation")}
-    return {org.slug: org for org in Organisation.objects.filter(slug__in=slugs)} if slugs else {}
+def _result(result: services.ItemResult) -> dict[str, Any]:
+    return {
+        "index": result.index,
+        "status": result.status,
+        "reference": result.reference,
+        "errors": result.errors,
+    }
 
 
 def _int_param(params: Any, name: str) -> int | None:
@@ -300,12 +259,6 @@ def _int_param(params: Any, name: str) -> int | None:
         return int(value)
     except ValueError:
         raise serializers.ValidationError({name: ["Give a whole number."]}) from None
-
-
-def _comment_for_output(reference: str) -> Comment:
-    return Comment.objects.select_related(
-        "version__draft", "section", "organisation", "disposition"
-    ).get(reference=reference)
 
 
 class CommentDetailView(CommentsApiView):
@@ -329,7 +282,7 @@ class CommentWithdrawView(CommentsApiView):
     def post(self, request: Request, reference: str) -> Response:
         comment = selectors.comment_get(user=request.user, reference=reference)
         services.comment_withdraw(comment=comment, user=self.user())
-        return Response(self.get_serializer(_comment_for_output(reference)).data)
+        return Response(self.get_serializer(selectors.comment_for_output(reference=reference)).data)
 
 
 class CommentReplyView(CommentsApiView):
@@ -371,7 +324,9 @@ class CommentEndorseView(CommentsApiView):
         if organisation is None:
             raise serializers.ValidationError({"organisation": ["No such organisation."]})
         services.endorsement_create(comment=comment, user=self.user(), organisation=organisation)
-        return Response(self.get_serializer(_comment_for_output(reference)).data, status=201)
+        return Response(
+            self.get_serializer(selectors.comment_for_output(reference=reference)).data, status=201
+        )
 
 
 class BulkSubmissionCreateView(CommentsApiView):

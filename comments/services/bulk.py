@@ -18,7 +18,6 @@ import os
 import secrets
 import socket
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -26,16 +25,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import User
 from drafts.models import DraftVersion
-from haip_portal.api import field_errors
 from haip_portal.exceptions import ApplicationError
 from haip_portal.queueing import enqueue_on_commit
 
 from .. import tasks
-from ..api.serializers import CommentInputSerializer, comment_input
-from ..bulk_files import Row, bulk_file_rows, file_chunks, format_of
-from ..inputs import CommentInput
+from ..bulk_files import Item, bulk_file_rows, file_chunks, format_of
 from ..models import BulkRejection, BulkSubmission, Comment
 from . import submit
 
@@ -70,30 +66,6 @@ def bulk_submission_create(
         )
         enqueue_on_commit(tasks.process_bulk_submission, submission.pk)
     return submission
-
-
-def _parse(rows: list[Row]) -> tuple[list[tuple[int, CommentInput]], dict[int, Any]]:
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    rejected: dict[int, Any] = {}
-    validator = CommentInputSerializer()
-    for line, value in rows:
-        if isinstance(value, str):
-            rejected[line] = {"non_field_errors": [value]}
-            continue
-        data, errors = validator.check(value)
-        if data is not None:
-            parsed.append((line, data))
-        else:
-            rejected[line] = field_errors(errors)
-    slugs = {data.get("organisation") for _, data in parsed} - {None, ""}
-    organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=slugs)}
-    inputs = []
-    for line, data in parsed:
-        try:
-            inputs.append((line, comment_input(data, organisations)))
-        except Exception as error:  # noqa: BLE001 - a DRF ValidationError about this row
-            rejected[line] = field_errors(getattr(error, "detail", str(error)))
-    return inputs, rejected
 
 
 def _lease_until(now: datetime) -> datetime:
@@ -203,30 +175,25 @@ def _file_rows(submission: BulkSubmission, holder: str) -> BulkSubmission:
             position = locked.rows_done
 
 
-def _file_chunk(submission: BulkSubmission, chunk: list[Row]) -> None:
+def _file_chunk(submission: BulkSubmission, chunk: list[Item]) -> None:
     """File one chunk's rows and record its rejections; add to the counters (saved by the
     caller in the same transaction)."""
-    inputs, rejected = _parse(chunk)
     results = submit.comments_submit_batch(
         version=submission.version,
         author=submission.owner,
-        items=[item for _, item in inputs],
+        items=[item for _line, item in chunk],
         channel=Comment.Channel.BULK,
     )
-    counts = {"created": 0, "duplicate": 0}
-    for (line, _item), result in zip(inputs, results, strict=True):
-        if result.status == "rejected":
-            rejected[line] = result.errors
-        else:
-            counts[result.status] += 1
-    BulkRejection.objects.bulk_create(
-        BulkRejection(submission=submission, line=line, errors=errors)
-        for line, errors in sorted(rejected.items())
-    )
+    rejections = [
+        BulkRejection(submission=submission, line=line, errors=result.errors)
+        for (line, _item), result in zip(chunk, results, strict=True)
+        if result.status == "rejected"
+    ]
+    BulkRejection.objects.bulk_create(rejections)
     submission.rows_done += len(chunk)
-    submission.created_count += counts["created"]
-    submission.duplicate_count += counts["duplicate"]
-    submission.rejected_count += len(rejected)
+    submission.created_count += sum(1 for result in results if result.status == "created")
+    submission.duplicate_count += sum(1 for result in results if result.status == "duplicate")
+    submission.rejected_count += len(rejections)
 
 
 def bulk_submissions_requeue_stalled(*, now: datetime | None = None) -> list[int]:

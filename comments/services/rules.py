@@ -3,17 +3,30 @@
 limits of its text, its choices, its anchor in the version's lines, the right to file for an
 organisation. Each raises :class:`ApplicationError` naming the field."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from accounts import permissions
 from accounts.models import Organisation, User
 from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import ApplicationError
-from haip_portal.text import check_text
+from haip_portal.text import check_text, forbidden_character
 
 from ..anchoring import AnchorError, check_line_range, locate_quote
 from ..inputs import MAX_BODY_LENGTH, MAX_EXTERNAL_ID_LENGTH, MAX_LANGUAGE_LENGTH, CommentInput
 from ..models import Comment
+
+MAX_SHOWN = 100
+
+
+def _shown(value: str) -> str:
+    """A value quoted back in a message: at most :data:`MAX_SHOWN` characters, and none that
+    free text may not hold (they could be invisible, or reorder the message)."""
+    shown = "".join(
+        "\ufffd" if forbidden_character(character, multiline=False) else character
+        for character in value[:MAX_SHOWN]
+    )
+    return shown + "…" if len(value) > MAX_SHOWN else shown
 
 
 def refuse_unless_open(version: DraftVersion, now: datetime) -> None:
@@ -70,18 +83,18 @@ def check_comment_text(data: CommentInput) -> tuple[str, str]:
         ("visibility", data.visibility, Comment.Visibility.values),
     ):
         if value not in choices:
-            raise ApplicationError(f"Unknown {name} '{value}'.", field=name)
+            raise ApplicationError(f"Unknown {name} '{_shown(value)}'.", field=name)
     if data.stance and data.stance not in Comment.Stance.values:
-        raise ApplicationError(f"Unknown stance '{data.stance}'.", field="stance")
+        raise ApplicationError(f"Unknown stance '{_shown(data.stance)}'.", field="stance")
     return body, proposed
 
 
 def check_anchor(data: CommentInput, version: DraftVersion, lines: dict[int, Line]) -> None:
     """The lines are inside the version and the quote, if any, is the text at that place;
-    ``lines`` holds at least the lines the quote spans."""
+    ``lines`` holds at least the lines the quote spans (see :func:`lines_needed`)."""
     try:
         check_line_range(data.line_start, data.line_end, version.line_count)
-        if data.quote is not None and data.quote.exact:
+        if data.quote is not None:
             text = "\n".join(
                 lines[number].text for number in range(data.line_start, data.line_end + 1)
             )
@@ -93,6 +106,42 @@ def check_anchor(data: CommentInput, version: DraftVersion, lines: dict[int, Lin
             locate_quote(text, data.quote, where=where)
     except AnchorError as error:
         raise ApplicationError(str(error), field=error.field) from error
+
+
+def lines_needed(items: Iterable[CommentInput], line_count: int) -> set[int]:
+    """The numbers of the lines :func:`check_anchor` reads for ``items``, and the first line of
+    each (its section is the comment's)."""
+    needed: set[int] = set()
+    for item in items:
+        if not 1 <= item.line_start <= item.line_end <= line_count:
+            continue
+        if item.quote is not None:
+            needed.update(range(item.line_start, item.line_end + 1))
+        else:
+            needed.add(item.line_start)
+    return needed
+
+
+def organisation_slugs(items: Iterable[CommentInput]) -> set[str]:
+    """The organisations ``items`` are filed for, as slugs worth looking up (a slug holding a
+    character no text may hold names no organisation: :func:`check_organisation` says so)."""
+    return {
+        item.organisation
+        for item in items
+        if item.organisation and forbidden_character(item.organisation, multiline=False) is None
+    }
+
+
+def check_organisation(
+    author: User, slug: str, organisations: dict[str, Organisation]
+) -> Organisation:
+    """The organisation at ``slug`` (looked up in ``organisations``) if ``author`` may file for
+    it."""
+    check_text(slug, field="organisation", multiline=False)
+    organisation = organisations.get(slug)
+    if organisation is None:
+        raise ApplicationError(f"No organisation '{_shown(slug)}'.", field="organisation")
+    return check_may_file_for(author, organisation)
 
 
 def check_may_file_for(author: User, organisation: Organisation | None) -> Organisation:

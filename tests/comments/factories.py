@@ -43,7 +43,7 @@ def submit(
             line_end=line_end or line_start,
             body=body,
             quote=quote,
-            organisation=organisation,
+            organisation=organisation.slug if organisation is not None else "",
             **fields,
         ),
     )

@@ -128,6 +128,37 @@ def test_atomic_batches_store_nothing_when_one_item_fails(api, version):
     assert not Comment.objects.exists()
 
 
+def test_an_atomic_batch_names_every_mistake_in_one_answer(api, version):
+    """A client fixes its batch in one round: the items that are not a comment's shape and the
+    ones the rules refuse are answered together (before, only the first kind came back)."""
+    items = [
+        _item(external_id="ok"),
+        _item(external_id="shape", line_start="four"),
+        _item(external_id="anchor", line_start=99),
+        _item(external_id="filer", organisation="nobody"),
+        {"external_id": "empty", "line_start": 4, "body": " "},
+    ]
+    response = _post(api, _url(version, "bulk") + "?atomic=true", items)
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["message"]) == (
+        "batch_rejected",
+        "4 of 5 comments were rejected; with atomic=true none was stored.",
+    )
+    assert {r["index"]: r["errors"] for r in body["results"]} == {
+        1: {"line_start": ["A valid integer is required."]},
+        2: {"line_start": ["Line 99 is outside this version, which has lines 1–14."]},
+        3: {"organisation": ["No organisation 'nobody'."]},
+        4: {"body": ["The comment is empty."]},
+    }
+    assert {r["status"] for r in body["results"]} == {"rejected"}
+    assert not Comment.objects.exists()
+    fixed = [_item(external_id=item["external_id"]) for item in items]
+    response = _post(api, _url(version, "bulk") + "?atomic=true", fixed)
+    assert response.status_code == 200
+    assert response.json()["created"] == 5
+
+
 def test_a_batch_over_1000_items_is_refused(api, version):
     response = _post(api, _url(version, "bulk"), [_item()] * 1001)
     assert response.status_code == 400

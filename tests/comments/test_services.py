@@ -72,6 +72,8 @@ def _file(
     """comment_submit with the server clock of the caller's choosing."""
     fields.setdefault("body", "Name who runs the red team.")
     line_end = fields.pop("line_end", line_start)
+    organisation = fields.pop("organisation", None)
+    fields["organisation"] = organisation.slug if organisation is not None else ""
     return services.comment_submit(
         version=version,
         author=author,

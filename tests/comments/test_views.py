@@ -54,7 +54,7 @@ def test_filing_from_the_form_gives_a_receipt(client, version, representative):
     response = _post(
         client,
         version,
-        organisation=str(representative.organisation.pk),
+        organisation=representative.organisation.slug,
         quote_exact="organisations document",
         quote_prefix="Practice 1.1: ",
     )
@@ -77,10 +77,13 @@ def test_filing_from_the_form_gives_a_receipt(client, version, representative):
         ({"line_start": 99, "line_end": 99}, "Line 99 is outside this version"),
         ({"line_start": 5, "line_end": 4}, "ends (line 4) before it starts (line 5)"),
         ({"quote_exact": "not on this line"}, "The quoted text does not appear in line 4"),
-        ({"body": ""}, "This field is required"),
-        ({"body": "   "}, "This field is required"),
-        ({"body": "x" * 20_001}, "at most 20000 characters"),
-        ({"organisation": "999999"}, "Select a valid choice"),
+        ({"line_start": ""}, "This field is required"),
+        ({"line_start": "four"}, "A valid integer is required"),
+        ({"body": ""}, "The comment is empty"),
+        ({"body": "   "}, "The comment is empty"),
+        ({"body": "x" * 20_001}, "The comment is 20,001 characters; the limit is 20,000"),
+        ({"kind": "rant"}, "Unknown kind 'rant'"),
+        ({"organisation": "nobody"}, "No organisation 'nobody'"),
     ],
 )
 def test_bad_input_is_refused_with_its_reason_and_nothing_is_stored(
@@ -113,8 +116,9 @@ def test_a_period_that_ended_by_the_server_clock_refuses_comments(client, versio
 def test_filing_for_an_organisation_one_does_not_represent_is_refused(client, version):
     other = verified_organisation(name="Someone else")
     client.force_login(make_user())
-    response = _post(client, version, organisation=str(other.pk))
+    response = _post(client, version, organisation=other.slug)
     assert response.status_code == 422
+    assert "You do not represent Someone else" in response.content.decode()
     assert not Comment.objects.exists()
 
 
