@@ -6,8 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -17,6 +15,7 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import selectors as account_selectors
 from accounts.api.permissions import HasTokenScope
 from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
@@ -26,7 +25,7 @@ from haip_portal.api import ERROR_SCHEMA, error_body
 from .. import bulk_files, selectors, services
 from ..idempotency import idempotent
 from ..inputs import UnreadableItem, read_comment_item
-from ..models import BulkSubmission, Comment, Reply
+from ..models import BulkSubmission, Comment
 from .serializers import (
     MAX_BATCH,
     BatchResultSerializer,
@@ -66,8 +65,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 
 def _version_closes_at(slug: str, number: int) -> datetime | None:
-    version = DraftVersion.objects.filter(draft__slug=slug, number=number).first()
-    return version.closes_at if version else None
+    return draft_selectors.version_closes_at(slug=slug, number=number)
 
 
 class CommentsApiView(GenericAPIView):
@@ -111,6 +109,12 @@ LIST_PARAMETERS = [
 ]
 
 
+# The query parameters above that filter the list (page_size pages it).
+LIST_FILTERS = tuple(
+    parameter.name for parameter in LIST_PARAMETERS if parameter.name != "page_size"
+)
+
+
 class VersionCommentsView(CommentsApiView):
     """The comments of a version you may see, and filing one comment."""
 
@@ -124,30 +128,15 @@ class VersionCommentsView(CommentsApiView):
         return self._listed_version
 
     def get_queryset(self) -> QuerySet[Comment]:
-        params = self.request.query_params
-        filters = {
-            name: params[name]
-            for name in ("section", "kind", "stance", "stakeholder_type", "country", "state")
-            if params.get(name)
-        }
-        comments = selectors.version_comments(
+        try:
+            filters = selectors.CommentFilters.from_query(
+                self.request.query_params, names=LIST_FILTERS
+            )
+        except selectors.FilterError as error:
+            raise serializers.ValidationError(error.errors) from error
+        return selectors.version_comments(
             user=self.request.user, version=self.listed_version(), filters=filters
         )
-        line_from, line_to = _int_param(params, "line_from"), _int_param(params, "line_to")
-        if line_from is not None:
-            comments = comments.filter(line_end__gte=line_from)
-        if line_to is not None:
-            comments = comments.filter(line_start__lte=line_to)
-        if organisation := params.get("organisation"):
-            comments = comments.filter(organisation__slug=organisation)
-        if changed_since := params.get("changed_since"):
-            moment = parse_datetime(changed_since)
-            if moment is None:
-                raise serializers.ValidationError(
-                    {"changed_since": ["Give an ISO 8601 date and time."]}
-                )
-            comments = comments.filter(updated_at__gte=moment)
-        return comments
 
     @extend_schema(
         parameters=LIST_PARAMETERS, responses={200: CommentOutputSerializer(many=True), **ERRORS}
@@ -300,7 +289,7 @@ class CommentReplyView(CommentsApiView):
         data.is_valid(raise_exception=True)
         parent = None
         if data.validated_data.get("parent"):
-            parent = get_object_or_404(Reply, pk=data.validated_data["parent"], comment=comment)
+            parent = selectors.reply_get(comment=comment, pk=data.validated_data["parent"])
         reply = services.reply_create(
             comment=comment, author=self.user(), body=data.validated_data["body"], parent=parent
         )
@@ -320,7 +309,7 @@ class CommentEndorseView(CommentsApiView):
         comment = selectors.comment_get(user=request.user, reference=reference)
         data = EndorsementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organisation = Organisation.objects.filter(slug=data.validated_data["organisation"]).first()
+        organisation = account_selectors.organisation_find(slug=data.validated_data["organisation"])
         if organisation is None:
             raise serializers.ValidationError({"organisation": ["No such organisation."]})
         services.endorsement_create(comment=comment, user=self.user(), organisation=organisation)
@@ -361,7 +350,7 @@ class BulkSubmissionCreateView(CommentsApiView):
 
 
 def _own_submission(request: Request, submission_id: int) -> BulkSubmission:
-    return get_object_or_404(BulkSubmission, pk=submission_id, owner_id=request.user.pk)
+    return selectors.bulk_submission_get(owner=request.user, pk=submission_id)
 
 
 class BulkSubmissionView(CommentsApiView):

@@ -1,6 +1,6 @@
 """Reads for digests and exports: which digests a user may see, and the comments a digest,
 the comment matrix and the open-data files are made of. Who may see what comes from
-:mod:`accounts.permissions` and :func:`comments.selectors.comments_visible_to`."""
+:mod:`accounts.permissions` and ``Comment.objects.visible_to``."""
 
 from collections.abc import Iterator
 from datetime import datetime
@@ -17,7 +17,6 @@ from drafts.models import DraftVersion
 from ..exports import MatrixRow, OpenComment
 from ..exports.matrix import TYPE_CODES
 from ..models import Comment, Digest, Disposition
-from ..selectors import comments_visible_to
 
 if TYPE_CHECKING:
     from ..synthesis import CommentRecord
@@ -153,7 +152,9 @@ def matrix_comments(
     *, user: User | AnonymousUser, version: DraftVersion, cutoff: datetime | None = None
 ) -> QuerySet[Comment]:
     """The published comments of a version that go into the user's comment matrix."""
-    comments = comments_visible_to(user).filter(version=version, state=Comment.State.PUBLISHED)
+    comments = Comment.objects.visible_to(user).filter(
+        version=version, state=Comment.State.PUBLISHED
+    )
     return comments.filter(created_at__lte=cutoff) if cutoff is not None else comments
 
 
@@ -226,7 +227,7 @@ def matrix_rows(comments: QuerySet[Comment]) -> Iterator[MatrixRow]:
 
 def open_data_rows(version: DraftVersion) -> Iterator[OpenComment]:
     """The public comments of a version as open data (what anyone may read), in line order."""
-    comments = comments_visible_to(AnonymousUser()).filter(
+    comments = Comment.objects.visible_to(AnonymousUser()).filter(
         version=version, state=Comment.State.PUBLISHED
     )
     rows = comments.order_by("line_start", "number").values_list(

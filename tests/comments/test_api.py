@@ -307,6 +307,44 @@ def test_listing_filters_and_paginates_with_a_cursor(api, version):
     assert bad.status_code == 400 and "line_from" in bad.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("line_from=x", "line_from", "Give a whole number."),
+        ("line_to=99999999999999999999", "line_to", "Give a whole number."),
+        ("changed_since=yesterday", "changed_since", "Give an ISO 8601 date and time."),
+        ("changed_since=2026-13-45T00:00:00Z", "changed_since", "Give an ISO 8601 date and time."),
+    ],
+)
+def test_a_list_filter_that_does_not_read_is_a_400_naming_it(
+    api, version, query, parameter, message
+):
+    response = api.get(_url(version) + "?" + query)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {parameter: [message]}
+
+
+def test_the_list_filters_by_line_range_organisation_and_change_time(api, version, organisation):
+    early = submit(version=version, author=api.user, organisation=organisation, line_start=4)
+    late = submit(version=version, author=api.user, line_start=6, line_end=8)
+    Comment.objects.filter(pk=early.pk).update(updated_at="2020-01-01T00:00:00Z")
+
+    def listed(query: str) -> list[str]:
+        response = api.get(_url(version) + "?" + query)
+        assert response.status_code == 200, response.json()
+        return [c["reference"] for c in response.json()["results"]]
+
+    assert listed("line_from=5") == [late.reference]
+    assert listed("line_from=8&line_to=8") == [late.reference]
+    assert listed("line_to=5") == [early.reference]
+    assert listed(f"organisation={organisation.slug}") == [early.reference]
+    assert listed("changed_since=2021-01-01T00:00:00Z") == [late.reference]
+    assert listed("disposition=open&line=4") == [
+        early.reference,
+        late.reference,
+    ]  # not filters here
+
+
 def test_list_queries_do_not_grow_with_comments(
     api, version, organisation, secretariat_user, django_assert_max_num_queries
 ):

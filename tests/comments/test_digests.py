@@ -441,7 +441,7 @@ def test_open_data_rows_follow_the_anonymous_visibility_rule(consultation):
         )
     )
     assert references == visible
-    anonymous = selectors.comments_visible_to(AnonymousUser()).filter(version=version)
+    anonymous = Comment.objects.visible_to(AnonymousUser()).filter(version=version)
     assert references == set(anonymous.values_list("reference", flat=True))
 
 

@@ -299,3 +299,23 @@ def test_matrix_queries_stay_flat(client, version, secretariat_user):
     _bulk_comments(version, 300)
     assert _queries(client, url) == few
     assert few <= 12
+
+
+def test_the_list_page_filters_and_leaves_out_a_line_that_is_no_number(client, version):
+    author = representative_of(verified_organisation())
+    technical = submit(version=version, author=author, line_start=4, kind="technical")
+    general = submit(version=version, author=author, line_start=6, line_end=7)
+    url = reverse("comments:version_comments", args=[version.draft.slug, 1])
+
+    def listed(query: str) -> list[str]:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        return [comment.reference for comment in response.context["page"]]
+
+    assert listed("kind=technical") == [technical.reference]
+    assert listed("line=7") == [general.reference]
+    assert listed("line=seven&kind=general") == [general.reference]
+    assert listed("disposition=open") == [technical.reference, general.reference]
+    assert 'value="technical" selected' in client.get(f"{url}?kind=technical").content.decode()
+    page = client.get(version.get_absolute_url() + "?line=4x")
+    assert page.status_code == 200
