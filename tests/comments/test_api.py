@@ -17,7 +17,13 @@ from comments.models import Comment, IdempotencyRecord
 from drafts.models import Line
 from haip_portal import throttles
 from tests.accounts.factories import make_token, make_user
-from tests.comments.factories import open_version, representative_of, submit, verified_organisation
+from tests.comments.factories import (
+    comment_inserts,
+    open_version,
+    representative_of,
+    submit,
+    verified_organisation,
+)
 
 pytestmark = pytest.mark.django_db
 WRITE = (ApiToken.Scope.COMMENTS_READ, ApiToken.Scope.COMMENTS_WRITE)
@@ -372,6 +378,36 @@ def test_list_queries_do_not_grow_with_comments(
         assert len(api.get(page.json()["next"]).json()["results"]) == 2
     with django_assert_max_num_queries(2):  # anonymous: the version, the page
         assert len(Client().get(_url(version)).json()["results"]) == 9
+
+
+def test_a_batch_of_1000_comments_costs_the_queries_of_one(
+    api, version, organisation, django_assert_num_queries
+):
+    # Before: the token's last use is written at most once a minute, the personal
+    # organisation and the version's counter exist after a first filing.
+    assert _post(api, _url(version, "bulk"), [_item(external_id="first")]).status_code == 200
+    old = _item(external_id="old-1", organisation=organisation.slug)
+    assert _post(api, _url(version, "bulk"), [old]).status_code == 200
+    items = [
+        _item(
+            external_id=f"n-{n}",
+            line_start=4 if n % 10 == 0 else 4 + n % 9,
+            organisation=organisation.slug if n % 2 else None,
+            quote={"exact": "organisations document"} if n % 10 == 0 else None,
+        )
+        for n in range(997)
+    ]
+    items += [old, _item(line_start=99), {"line_start": "x", "body": "Not a number."}]
+    # The token (with its user), the user's facts, the version; in the service's savepoint
+    # (2 statements): the version again, the lines the anchors need, the organisations, the
+    # external ids already used, the personal organisation (in a savepoint of its own: 3), the
+    # counter (locked, then moved on), the inserts.
+    with django_assert_num_queries(14 + comment_inserts(997)):
+        response = _post(api, _url(version, "bulk"), items)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["duplicate"], body["rejected"]) == (997, 1, 2)
+    assert Comment.objects.count() == 999
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Asia/Tokyo"])

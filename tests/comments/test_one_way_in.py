@@ -77,6 +77,26 @@ MISTAKES = [
 ]
 
 
+def as_json(fields: dict[str, str]) -> dict:
+    """The form's fields as an API client sends them: numbers as numbers, the quote nested."""
+    item: dict = {name: value for name, value in fields.items() if not name.startswith("q")}
+    for name in ("line_start", "line_end"):
+        if name in item and item[name].isdigit():
+            item[name] = int(item[name])
+    if "quote_exact" in fields:
+        item["quote"] = {"exact": fields["quote_exact"]}
+    return item
+
+
+def as_file(channel: str, fields: dict[str, str]) -> bytes:
+    """The form's fields as the one row of a CSV or JSON Lines file."""
+    if channel == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([list(fields), list(fields.values())])
+        return buffer.getvalue().encode()
+    return json.dumps(as_json(fields)).encode() + b"\n"
+
+
 @pytest.fixture
 def send(client, django_capture_on_commit_callbacks):
     """``send(channel, fields)`` files one comment (``fields`` as the form posts them) through
@@ -87,15 +107,6 @@ def send(client, django_capture_on_commit_callbacks):
     author = representative_of(verified_organisation(name="Kumo AI"))
     _token, raw = make_token(user=author, scopes=WRITE)
     api = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-    def as_json(fields: dict[str, str]) -> dict:
-        item: dict = {name: value for name, value in fields.items() if not name.startswith("q")}
-        for name in ("line_start", "line_end"):
-            if name in item and item[name].isdigit():
-                item[name] = int(item[name])
-        if "quote_exact" in fields:
-            item["quote"] = {"exact": fields["quote_exact"]}
-        return item
 
     def sent(channel: str, fields: dict[str, str]) -> dict | None:
         cache.clear()  # the per-token limits are not what is tested here
@@ -124,12 +135,7 @@ def send(client, django_capture_on_commit_callbacks):
             assert response.status_code == 200, response.json()
             (result,) = response.json()["results"]
             return result["errors"] or None
-        if channel == "csv":
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows([list(fields), list(fields.values())])
-            content = buffer.getvalue().encode()
-        else:
-            content = json.dumps(as_json(fields)).encode() + b"\n"
+        content = as_file(channel, fields)
         BulkRejection.objects.all().delete()
         url = reverse("comments_api:bulk_submissions", args=["haip", 1])
         with django_capture_on_commit_callbacks(execute=True):

@@ -14,24 +14,9 @@ from comments.inputs import CommentInput, UnreadableItem
 from comments.models import Comment, VersionCommentCounter
 from comments.services import BatchRejected
 from tests.accounts.factories import make_user
-from tests.comments.factories import open_version, representative_of, submit, verified_organisation
+from tests.comments.factories import submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def version():
-    return open_version()
-
-
-@pytest.fixture
-def organisation() -> Organisation:
-    return verified_organisation(name="Kumo AI")
-
-
-@pytest.fixture
-def author(organisation):
-    return representative_of(organisation)
 
 
 def _item(**fields) -> CommentInput:
