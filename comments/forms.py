@@ -53,30 +53,35 @@ class TextField(forms.CharField):
 
 
 def _choices(
-    *, widget: type[forms.RadioSelect] | type[forms.Select], choices: Any, **kwargs: Any
+    *,
+    widget: type[forms.RadioSelect] | type[forms.Select],
+    choices: Any,
+    required: bool = False,
+    **kwargs: Any,
 ) -> "TextField":
     """A field drawn as a choice (radio buttons, a select) that passes the value on as sent:
-    the service says which values it knows, in the words it uses for every channel."""
-    return TextField(required=False, widget=widget(choices=choices), **kwargs)
+    the service says which values it knows, in the words it uses for every channel (the
+    browser's ``required`` is a hint)."""
+    attrs = {"required": True} if required else None
+    return TextField(required=False, widget=widget(attrs=attrs, choices=choices), **kwargs)
 
 
-def _number(label: str = "", *, minimum: int, **kwargs: Any) -> "TextField":
+def _number(label: str, *, minimum: int, required: bool = False) -> "TextField":
     """A number input whose value the reader turns into a whole number (and names the field
-    if it is not one); the browser's ``min`` is a hint, the service checks the range."""
-    widget = kwargs.pop("widget", None) or forms.NumberInput(attrs={"min": minimum})
-    return TextField(label=label or None, required=False, widget=widget, **kwargs)
+    if it is not one); the browser's ``min`` and ``required`` are hints, the service checks."""
+    attrs: dict[str, Any] = {"min": minimum, "required": True} if required else {"min": minimum}
+    return TextField(label=label, required=False, widget=forms.NumberInput(attrs=attrs))
 
 
 class CommentForm(forms.Form):
     """A comment anchored to lines; the quote fields are filled by selecting text, or by hand.
 
-    The fields draw the panel and hand what was typed to :func:`comments.inputs.read_comment_item`,
-    as a bulk file's row is; the service checks every rule.
+    The fields draw the panel and hand what was typed to
+    :func:`comments.inputs.read_comment_item`, as a bulk file's row is; the service checks
+    every rule.
     """
 
-    line_start = _number(
-        "From line", minimum=1, widget=forms.NumberInput(attrs={"min": 1, "required": True})
-    )
+    line_start = _number("From line", minimum=1, required=True)
     line_end = _number("to line", minimum=1)
     quote_exact = TextField(
         label="Quoted phrase (optional)",
@@ -86,9 +91,12 @@ class CommentForm(forms.Form):
     )
     quote_prefix = TextField(required=False, widget=forms.HiddenInput)
     quote_suffix = TextField(required=False, widget=forms.HiddenInput)
-    quote_start = _number(minimum=0, widget=forms.HiddenInput)
+    quote_start = TextField(required=False, widget=forms.HiddenInput)
     kind = _choices(
-        widget=forms.RadioSelect, choices=Comment.Kind.choices, initial=Comment.Kind.GENERAL
+        widget=forms.RadioSelect,
+        choices=Comment.Kind.choices,
+        required=True,
+        initial=Comment.Kind.GENERAL,
     )
     stance = _choices(
         widget=forms.RadioSelect, choices=[("", "No stance"), *Comment.Stance.choices]
@@ -107,6 +115,7 @@ class CommentForm(forms.Form):
     visibility = _choices(
         widget=forms.RadioSelect,
         choices=Comment.Visibility.choices,
+        required=True,
         initial=Comment.Visibility.PUBLIC,
         help_text="Confidential comments are read only by your organisation, the secretariat "
         "and the G7 working groups; they are counted, never quoted, in public summaries.",
@@ -147,7 +156,7 @@ class CommentEditForm(forms.Form):
     """The text of a comment while its period runs; the service checks it as it checks a new
     comment's."""
 
-    kind = _choices(widget=forms.RadioSelect, choices=Comment.Kind.choices)
+    kind = _choices(widget=forms.RadioSelect, choices=Comment.Kind.choices, required=True)
     stance = _choices(
         widget=forms.RadioSelect, choices=[("", "No stance"), *Comment.Stance.choices]
     )

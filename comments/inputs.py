@@ -8,8 +8,8 @@ rule (lengths, choices, characters, anchors, the right to file for an organisati
 once, by the service (:mod:`comments.services.rules`), so a mistake gets the same message
 through every channel.
 
-Plain data with no dependencies on the rest of the app, so the services, the API, the form
-and the bulk-file reader can all share it.
+Plain data and pure functions, no workflow, so the services, the API, the form and the
+bulk-file reader can all share them.
 """
 
 import re
