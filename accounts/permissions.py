@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Group
 from django.db import connection
+from django.db.models import Q
 
 from .models import Membership, Organisation, User, WorkingGroup
 
@@ -311,6 +312,16 @@ def can_see_comment(user: User | AnonymousUser, comment: Any) -> bool:
     return sees_every_comment(user) or comment.organisation_id in organisations_seen_from_inside(
         user
     )
+
+
+def comments_seen_by(user: User | AnonymousUser) -> Q | None:
+    """:func:`can_see_comment` as a query on comments (``Comment.objects.visible_to(user)``):
+    None when the user sees every comment."""
+    if sees_every_comment(user):
+        return None
+    public = Q(visibility="public", state="published")
+    inside = organisations_seen_from_inside(user)
+    return public | Q(organisation_id__in=inside) if inside else public
 
 
 def can_edit_comment(user: User | AnonymousUser, comment: Any) -> bool:

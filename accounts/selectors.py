@@ -65,6 +65,21 @@ def organisations_joinable(user: User, *, q: str = "", limit: int = 50) -> list[
     return sorted(found, key=lambda organisation: organisation.email_domain != domain)
 
 
+def organisations_represented_by(user: User | AnonymousUser) -> list[Organisation]:
+    """The organisations, by name, on whose behalf the user may file or endorse (their own
+    personal organisation aside: filing as oneself is the default)."""
+    if not user.is_authenticated:
+        return []
+    return [
+        organisation
+        for organisation in Organisation.objects.filter(
+            pk__in=permissions.organisations_seen_from_inside(user)
+        ).order_by("name")
+        if permissions.can_file_for(user, organisation)
+        and organisation.stakeholder_type != StakeholderType.INDIVIDUAL
+    ]
+
+
 def organisations_pending(*, q: str = "") -> QuerySet[Organisation]:
     """The secretariat's queue: organisations waiting for verification, oldest first, searchable
     by name, e-mail domain or country."""
@@ -94,6 +109,25 @@ def memberships_pending_for(user: User | AnonymousUser, *, q: str = "") -> Query
     return memberships.order_by("created_at", "pk")
 
 
+def organisation_find(
+    *, slug: str | None = None, pk: int | str | None = None
+) -> Organisation | None:
+    """The organisation at ``slug``, or with the id ``pk`` (as a form posts it), if any."""
+    if slug is not None:
+        return Organisation.objects.filter(slug=slug).first()
+    if pk is not None and str(pk).isdigit():
+        return Organisation.objects.filter(pk=int(pk)).first()
+    return None
+
+
+def organisation_get(*, slug: str | None = None, pk: int | str | None = None) -> Organisation:
+    """As :func:`organisation_find`; 404 if there is none."""
+    organisation = organisation_find(slug=slug, pk=pk)
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    return organisation
+
+
 def organisation_get_managed(user: User | AnonymousUser, slug: str) -> Organisation:
     """The organisation at ``slug`` if the user may manage it; 404 otherwise, so a stranger
     does not even learn that it exists."""
@@ -101,6 +135,20 @@ def organisation_get_managed(user: User | AnonymousUser, slug: str) -> Organisat
     if organisation is None or not permissions.can_manage_organisation(user, organisation):
         raise NotFound("No such organisation.")
     return organisation
+
+
+def membership_get_managed(user: User | AnonymousUser, slug: str, pk: int) -> Membership:
+    """A membership of the organisation at ``slug``, with its user, if the user may manage
+    that organisation; 404 otherwise."""
+    organisation = organisation_get_managed(user, slug)
+    membership = (
+        Membership.objects.select_related("user", "organisation")
+        .filter(pk=pk, organisation=organisation)
+        .first()
+    )
+    if membership is None:
+        raise NotFound("No such membership.")
+    return membership
 
 
 def organisation_members(organisation: Organisation) -> QuerySet[Membership]:

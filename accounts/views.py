@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -26,7 +26,7 @@ from haip_portal.exceptions import ApplicationError
 
 from . import permissions, privacy, selectors, services
 from .forms import ApiTokenCreateForm, OrganisationRegisterForm
-from .models import Membership, Organisation, User
+from .models import Membership, User
 
 View = Callable[..., HttpResponse]
 AUDIT_PAGE_SIZE = 50
@@ -122,7 +122,7 @@ def organisation_join(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def membership_request(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = selectors.organisation_get(slug=slug)
     try:
         services.membership_request(user=_user(request), organisation=organisation)
     except ApplicationError as error:
@@ -153,12 +153,7 @@ def organisation_manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _managed_membership(request: HttpRequest, slug: str, pk: int) -> Membership:
-    organisation = selectors.organisation_get_managed(request.user, slug)
-    return get_object_or_404(
-        Membership.objects.select_related("user", "organisation"),
-        pk=pk,
-        organisation=organisation,
-    )
+    return selectors.membership_get_managed(request.user, slug, pk)
 
 
 @login_required
@@ -225,7 +220,7 @@ def secretariat_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = selectors.organisation_get(slug=slug)
     try:
         services.organisation_verify(
             organisation=organisation,
@@ -242,7 +237,7 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def organisation_reject(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
+    organisation = selectors.organisation_get(slug=slug)
     try:
         services.organisation_reject(
             organisation=organisation, actor=_user(request), reason=request.POST.get("reason", "")

@@ -1,6 +1,6 @@
 """Reads that files of a version's comments are made from: the comment-resolution matrix
 (live, and as of a digest's cut-off), the open data of its public comments, and the comments
-and dispositions a digest reads. Who may see what comes from :func:`.selectors.comments_visible_to`;
+and dispositions a digest reads. Who may see what comes from ``Comment.objects.visible_to``;
 rows are fetched in chunks, so memory stays flat whatever the number of comments."""
 
 from collections.abc import Iterator, Sequence
@@ -15,7 +15,6 @@ from drafts.models import DraftVersion
 from .exports import MatrixRow, OpenComment
 from .exports.matrix import TYPE_CODES
 from .models import Comment, Disposition
-from .selectors import comments_visible_to
 
 ROWS_PER_FETCH = 2000
 
@@ -46,7 +45,9 @@ def matrix_comments(
     *, user: User | AnonymousUser, version: DraftVersion, cutoff: datetime | None = None
 ) -> QuerySet[Comment]:
     """The published comments of a version that go into the user's comment matrix."""
-    comments = comments_visible_to(user).filter(version=version, state=Comment.State.PUBLISHED)
+    comments = Comment.objects.visible_to(user).filter(
+        version=version, state=Comment.State.PUBLISHED
+    )
     return comments.filter(created_at__lte=cutoff) if cutoff is not None else comments
 
 
@@ -111,7 +112,7 @@ def matrix_rows(comments: QuerySet[Comment]) -> Iterator[MatrixRow]:
 
 def open_data_rows(version: DraftVersion) -> Iterator[OpenComment]:
     """The public comments of a version as open data (what anyone may read), in line order."""
-    comments = comments_visible_to(AnonymousUser()).filter(
+    comments = Comment.objects.visible_to(AnonymousUser()).filter(
         version=version, state=Comment.State.PUBLISHED
     )
     rows = comments.order_by("line_start", "number").values_list(

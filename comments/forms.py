@@ -3,12 +3,17 @@ from typing import Any
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
-from accounts import permissions
-from accounts.models import Organisation, User
+from accounts import selectors as account_selectors
+from accounts.models import User
 from haip_portal.text import forbidden_character
 
-from .anchoring import Quote
-from .inputs import MAX_BODY_LENGTH, CommentInput
+from .inputs import (
+    MAX_BODY_LENGTH,
+    CommentInput,
+    UnreadableItem,
+    item_from_flat,
+    read_comment_item,
+)
 from .models import Comment, Disposition
 
 LANGUAGES = [
@@ -47,11 +52,37 @@ class TextField(forms.CharField):
         super().validate(value)
 
 
-class CommentForm(forms.Form):
-    """A comment anchored to lines; the quote fields are filled by selecting text, or by hand."""
+def _choices(
+    *,
+    widget: type[forms.RadioSelect] | type[forms.Select],
+    choices: Any,
+    required: bool = False,
+    **kwargs: Any,
+) -> "TextField":
+    """A field drawn as a choice (radio buttons, a select) that passes the value on as sent:
+    the service says which values it knows, in the words it uses for every channel (the
+    browser's ``required`` is a hint)."""
+    attrs = {"required": True} if required else None
+    return TextField(required=False, widget=widget(attrs=attrs, choices=choices), **kwargs)
 
-    line_start = forms.IntegerField(label="From line", min_value=1)
-    line_end = forms.IntegerField(label="to line", min_value=1, required=False)
+
+def _number(label: str, *, minimum: int, required: bool = False) -> "TextField":
+    """A number input whose value the reader turns into a whole number (and names the field
+    if it is not one); the browser's ``min`` and ``required`` are hints, the service checks."""
+    attrs: dict[str, Any] = {"min": minimum, "required": True} if required else {"min": minimum}
+    return TextField(label=label, required=False, widget=forms.NumberInput(attrs=attrs))
+
+
+class CommentForm(forms.Form):
+    """A comment anchored to lines; the quote fields are filled by selecting text, or by hand.
+
+    The fields draw the panel and hand what was typed to
+    :func:`comments.inputs.read_comment_item`, as a bulk file's row is; the service checks
+    every rule.
+    """
+
+    line_start = _number("From line", minimum=1, required=True)
+    line_end = _number("to line", minimum=1)
     quote_exact = TextField(
         label="Quoted phrase (optional)",
         required=False,
@@ -60,91 +91,84 @@ class CommentForm(forms.Form):
     )
     quote_prefix = TextField(required=False, widget=forms.HiddenInput)
     quote_suffix = TextField(required=False, widget=forms.HiddenInput)
-    quote_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
-    kind = forms.ChoiceField(
-        choices=Comment.Kind.choices, initial=Comment.Kind.GENERAL, widget=forms.RadioSelect
-    )
-    stance = forms.ChoiceField(
-        choices=[("", "No stance"), *Comment.Stance.choices],
-        required=False,
+    quote_start = TextField(required=False, widget=forms.HiddenInput)
+    kind = _choices(
         widget=forms.RadioSelect,
+        choices=Comment.Kind.choices,
+        required=True,
+        initial=Comment.Kind.GENERAL,
+    )
+    stance = _choices(
+        widget=forms.RadioSelect, choices=[("", "No stance"), *Comment.Stance.choices]
     )
     body = TextField(
         label="Comment",
-        max_length=MAX_BODY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_BODY_LENGTH, "required": True}),
         help_text="Markdown: **bold**, _italic_, lists, [links](https://…). No HTML.",
     )
     proposed_text = TextField(
         label="Proposed replacement text (optional)",
         required=False,
-        max_length=MAX_BODY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_BODY_LENGTH}),
     )
-    visibility = forms.ChoiceField(
-        choices=Comment.Visibility.choices,
-        initial=Comment.Visibility.PUBLIC,
+    visibility = _choices(
         widget=forms.RadioSelect,
+        choices=Comment.Visibility.choices,
+        required=True,
+        initial=Comment.Visibility.PUBLIC,
         help_text="Confidential comments are read only by your organisation, the secretariat "
         "and the G7 working groups; they are counted, never quoted, in public summaries.",
     )
-    organisation = forms.ChoiceField(label="File as", required=False)
-    language = forms.ChoiceField(choices=LANGUAGES, initial="en")
+    organisation = _choices(widget=forms.Select, choices=[], label="File as")
+    language = _choices(widget=forms.Select, choices=LANGUAGES, initial="en")
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.representing = {
-            str(organisation.pk): organisation
-            for organisation in Organisation.objects.filter(
-                pk__in=permissions.organisations_seen_from_inside(user)
-            ).order_by("name")
-            if permissions.can_file_for(user, organisation)
-            and organisation.stakeholder_type != Organisation.StakeholderType.INDIVIDUAL
-        }
-        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+        self.fields["organisation"].widget.choices = [
             ("", f"Myself ({user.name or user.email}), as an individual"),
-            *((pk, f"{org.name} (as its representative)") for pk, org in self.representing.items()),
+            *(
+                (organisation.slug, f"{organisation.name} (as its representative)")
+                for organisation in account_selectors.organisations_represented_by(user)
+            ),
         ]
+        self.comment_input: CommentInput | None = None
 
-    def to_input(self) -> CommentInput:
-        data = self.cleaned_data
-        quote = None
-        if data.get("quote_exact"):
-            quote = Quote(
-                exact=data["quote_exact"],
-                prefix=data.get("quote_prefix") or "",
-                suffix=data.get("quote_suffix") or "",
-                start=data.get("quote_start"),
-            )
-        return CommentInput(
-            line_start=data["line_start"],
-            line_end=data.get("line_end") or data["line_start"],
-            body=data["body"],
-            kind=data["kind"],
-            stance=data.get("stance") or "",
-            proposed_text=data.get("proposed_text") or "",
-            visibility=data["visibility"],
-            language=data["language"],
-            quote=quote,
-            organisation=self.representing.get(data.get("organisation") or ""),
-        )
+    def clean(self) -> dict[str, Any]:
+        """Read the fields as one comment (:attr:`comment_input`), or attach the reader's
+        errors to the fields they are about."""
+        data = super().clean() or {}
+        item = read_comment_item(item_from_flat(data))
+        if isinstance(item, UnreadableItem):
+            for name, messages in item.errors.items():
+                self.add_error(self.field_for(name), messages)
+        else:
+            self.comment_input = item
+        return data
+
+    def field_for(self, name: str | None) -> str | None:
+        """The form field a reader's or service's error is about, or None (the whole form)."""
+        name = (name or "").replace("quote.", "quote_")
+        return name if name in self.fields else None
 
 
 class CommentEditForm(forms.Form):
-    kind = forms.ChoiceField(choices=Comment.Kind.choices, widget=forms.RadioSelect)
-    stance = forms.ChoiceField(
-        choices=[("", "No stance"), *Comment.Stance.choices],
-        required=False,
-        widget=forms.RadioSelect,
+    """The text of a comment while its period runs; the service checks it as it checks a new
+    comment's."""
+
+    kind = _choices(widget=forms.RadioSelect, choices=Comment.Kind.choices, required=True)
+    stance = _choices(
+        widget=forms.RadioSelect, choices=[("", "No stance"), *Comment.Stance.choices]
     )
     body = TextField(
-        label="Comment", max_length=MAX_BODY_LENGTH, widget=forms.Textarea(attrs={"rows": 8})
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_BODY_LENGTH, "required": True}),
     )
     proposed_text = TextField(
         label="Proposed replacement text",
         required=False,
-        max_length=MAX_BODY_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_BODY_LENGTH}),
     )
 
 

@@ -4,14 +4,29 @@ Nothing here is ever hard-deleted: a comment is hidden by moderation or withdraw
 author, and stays in the record.
 """
 
+from typing import Self
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from accounts.models import Organisation
+from accounts import permissions
+from accounts.models import Organisation, User
 from drafts.models import DraftVersion, Section
 from haip_portal.models import TimeStampedModel
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """The comments the user may know exist; for anyone else they do not exist at all.
+
+        The rule is :func:`accounts.permissions.can_see_comment`'s, as a query: its twin
+        :func:`accounts.permissions.comments_seen_by` is written beside it.
+        """
+        seen = permissions.comments_seen_by(user)
+        return self if seen is None else self.filter(seen)
 
 
 class Comment(TimeStampedModel):
@@ -76,6 +91,8 @@ class Comment(TimeStampedModel):
     country = models.CharField(max_length=2, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["version", "number"]
@@ -261,7 +278,8 @@ class BulkSubmission(TimeStampedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     # The lease: which run is filing the file and until when it is trusted to be alive. The
     # run renews it with every chunk it commits; a message for a file whose lease is held and
-    # current does nothing, and beat re-queues a file whose lease ran out (comments/bulk.py).
+    # current does nothing, and beat re-queues a file whose lease ran out
+    # (comments/services/bulk.py).
     lease_holder = models.CharField(
         max_length=100, blank=True, help_text="The run filing it now (host, process, token)."
     )

@@ -1,42 +1,125 @@
 """Reads of comments shared by pages, API, exports and digests. Who may see what is decided
-once, in :func:`comments_visible_to`, on top of :mod:`accounts.permissions`."""
+once, by ``Comment.objects.visible_to(user)`` (the query twin of
+:func:`accounts.permissions.can_see_comment`); which comments a list shows, by
+:class:`CommentFilters`, read from a page's or the API's query string in one place."""
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.dateparse import parse_datetime
 
 from accounts import permissions
 from accounts.models import User
-from drafts.models import DraftVersion
+from drafts import selectors as draft_selectors
+from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import NotFound
 
-from .models import Comment, Endorsement, Flag
+from .models import BulkSubmission, Comment, Endorsement, Flag, Reply
 
-Visibility = Comment.Visibility
 State = Comment.State
+MAX_LINE = 2**31 - 1  # the largest line number a filter may name (the column's range)
+_WHOLE = re.compile(r"[+-]?[0-9]{1,12}")
 
 
-def comments_visible_to(user: User | AnonymousUser) -> QuerySet[Comment]:
-    """Every comment the user may know exists; for anyone else it does not exist at all.
+class FilterError(ValueError):
+    """Query parameters that do not read as the filters they name; ``errors`` says why, by
+    parameter."""
 
-    Same rule as :func:`accounts.permissions.can_see_comment`, as a query.
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class CommentFilters:
+    """Which of a version's comments a list shows; a blank field does not filter.
+
+    ``line`` keeps the comments whose lines include it; ``line_from`` those that reach it or
+    later, ``line_to`` those that start at it or earlier; ``disposition`` is an outcome or
+    ``open`` (not yet answered); ``organisation`` a slug; ``changed_since`` keeps the comments
+    changed at or after it.
     """
-    comments = Comment.objects.all()
-    if permissions.sees_every_comment(user):
-        return comments
-    public = Q(visibility=Visibility.PUBLIC, state=State.PUBLISHED)
-    inside = permissions.organisations_seen_from_inside(user)
-    return (
-        comments.filter(public | Q(organisation_id__in=inside))
-        if inside
-        else comments.filter(public)
-    )
+
+    section: str = ""
+    kind: str = ""
+    stance: str = ""
+    stakeholder_type: str = ""
+    country: str = ""
+    state: str = ""
+    visibility: str = ""
+    disposition: str = ""
+    organisation: str = ""
+    line: int | None = None
+    line_from: int | None = None
+    line_to: int | None = None
+    changed_since: datetime | None = None
+
+    @classmethod
+    def from_query(
+        cls, params: Mapping[str, str], *, names: Collection[str], strict: bool = True
+    ) -> "CommentFilters":
+        """The filters ``names`` as the query string ``params`` sets them (others are left
+        out). A number or a date that does not read raises :class:`FilterError` naming the
+        parameter, or with ``strict=False`` (links on the pages) is left out."""
+        values: dict[str, object] = {}
+        errors: dict[str, list[str]] = {}
+        for field in fields(cls):
+            text = (params.get(field.name) or "").strip()
+            if field.name not in names or not text:
+                continue
+            try:
+                values[field.name] = _READERS.get(field.name, str)(text)
+            except ValueError as error:
+                errors[field.name] = [str(error)]
+        if errors and strict:
+            raise FilterError(errors)
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _line_number(text: str) -> int:
+    if _WHOLE.fullmatch(text) is None or not -MAX_LINE <= int(text) <= MAX_LINE:
+        raise ValueError("Give a whole number.")
+    return int(text)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = parse_datetime(text)
+    except ValueError:  # the shape of a date, but no such date (month 13)
+        moment = None
+    if moment is None:
+        raise ValueError("Give an ISO 8601 date and time.")
+    return moment
+
+
+_READERS = {
+    "line": _line_number,
+    "line_from": _line_number,
+    "line_to": _line_number,
+    "changed_since": _moment,
+}
+# Fields that filter by equality: the filter's name and the lookup it sets.
+_EQUALS = {
+    "section": "section__key",
+    "kind": "kind",
+    "stance": "stance",
+    "stakeholder_type": "stakeholder_type",
+    "country": "country",
+    "state": "state",
+    "visibility": "visibility",
+    "organisation": "organisation__slug",
+}
 
 
 def comment_get(*, user: User | AnonymousUser, reference: str) -> Comment:
     """One comment by its reference, with everything its page shows; 404 if not visible."""
     comment = (
-        comments_visible_to(user)
+        Comment.objects.visible_to(user)
         .select_related("version__draft", "section", "author", "organisation", "disposition")
         .filter(reference=reference)
         .first()
@@ -46,10 +129,51 @@ def comment_get(*, user: User | AnonymousUser, reference: str) -> Comment:
     return comment
 
 
+def comment_for_output(*, reference: str) -> Comment:
+    """One comment by reference with what the API shows of it, for a caller that already
+    knows the user may see it: its author, just after filing, withdrawing or endorsing it."""
+    return Comment.objects.select_related(
+        "version__draft", "section", "organisation", "disposition"
+    ).get(reference=reference)
+
+
+@dataclass(frozen=True, slots=True)
+class CommentThread:
+    """What a comment's page shows around it."""
+
+    lines: list[Line]
+    replies: list[Reply]
+    endorsements: list[Endorsement]
+    revisions: int
+
+
+def comment_thread(comment: Comment) -> CommentThread:
+    """The lines a comment is about, its published replies (oldest first, with their
+    authors), its endorsements and the number of its earlier texts: four queries."""
+    return CommentThread(
+        lines=draft_selectors.version_lines(comment.version, comment.line_start, comment.line_end),
+        replies=list(
+            Reply.objects.filter(comment=comment, state=State.PUBLISHED)
+            .select_related("author", "organisation")
+            .order_by("created_at")
+        ),
+        endorsements=list(comment.endorsements.select_related("organisation")),
+        revisions=comment.revisions.count(),
+    )
+
+
+def reply_get(*, comment: Comment, pk: int) -> Reply:
+    """A reply under ``comment`` (one the user may see); 404 if there is none by that id."""
+    reply = Reply.objects.filter(pk=pk, comment=comment).first()
+    if reply is None:
+        raise NotFound("No such reply.")
+    return reply
+
+
 def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
     """How many comments the user can see start on each line (one query)."""
     rows = (
-        comments_visible_to(user)
+        Comment.objects.visible_to(user)
         .filter(version=version)
         .exclude(state=State.WITHDRAWN)
         .values("line_start")
@@ -60,12 +184,12 @@ def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) ->
 
 
 def version_comments(
-    *, user: User | AnonymousUser, version: DraftVersion, filters: dict[str, str] | None = None
+    *, user: User | AnonymousUser, version: DraftVersion, filters: CommentFilters | None = None
 ) -> QuerySet[Comment]:
     """The comments of a version the user may see, filtered, ready for a list page."""
-    filters = filters or {}
+    filters = filters or CommentFilters()
     comments = (
-        comments_visible_to(user)
+        Comment.objects.visible_to(user)
         .filter(version=version)
         .select_related("section", "organisation", "disposition")
         # A correlated count, not a GROUP BY: the page's LIMIT then stops the scan early
@@ -84,27 +208,39 @@ def version_comments(
         )
         .order_by("line_start", "number")
     )
-    if line := filters.get("line"):
-        comments = comments.filter(line_start__lte=line, line_end__gte=line)
-    lookups = {
-        "section": "section__key",
-        "kind": "kind",
-        "stance": "stance",
-        "stakeholder_type": "stakeholder_type",
-        "country": "country",
-        "state": "state",
-        "visibility": "visibility",
-    }
-    for name, lookup in lookups.items():
-        if value := filters.get(name):
-            comments = comments.filter(**{lookup: value})
-    if disposition := filters.get("disposition"):
-        comments = (
-            comments.filter(disposition__isnull=True)
-            if disposition == "open"
-            else comments.filter(disposition__outcome=disposition)
-        )
-    return comments
+    conditions = [
+        Q(**{lookup: getattr(filters, name)})
+        for name, lookup in _EQUALS.items()
+        if getattr(filters, name)
+    ]
+    if filters.line is not None:
+        conditions.append(Q(line_start__lte=filters.line, line_end__gte=filters.line))
+    if filters.line_from is not None:
+        conditions.append(Q(line_end__gte=filters.line_from))
+    if filters.line_to is not None:
+        conditions.append(Q(line_start__lte=filters.line_to))
+    if filters.changed_since is not None:
+        conditions.append(Q(updated_at__gte=filters.changed_since))
+    if filters.disposition == "open":
+        conditions.append(Q(disposition__isnull=True))
+    elif filters.disposition:
+        conditions.append(Q(disposition__outcome=filters.disposition))
+    return comments.filter(*conditions)
+
+
+def comments_chosen(*, version: DraftVersion, pks: Iterable[str]) -> QuerySet[Comment]:
+    """The comments of ``version`` among the ids chosen on a page (ids that are not numbers
+    are left out)."""
+    return Comment.objects.filter(version=version, pk__in=[pk for pk in pks if pk.isdigit()])
+
+
+def comments_hidden(*, limit: int = 100) -> list[Comment]:
+    """The latest comments hidden by moderation, for the secretariat's queue."""
+    return list(
+        Comment.objects.filter(state=State.HIDDEN)
+        .select_related("version__draft", "organisation")
+        .order_by("-updated_at")[:limit]
+    )
 
 
 def comments_of_user(user: User) -> QuerySet[Comment]:
@@ -124,3 +260,11 @@ def flags_open() -> QuerySet[Flag]:
         .select_related("comment__version__draft", "comment__organisation", "flagged_by")
         .order_by("created_at")
     )
+
+
+def bulk_submission_get(*, owner: User | AnonymousUser, pk: int) -> BulkSubmission:
+    """An upload of ``owner``'s; 404 for anyone else's, so its existence is not told."""
+    submission = BulkSubmission.objects.filter(pk=pk, owner_id=owner.pk).first()
+    if submission is None:
+        raise NotFound("No such bulk submission.")
+    return submission

@@ -1,6 +1,9 @@
 """Celery tasks of the comments app: the e-mails that follow filing, replies, moderation and
 dispositions, and bulk uploads. Each takes an id and is safe to run twice; mail retries when
-delivery fails, long jobs are re-queued from their rows when a worker is lost."""
+delivery fails, long jobs are re-queued from their rows when a worker is lost.
+
+Services import this module to queue its tasks; a task imports the service it runs inside its
+body, so no module of the app imports this one back while it is being loaded."""
 
 import logging
 import smtplib
@@ -10,7 +13,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import bulk, notifications
+from . import notifications
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +89,14 @@ def send_pending_receipts() -> int:
 def process_bulk_submission(submission_id: int) -> None:
     """File an uploaded file's comments; resumes after the last committed chunk. A message
     for a finished file, or for one a live run holds, does nothing."""
+    from .services import bulk
+
     bulk.bulk_submission_process(submission_id=submission_id)
 
 
 @shared_task(name="comments.tasks.resume_stalled_bulk_submissions", ignore_result=True)
 def resume_stalled_bulk_submissions() -> list[int]:
     """Run by beat: queue again the uploads whose lease ran out (their worker was lost)."""
+    from .services import bulk
+
     return bulk.bulk_submissions_requeue_stalled()

@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
+from accounts import selectors as account_selectors
 from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
 from drafts.markdown import render_markdown
@@ -25,10 +26,20 @@ from haip_portal.middleware import mark_confidential
 
 from . import selectors, services
 from .forms import CommentEditForm, CommentForm, DispositionForm, ReasonForm, ReplyForm
-from .models import Comment, Disposition, Reply
+from .models import Comment, Disposition
 
 View = Callable[..., HttpResponse]
-FILTERS = ("section", "kind", "stance", "stakeholder_type", "country", "state", "disposition")
+# The filters of the list pages, as their query string names them.
+FILTERS = (
+    "section",
+    "kind",
+    "stance",
+    "stakeholder_type",
+    "country",
+    "state",
+    "disposition",
+    "line",
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -39,12 +50,10 @@ def _version(request: HttpRequest, slug: str, number: int) -> DraftVersion:
     return draft_selectors.version_get(user=request.user, slug=slug, number=number)
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
-    line = request.GET.get("line", "")
-    if line.isdigit():
-        filters["line"] = line
-    return {name: value for name, value in filters.items() if value}
+def _filters(request: HttpRequest, names: tuple[str, ...] = FILTERS) -> selectors.CommentFilters:
+    """The list's filters from the query string; one that does not read (a line that is no
+    number, in a link edited by hand) is left out."""
+    return selectors.CommentFilters.from_query(request.GET, names=names, strict=False)
 
 
 def draft_page_extension(
@@ -60,28 +69,25 @@ def draft_page_extension(
         "comment_total": sum(counts.values()),
         "accepting_comments": version.status == DraftVersion.Status.OPEN,
     }
-    line = request.GET.get("line", "")
-    if line.isdigit():
-        context["line_filter"] = int(line)
+    filters = _filters(request, names=("line",))
+    if filters.line is not None:
+        context["line_filter"] = filters.line
         context["line_comments"] = list(
-            selectors.version_comments(user=request.user, version=version, filters={"line": line})
+            selectors.version_comments(user=request.user, version=version, filters=filters)
         )
     if request.user.is_authenticated and context["accepting_comments"]:
-        start = int(line) if line.isdigit() else None
         context["comment_form"] = CommentForm(
-            user=_user(request), initial={"line_start": start, "line_end": start}
+            user=_user(request), initial={"line_start": filters.line, "line_end": filters.line}
         )
     return context
 
 
 def _anchor_lines(version: DraftVersion, form: CommentForm) -> list[Line]:
-    if not form.is_bound or not form.is_valid():
+    """The lines the form's anchor names, shown beside it (at most 200)."""
+    item = form.comment_input
+    if item is None or form.errors or not 0 <= item.line_end - item.line_start <= 200:
         return []
-    start = form.cleaned_data["line_start"]
-    end = form.cleaned_data.get("line_end") or start
-    if end < start or end - start > 200:
-        return []
-    return list(Line.objects.filter(version=version, number__range=(start, end)))
+    return draft_selectors.version_lines(version, item.line_start, item.line_end)
 
 
 @login_required
@@ -95,15 +101,16 @@ def comment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
     form = CommentForm(request.POST or None, user=_user(request), initial=initial)
     preview = ""
     if request.method == "POST" and form.is_valid():
+        assert form.comment_input is not None
         if "preview" in request.POST:
-            preview = render_markdown(form.cleaned_data["body"])
+            preview = render_markdown(form.comment_input.body)
         else:
             try:
                 comment = services.comment_submit(
-                    version=version, author=_user(request), data=form.to_input()
+                    version=version, author=_user(request), data=form.comment_input
                 )
             except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                form.add_error(form.field_for(error.field), error.message)
             else:
                 return redirect("comments:comment_receipt", reference=comment.reference)
     return render(
@@ -135,30 +142,15 @@ def comment_receipt(request: HttpRequest, reference: str) -> HttpResponse:
 def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
     comment = selectors.comment_get(user=request.user, reference=reference)
     user = request.user
-    replies = list(
-        Reply.objects.filter(comment=comment, state=Comment.State.PUBLISHED)
-        .select_related("author", "organisation")
-        .order_by("created_at")
-    )
-    endorsements = list(comment.endorsements.select_related("organisation"))
+    thread = selectors.comment_thread(comment)
     endorsable = []
-    if user.is_authenticated and comment.state == Comment.State.PUBLISHED:
-        endorsed = {endorsement.organisation_id for endorsement in endorsements}
+    if comment.state == Comment.State.PUBLISHED and not comment.is_confidential:
+        endorsed = {endorsement.organisation_id for endorsement in thread.endorsements}
         endorsable = [
             organisation
-            for organisation in Organisation.objects.filter(
-                pk__in=permissions.organisations_seen_from_inside(user)
-            )
-            if permissions.can_file_for(user, organisation)
-            and organisation.pk not in endorsed
-            and organisation.pk != comment.organisation_id
-            and organisation.stakeholder_type != Organisation.StakeholderType.INDIVIDUAL
+            for organisation in account_selectors.organisations_represented_by(user)
+            if organisation.pk not in endorsed and organisation.pk != comment.organisation_id
         ]
-    lines = list(
-        Line.objects.filter(
-            version=comment.version_id, number__range=(comment.line_start, comment.line_end)
-        )
-    )
     response = render(
         request,
         "comments/detail.html",
@@ -166,13 +158,13 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "comment": comment,
             "version": comment.version,
             "draft": comment.version.draft,
-            "lines": lines,
+            "lines": thread.lines,
             "body_html": render_markdown(comment.body),
-            "replies": [(reply, render_markdown(reply.body)) for reply in replies],
-            "endorsements": endorsements,
-            "endorsable": endorsable if not comment.is_confidential else [],
+            "replies": [(reply, render_markdown(reply.body)) for reply in thread.replies],
+            "endorsements": thread.endorsements,
+            "endorsable": endorsable,
             "disposition": getattr(comment, "disposition", None),
-            "revisions": comment.revisions.count(),
+            "revisions": thread.revisions,
             "can_edit": permissions.can_edit_comment(user, comment)
             and comment.state == Comment.State.PUBLISHED
             and comment.version.status == DraftVersion.Status.OPEN,
@@ -261,7 +253,7 @@ def reply_create(request: HttpRequest, comment: Comment) -> str:
 
 @_acting
 def endorse(request: HttpRequest, comment: Comment) -> str:
-    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
+    organisation = account_selectors.organisation_get(pk=request.POST.get("organisation", ""))
     services.endorsement_create(comment=comment, user=_user(request), organisation=organisation)
     return f"{organisation.name} now endorses {comment.reference}."
 
@@ -322,7 +314,9 @@ def version_comments(request: HttpRequest, slug: str, number: int) -> HttpRespon
 
 def _filter_choices(version: DraftVersion) -> dict[str, Any]:
     return {
-        "sections": list(version.sections.values_list("key", "heading")),
+        "sections": [
+            (section.key, section.heading) for section in draft_selectors.version_sections(version)
+        ],
         "kinds": Comment.Kind.choices,
         "stances": Comment.Stance.choices,
         "stakeholder_types": Organisation.StakeholderType.choices,
@@ -364,16 +358,14 @@ def _secretariat(check: Callable[[Any], bool]) -> Callable[[View], View]:
 
 @_secretariat(permissions.can_moderate)
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    flags = selectors.flags_open()
-    hidden = (
-        Comment.objects.filter(state=Comment.State.HIDDEN)
-        .select_related("version__draft", "organisation")
-        .order_by("-updated_at")[:100]
-    )
     return render(
         request,
         "comments/moderation.html",
-        {"flags": flags, "hidden": hidden, "reason_form": ReasonForm()},
+        {
+            "flags": selectors.flags_open(),
+            "hidden": selectors.comments_hidden(limit=100),
+            "reason_form": ReasonForm(),
+        },
     )
 
 
@@ -384,9 +376,7 @@ def matrix(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = _version(request, slug, number)
     if request.method == "POST":
         form = DispositionForm(request.POST)
-        chosen = Comment.objects.filter(
-            version=version, pk__in=[pk for pk in request.POST.getlist("comments") if pk.isdigit()]
-        )
+        chosen = selectors.comments_chosen(version=version, pks=request.POST.getlist("comments"))
         if form.is_valid():
             try:
                 done = services.comment_dispose(

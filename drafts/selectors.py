@@ -1,6 +1,7 @@
 """Reads of drafts shared by pages, API and tasks; prefetching and visibility decided here."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -74,6 +75,13 @@ def version_text(version: DraftVersion) -> list[SectionWithLines]:
     return [SectionWithLines(section, list(section.lines.all())) for section in sections]
 
 
+def version_lines(version: DraftVersion, first: int, last: int) -> list[Line]:
+    """Lines ``first`` to ``last`` of the version, in order (one query)."""
+    return list(
+        Line.objects.filter(version=version, number__range=(first, last)).order_by("number")
+    )
+
+
 def version_sections_as_text(version: DraftVersion) -> list[SectionText]:
     """The version's text as plain data for :func:`drafts.diff.compare_sections` (2 queries)."""
     return [
@@ -104,6 +112,44 @@ def draft_get(*, user: User | AnonymousUser, slug: str) -> Draft:
     if draft is None:
         raise NotFound("No such draft.")
     return draft
+
+
+# --- The secretariat's desk: every draft and version, whatever its status -------------------
+
+
+def drafts_for_desk() -> QuerySet[Draft]:
+    """Every draft by title, with every version (without its text) prefetched: two queries."""
+    return Draft.objects.order_by("title").prefetch_related(
+        Prefetch("versions", queryset=DraftVersion.objects.defer("source").order_by("number"))
+    )
+
+
+def draft_for_desk(slug: str) -> Draft:
+    """The draft at ``slug``, whatever the status of its versions; 404 if there is none."""
+    draft = Draft.objects.filter(slug=slug).first()
+    if draft is None:
+        raise NotFound("No such draft.")
+    return draft
+
+
+def version_for_desk(slug: str, number: int) -> DraftVersion:
+    """Version ``number`` of the draft at ``slug``, whatever its status; 404 if there is none."""
+    version = (
+        DraftVersion.objects.select_related("draft").filter(draft__slug=slug, number=number).first()
+    )
+    if version is None:
+        raise NotFound("No such draft version.")
+    return version
+
+
+def version_closes_at(*, slug: str, number: int) -> datetime | None:
+    """When the period of version ``number`` of the draft at ``slug`` ends (None if it has no
+    end, or there is no such version)."""
+    return (
+        DraftVersion.objects.filter(draft__slug=slug, number=number)
+        .values_list("closes_at", flat=True)
+        .first()
+    )
 
 
 def version_sections(version: DraftVersion) -> list[Section]:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,7 +21,7 @@ from . import selectors, services
 from .diff import compare_sections
 from .forms import DraftCreateForm, PublishForm, SourceForm
 from .markdown import SourceError, parse_source, render_markdown
-from .models import Draft, DraftVersion
+from .models import DraftVersion
 
 View = Callable[..., HttpResponse]
 
@@ -113,8 +113,7 @@ def _int(value: str | None) -> int | None:
 
 @secretariat_required
 def desk(request: HttpRequest) -> HttpResponse:
-    drafts = Draft.objects.prefetch_related("versions").order_by("title")
-    return render(request, "drafts/desk.html", {"drafts": drafts})
+    return render(request, "drafts/desk.html", {"drafts": selectors.drafts_for_desk()})
 
 
 @secretariat_required
@@ -141,7 +140,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 @secretariat_required
 @require_POST
 def version_create(request: HttpRequest, slug: str) -> HttpResponse:
-    draft = get_object_or_404(Draft, slug=slug)
+    draft = selectors.draft_for_desk(slug)
     try:
         version = services.version_create(draft=draft, created_by=request.user)  # type: ignore[arg-type]
     except ApplicationError as error:
@@ -152,9 +151,7 @@ def version_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _version_for_desk(slug: str, number: int) -> DraftVersion:
-    return get_object_or_404(
-        DraftVersion.objects.select_related("draft"), draft__slug=slug, number=number
-    )
+    return selectors.version_for_desk(slug, number)
 
 
 @secretariat_required

@@ -28,9 +28,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from comments.bulk import bulk_submission_create
 from comments.digests import services as digest_services
 from comments.digests.models import Digest, DigestExport
+from comments.services import bulk_submission_create
 from drafts import services as draft_services
 from haip_portal.middleware import CONFIDENTIAL, PrivateResponseMiddleware, mark_confidential
 from tests.accounts.factories import make_token

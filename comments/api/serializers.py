@@ -15,12 +15,11 @@ from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from accounts.models import Organisation
 from drafts.models import DraftVersion
 from haip_portal.text import forbidden_character
 
-from ..anchoring import MAX_CONTEXT_LENGTH, MAX_QUOTE_LENGTH, Quote
-from ..inputs import MAX_BODY_LENGTH, CommentInput
+from ..anchoring import MAX_CONTEXT_LENGTH, MAX_QUOTE_LENGTH
+from ..inputs import MAX_BODY_LENGTH
 from ..models import Comment, Disposition
 
 MAX_BATCH = 1_000
@@ -71,6 +70,10 @@ class CommentInputSerializer(serializers.Serializer):
     """One comment to file. ``line_end`` defaults to ``line_start``; ``organisation`` is the
     slug of an organisation you represent (omit it to file as yourself)."""
 
+    # The schema's description of an item. Items are read by comments.inputs.read_comment_item
+    # (types only) and held to the limits and choices written here by the service, which
+    # answers every mistake with the same message whatever the channel.
+
     external_id = serializers.CharField(
         max_length=100,
         required=False,
@@ -95,44 +98,6 @@ class CommentInputSerializer(serializers.Serializer):
     )
     language = serializers.CharField(max_length=12, default="en")
     organisation = serializers.SlugField(required=False, allow_null=True, default=None)
-
-    def to_input(self, organisations: dict[str, Organisation]) -> CommentInput:
-        """The validated data as the service's input; unknown organisations raise."""
-        return comment_input(self.validated_data, organisations)
-
-    def check(self, raw: Any) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-        """Validate one item with this (reused) instance: ``(data, None)`` or
-        ``(None, errors)`` -- the fields are built once, not once per item."""
-        try:
-            return self.run_validation(raw), None
-        except serializers.ValidationError as error:
-            return None, error.detail  # type: ignore[return-value]
-
-
-def comment_input(data: dict[str, Any], organisations: dict[str, Organisation]) -> CommentInput:
-    """Validated item data as the service's input; an unknown organisation raises."""
-    slug = data.get("organisation")
-    organisation = None
-    if slug:
-        organisation = organisations.get(slug)
-        if organisation is None:
-            raise serializers.ValidationError({"organisation": [f"No organisation '{slug}'."]})
-    quote = data.get("quote")
-    return CommentInput(
-        line_start=data["line_start"],
-        line_end=data.get("line_end") or data["line_start"],
-        body=data["body"],
-        kind=data["kind"],
-        stance=data.get("stance") or "",
-        proposed_text=data.get("proposed_text") or "",
-        visibility=data["visibility"],
-        language=data["language"],
-        quote=Quote(quote["exact"], quote["prefix"], quote["suffix"], quote["start"])
-        if quote
-        else None,
-        organisation=organisation,
-        external_id=data.get("external_id") or "",
-    )
 
 
 class OrganisationRefSerializer(serializers.Serializer):

@@ -5,8 +5,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -16,16 +14,18 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts import selectors as account_selectors
 from accounts.api.permissions import HasTokenScope
 from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
-from haip_portal.api.errors import error_body, field_errors
+from haip_portal.api.errors import error_body
 from haip_portal.api.idempotency import idempotent
 from haip_portal.api.schema import ERRORS, IDEMPOTENCY_KEY, WRITE_ERRORS
 from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 
-from .. import bulk, selectors, services
+from .. import bulk_files, selectors, services
+from ..inputs import UnreadableItem, read_comment_item
 from ..models import BulkSubmission, Comment
 from .serializers import (
     MAX_BATCH,
@@ -38,15 +38,13 @@ from .serializers import (
     EndorsementInputSerializer,
     ReplyInputSerializer,
     ReplyOutputSerializer,
-    comment_input,
     comment_rows,
     comment_rows_output,
 )
 
 
 def _version_closes_at(slug: str, number: int) -> datetime | None:
-    version = DraftVersion.objects.filter(draft__slug=slug, number=number).first()
-    return version.closes_at if version else None
+    return draft_selectors.version_closes_at(slug=slug, number=number)
 
 
 class CommentsApiView(GenericAPIView):
@@ -90,6 +88,12 @@ LIST_PARAMETERS = [
 ]
 
 
+# The query parameters above that filter the list (page_size pages it).
+LIST_FILTERS = tuple(
+    parameter.name for parameter in LIST_PARAMETERS if parameter.name != "page_size"
+)
+
+
 class VersionCommentsView(CommentsApiView):
     """The comments of a version you may see, and filing one comment."""
 
@@ -103,30 +107,15 @@ class VersionCommentsView(CommentsApiView):
         return self._listed_version
 
     def get_queryset(self) -> QuerySet[Comment]:
-        params = self.request.query_params
-        filters = {
-            name: params[name]
-            for name in ("section", "kind", "stance", "stakeholder_type", "country", "state")
-            if params.get(name)
-        }
-        comments = selectors.version_comments(
+        try:
+            filters = selectors.CommentFilters.from_query(
+                self.request.query_params, names=LIST_FILTERS
+            )
+        except selectors.FilterError as error:
+            raise serializers.ValidationError(error.errors) from error
+        return selectors.version_comments(
             user=self.request.user, version=self.listed_version(), filters=filters
         )
-        line_from, line_to = _int_param(params, "line_from"), _int_param(params, "line_to")
-        if line_from is not None:
-            comments = comments.filter(line_end__gte=line_from)
-        if line_to is not None:
-            comments = comments.filter(line_start__lte=line_to)
-        if organisation := params.get("organisation"):
-            comments = comments.filter(organisation__slug=organisation)
-        if changed_since := params.get("changed_since"):
-            moment = parse_datetime(changed_since)
-            if moment is None:
-                raise serializers.ValidationError(
-                    {"changed_since": ["Give an ISO 8601 date and time."]}
-                )
-            comments = comments.filter(updated_at__gte=moment)
-        return comments
 
     @extend_schema(
         parameters=LIST_PARAMETERS, responses={200: CommentOutputSerializer(many=True), **ERRORS}
@@ -152,16 +141,16 @@ class VersionCommentsView(CommentsApiView):
     @idempotent(keep_until=_version_closes_at)
     def post(self, request: Request, slug: str, number: int) -> Response:
         version = self.version()
-        item = CommentInputSerializer(data=request.data)
-        item.is_valid(raise_exception=True)
-        data = item.to_input(_organisations([item.validated_data]))
+        item = read_comment_item(request.data)
+        if isinstance(item, UnreadableItem):
+            raise serializers.ValidationError(item.errors)
         (result,) = services.comments_submit_batch(
-            version=version, author=self.user(), items=[data], channel=Comment.Channel.API
+            version=version, author=self.user(), items=[item], channel=Comment.Channel.API
         )
         if result.status == "rejected":
             message = next(iter(result.errors.values()))[0]
             return Response(error_body("invalid", message, result.errors), status=422)
-        comment = _comment_for_output(result.reference)
+        comment = selectors.comment_for_output(reference=result.reference)
         code = status.HTTP_201_CREATED if result.status == "created" else status.HTTP_200_OK
         return Response(self.get_serializer(comment).data, status=code)
 
@@ -197,78 +186,37 @@ class BulkCommentsView(CommentsApiView):
                 [f"Send between 1 and {MAX_BATCH:,} comments per request (got {len(items):,})."]
             )
         atomic = request.query_params.get("atomic", "").lower() in ("1", "true", "yes")
-        validator = CommentInputSerializer()
-        parsed = [validator.check(raw) for raw in items]
-        organisations = _organisations([data for data, errors in parsed if errors is None])
-        inputs: dict[int, services.CommentInput] = {}
-        early: dict[int, dict[str, Any]] = {}
-        for index, (data, errors) in enumerate(parsed):
-            if errors is not None:
-                early[index] = field_errors(errors)
-                continue
-            try:
-                inputs[index] = comment_input(data, organisations)
-            except serializers.ValidationError as error:
-                early[index] = field_errors(error.detail)
-        body: dict[str, Any]
-        if atomic and early:
-            results = [_rejected(index, early[index]) for index in sorted(early)]
-            return _batch_rejected(results, len(items))
-        order = sorted(inputs)
         try:
-            outcomes = services.comments_submit_batch(
+            results = services.comments_submit_batch(
                 version=version,
                 author=self.user(),
-                items=[inputs[index] for index in order],
+                items=[read_comment_item(raw) for raw in items],
                 channel=Comment.Channel.API,
                 atomic=atomic,
             )
         except services.BatchRejected as rejected:
-            results = [
-                _rejected(order[r.index], r.errors)
-                for r in rejected.results
-                if r.status == "rejected"
-            ]
-            return _batch_rejected(results, len(items))
-        by_index = {order[outcome.index]: outcome for outcome in outcomes}
-        results = []
-        for index in range(len(items)):
-            if index in early:
-                results.append(_rejected(index, early[index]))
-            else:
-                outcome = by_index[index]
-                results.append(
-                    {
-                        "index": index,
-                        "status": outcome.status,
-                        "reference": outcome.reference,
-                        "errors": outcome.errors,
-                    }
-                )
+            body = error_body(
+                "batch_rejected",
+                f"{len(rejected.rejected)} of {rejected.total} comments were rejected; "
+                "with atomic=true none was stored.",
+            )
+            body["results"] = [_result(result) for result in rejected.rejected]
+            return Response(body, status=422)
         body = {
-            name: sum(1 for result in results if result["status"] == name)
+            name: sum(1 for result in results if result.status == name)
             for name in ("created", "duplicate", "rejected")
         }
-        body["results"] = results
+        body["results"] = [_result(result) for result in results]
         return Response(body, status=200)
 
 
-def _rejected(index: int, errors: dict[str, Any]) -> dict[str, Any]:
-    return {"index": index, "status": "rejected", "reference": "", "errors": errors}
-
-
-def _batch_rejected(results: list[dict[str, Any]], total: int) -> Response:
-    body = error_body(
-        "batch_rejected",
-        f"{len(results)} of {total} comments were rejected; with atomic=true none was stored.",
-    )
-    body["results"] = results
-    return Response(body, status=422)
-
-
-def _organisations(items: list[Any]) -> dict[str, Organisation]:
-    slugs = {item.get("organisation") for item in items if item and item.get("organisation")}
-    return {org.slug: org for org in Organisation.objects.filter(slug__in=slugs)} if slugs else {}
+def _result(result: services.ItemResult) -> dict[str, Any]:
+    return {
+        "index": result.index,
+        "status": result.status,
+        "reference": result.reference,
+        "errors": result.errors,
+    }
 
 
 def _int_param(params: Any, name: str) -> int | None:
@@ -279,12 +227,6 @@ def _int_param(params: Any, name: str) -> int | None:
         return int(value)
     except ValueError:
         raise serializers.ValidationError({name: ["Give a whole number."]}) from None
-
-
-def _comment_for_output(reference: str) -> Comment:
-    return Comment.objects.select_related(
-        "version__draft", "section", "organisation", "disposition"
-    ).get(reference=reference)
 
 
 class CommentDetailView(CommentsApiView):
@@ -308,7 +250,7 @@ class CommentWithdrawView(CommentsApiView):
     def post(self, request: Request, reference: str) -> Response:
         comment = selectors.comment_get(user=request.user, reference=reference)
         services.comment_withdraw(comment=comment, user=self.user())
-        return Response(self.get_serializer(_comment_for_output(reference)).data)
+        return Response(self.get_serializer(selectors.comment_for_output(reference=reference)).data)
 
 
 class CommentReplyView(CommentsApiView):
@@ -346,11 +288,13 @@ class CommentEndorseView(CommentsApiView):
         comment = selectors.comment_get(user=request.user, reference=reference)
         data = EndorsementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organisation = Organisation.objects.filter(slug=data.validated_data["organisation"]).first()
+        organisation = account_selectors.organisation_find(slug=data.validated_data["organisation"])
         if organisation is None:
             raise serializers.ValidationError({"organisation": ["No such organisation."]})
         services.endorsement_create(comment=comment, user=self.user(), organisation=organisation)
-        return Response(self.get_serializer(_comment_for_output(reference)).data, status=201)
+        return Response(
+            self.get_serializer(selectors.comment_for_output(reference=reference)).data, status=201
+        )
 
 
 class BulkSubmissionCreateView(CommentsApiView):
@@ -373,11 +317,11 @@ class BulkSubmissionCreateView(CommentsApiView):
         data = BulkSubmissionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        rows = bulk.bulk_file_rows(upload)
+        rows = bulk_files.bulk_file_rows(upload)
         throttle = ApiCommentThrottle()
         if not throttle.charge(request, self, rows):  # every row counts against the limit
             self.throttled(request, throttle.wait() or 1.0)
-        submission = bulk.bulk_submission_create(
+        submission = services.bulk_submission_create(
             version=version, owner=self.user(), upload=upload, rows=rows
         )
         body = self.get_serializer(submission).data
@@ -385,7 +329,7 @@ class BulkSubmissionCreateView(CommentsApiView):
 
 
 def _own_submission(request: Request, submission_id: int) -> BulkSubmission:
-    return get_object_or_404(BulkSubmission, pk=submission_id, owner_id=request.user.pk)
+    return selectors.bulk_submission_get(owner=request.user, pk=submission_id)
 
 
 class BulkSubmissionView(CommentsApiView):
@@ -414,6 +358,8 @@ class BulkRejectionsView(CommentsApiView):
     )
     def get(self, request: Request, submission_id: int) -> StreamingHttpResponse:
         submission = _own_submission(request, submission_id)
-        response = StreamingHttpResponse(bulk.rejections_csv(submission), content_type="text/csv")
+        response = StreamingHttpResponse(
+            bulk_files.rejections_csv(submission), content_type="text/csv"
+        )
         response["Content-Disposition"] = f'attachment; filename="rejections-{submission.pk}.csv"'
         return response

@@ -18,7 +18,13 @@ from haip_portal.api import throttles
 from haip_portal.api.models import IdempotencyRecord
 from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 from tests.accounts.factories import make_token, make_user
-from tests.comments.factories import open_version, representative_of, submit, verified_organisation
+from tests.comments.factories import (
+    comment_inserts,
+    open_version,
+    representative_of,
+    submit,
+    verified_organisation,
+)
 
 pytestmark = pytest.mark.django_db
 WRITE = (ApiToken.Scope.COMMENTS_READ, ApiToken.Scope.COMMENTS_WRITE)
@@ -127,6 +133,37 @@ def test_atomic_batches_store_nothing_when_one_item_fails(api, version):
     anchors = [_item(external_id="d"), _item(external_id="e", line_start=99)]
     assert _post(api, _url(version, "bulk") + "?atomic=true", anchors).status_code == 422
     assert not Comment.objects.exists()
+
+
+def test_an_atomic_batch_names_every_mistake_in_one_answer(api, version):
+    """A client fixes its batch in one round: the items that are not a comment's shape and the
+    ones the rules refuse are answered together (before, only the first kind came back)."""
+    items = [
+        _item(external_id="ok"),
+        _item(external_id="shape", line_start="four"),
+        _item(external_id="anchor", line_start=99),
+        _item(external_id="filer", organisation="nobody"),
+        {"external_id": "empty", "line_start": 4, "body": " "},
+    ]
+    response = _post(api, _url(version, "bulk") + "?atomic=true", items)
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["message"]) == (
+        "batch_rejected",
+        "4 of 5 comments were rejected; with atomic=true none was stored.",
+    )
+    assert {r["index"]: r["errors"] for r in body["results"]} == {
+        1: {"line_start": ["A valid integer is required."]},
+        2: {"line_start": ["Line 99 is outside this version, which has lines 1–14."]},
+        3: {"organisation": ["No organisation 'nobody'."]},
+        4: {"body": ["The comment is empty."]},
+    }
+    assert {r["status"] for r in body["results"]} == {"rejected"}
+    assert not Comment.objects.exists()
+    fixed = [_item(external_id=item["external_id"]) for item in items]
+    response = _post(api, _url(version, "bulk") + "?atomic=true", fixed)
+    assert response.status_code == 200
+    assert response.json()["created"] == 5
 
 
 def test_a_batch_over_1000_items_is_refused(api, version):
@@ -277,6 +314,44 @@ def test_listing_filters_and_paginates_with_a_cursor(api, version):
     assert bad.status_code == 400 and "line_from" in bad.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("line_from=x", "line_from", "Give a whole number."),
+        ("line_to=99999999999999999999", "line_to", "Give a whole number."),
+        ("changed_since=yesterday", "changed_since", "Give an ISO 8601 date and time."),
+        ("changed_since=2026-13-45T00:00:00Z", "changed_since", "Give an ISO 8601 date and time."),
+    ],
+)
+def test_a_list_filter_that_does_not_read_is_a_400_naming_it(
+    api, version, query, parameter, message
+):
+    response = api.get(_url(version) + "?" + query)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {parameter: [message]}
+
+
+def test_the_list_filters_by_line_range_organisation_and_change_time(api, version, organisation):
+    early = submit(version=version, author=api.user, organisation=organisation, line_start=4)
+    late = submit(version=version, author=api.user, line_start=6, line_end=8)
+    Comment.objects.filter(pk=early.pk).update(updated_at="2020-01-01T00:00:00Z")
+
+    def listed(query: str) -> list[str]:
+        response = api.get(_url(version) + "?" + query)
+        assert response.status_code == 200, response.json()
+        return [c["reference"] for c in response.json()["results"]]
+
+    assert listed("line_from=5") == [late.reference]
+    assert listed("line_from=8&line_to=8") == [late.reference]
+    assert listed("line_to=5") == [early.reference]
+    assert listed(f"organisation={organisation.slug}") == [early.reference]
+    assert listed("changed_since=2021-01-01T00:00:00Z") == [late.reference]
+    assert listed("disposition=open&line=4") == [
+        early.reference,
+        late.reference,
+    ]  # not filters here
+
+
 def test_list_queries_do_not_grow_with_comments(
     api, version, organisation, secretariat_user, django_assert_max_num_queries
 ):
@@ -304,6 +379,36 @@ def test_list_queries_do_not_grow_with_comments(
         assert len(api.get(page.json()["next"]).json()["results"]) == 2
     with django_assert_max_num_queries(2):  # anonymous: the version, the page
         assert len(Client().get(_url(version)).json()["results"]) == 9
+
+
+def test_a_batch_of_1000_comments_costs_the_queries_of_one(
+    api, version, organisation, django_assert_num_queries
+):
+    # Before: the token's last use is written at most once a minute, the personal
+    # organisation and the version's counter exist after a first filing.
+    assert _post(api, _url(version, "bulk"), [_item(external_id="first")]).status_code == 200
+    old = _item(external_id="old-1", organisation=organisation.slug)
+    assert _post(api, _url(version, "bulk"), [old]).status_code == 200
+    items = [
+        _item(
+            external_id=f"n-{n}",
+            line_start=4 if n % 10 == 0 else 4 + n % 9,
+            organisation=organisation.slug if n % 2 else None,
+            quote={"exact": "organisations document"} if n % 10 == 0 else None,
+        )
+        for n in range(997)
+    ]
+    items += [old, _item(line_start=99), {"line_start": "x", "body": "Not a number."}]
+    # The token (with its user), the user's facts, the version; in the service's savepoint
+    # (2 statements): the version again, the lines the anchors need, the organisations, the
+    # external ids already used, the personal organisation (in a savepoint of its own: 3), the
+    # counter (locked, then moved on), the inserts.
+    with django_assert_num_queries(14 + comment_inserts(997)):
+        response = _post(api, _url(version, "bulk"), items)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["created"], body["duplicate"], body["rejected"]) == (997, 1, 2)
+    assert Comment.objects.count() == 999
 
 
 @pytest.mark.parametrize("time_zone", ["UTC", "Asia/Tokyo"])

@@ -409,7 +409,7 @@ def test_an_edit_on_the_page_with_a_control_character_is_refused(world, client):
     assert comment.body == "This line should name who runs the red team."
 
 
-def test_spaces_alone_are_still_blank_to_the_forms_and_the_api(world, client):
+def test_spaces_alone_are_an_empty_comment_with_one_message_on_the_page_and_the_api(world, client):
     client.force_login(world["author"])
     response = client.post(
         reverse("comments:comment_create", args=["haip", 1]),
@@ -421,13 +421,14 @@ def test_spaces_alone_are_still_blank_to_the_forms_and_the_api(world, client):
             "language": "en",
         },
     )
-    assert response.context["form"].errors["body"] == ["This field is required."]
+    assert response.status_code == 422
+    assert response.context["form"].errors["body"] == ["The comment is empty."]
     login_with_two_factor(client, world["author"])
     response = client.post(
         reverse("comments_api:version_comments", args=["haip", 1]),
         json.dumps({"line_start": 4, "body": " \n "}),
         content_type="application/json",
     )
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"body": ["This field may not be blank."]}
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"body": ["The comment is empty."]}
     assert Comment.objects.count() == 1

@@ -11,10 +11,17 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import ApiToken
-from comments import bulk
-from comments.models import BulkSubmission, Comment
+from comments import bulk_files
+from comments.models import BulkRejection, BulkSubmission, Comment
+from comments.services import bulk
 from tests.accounts.factories import make_token
-from tests.comments.factories import open_version, representative_of, verified_organisation
+from tests.comments.factories import (
+    comment_inserts,
+    open_version,
+    representative_of,
+    submit,
+    verified_organisation,
+)
 from tests.conftest import wait_until
 
 WRITE = (ApiToken.Scope.COMMENTS_READ, ApiToken.Scope.COMMENTS_WRITE)
@@ -121,7 +128,7 @@ def test_unusable_files_are_refused_with_the_reason(client, setting, name, conte
 
 @pytest.mark.django_db
 def test_files_over_the_row_limit_are_refused(client, setting, monkeypatch):
-    monkeypatch.setattr(bulk, "MAX_ROWS", 5)
+    monkeypatch.setattr(bulk_files, "MAX_ROWS", 5)
     response = _upload(client, setting, "comments.jsonl", jsonl(good_rows(6)))
     assert response.status_code == 422
     assert "more than 5 rows" in response.json()["message"]
@@ -244,3 +251,33 @@ def test_every_row_of_an_upload_counts_against_the_comment_limit(client, setting
     assert first.status_code == 202
     assert second.status_code == 429 and int(second["Retry-After"]) > 0
     assert BulkSubmission.objects.count() == 1
+
+
+@pytest.mark.django_db
+@override_settings(BULK_CHUNK_ROWS=1000)
+def test_a_chunk_of_1000_rows_costs_the_queries_of_one(client, setting, django_assert_num_queries):
+    # The personal organisation and the version's counter exist after a first filing.
+    submit(version=setting["version"], author=setting["user"])
+    rows = good_rows(1000)
+    for n in range(0, 1000, 2):
+        rows[n]["organisation"] = setting["org"].slug
+    rows[10] = {"external_id": "outside", "line_start": 999, "body": "Outside."}
+    rows[20] = {"external_id": "shape", "line_start": "x", "body": "Not a number."}
+    content = jsonl(rows[:500]) + b"not json\n" + jsonl(rows[501:])
+    submission = BulkSubmission.objects.get(
+        pk=_upload(client, setting, "c.jsonl", content).json()["id"]
+    )
+    (chunk,) = bulk_files.file_chunks(submission, 0)
+    # The upload's version and owner; in the service's savepoint (2 statements): the version
+    # again, the lines the anchors need, the organisations, the external ids already used, the
+    # owner's facts (whom they represent), the personal organisation (in a savepoint of its
+    # own: 3), the counter (locked, then moved on), the comments' inserts; the rejections'
+    # insert. (The worker runs it inside its transaction on the upload's row.)
+    with django_assert_num_queries(15 + comment_inserts(997)):
+        bulk._file_chunk(submission, chunk)
+    assert (submission.rows_done, submission.created_count, submission.rejected_count) == (
+        1000,
+        997,
+        3,
+    )
+    assert BulkRejection.objects.filter(submission=submission).count() == 3

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
-from comments import bulk
 from comments.models import BulkSubmission, Comment
+from comments.services import bulk
 from tests.comments.test_bulk import (
     _setting_committed,
     _upload,

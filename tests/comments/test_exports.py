@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from comments import export_selectors
 from comments.models import Comment
-from comments.selectors import comments_visible_to
 from tests.comments.consultations import SECRET, consultation_with_comments
 
 pytestmark = pytest.mark.django_db
@@ -56,5 +55,5 @@ def test_open_data_rows_follow_the_anonymous_visibility_rule(consultation):
         )
     )
     assert references == visible
-    anonymous = comments_visible_to(AnonymousUser()).filter(version=version)
+    anonymous = Comment.objects.visible_to(AnonymousUser()).filter(version=version)
     assert references == set(anonymous.values_list("reference", flat=True))

@@ -2,6 +2,7 @@
 ones exist only for the filing organisation, the secretariat and the working groups), what each
 filter keeps, and query counts that do not grow with the number of comments."""
 
+from dataclasses import fields
 from types import SimpleNamespace
 
 import pytest
@@ -38,6 +39,12 @@ def _reloaded(user: User) -> User:
     reloaded = User.objects.get(pk=user.pk)
     permissions.record_authentication(reloaded, two_factor=True)
     return reloaded
+
+
+def _filters(params: dict[str, str]) -> selectors.CommentFilters:
+    """The filters as a list page's query string would set them."""
+    names = [field.name for field in fields(selectors.CommentFilters)]
+    return selectors.CommentFilters.from_query(params, names=names)
 
 
 def _refs(comments) -> list[str]:
@@ -130,11 +137,23 @@ def _viewer(world, name: str) -> User | AnonymousUser:
 # --- confidentiality -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", [*INSIDERS, *OUTSIDERS])
+def test_the_visibility_query_and_the_predicate_agree_for_every_comment(world, name):
+    """``Comment.objects.visible_to`` is ``can_see_comment`` as a query: for every viewer, a
+    comment is in the one exactly when the other says so."""
+    user = _viewer(world, name)
+    comments = [world.public, world.other, *world.secrets]
+    listed = set(Comment.objects.visible_to(user))
+    for comment in comments:
+        assert (comment in listed) is permissions.can_see_comment(user, comment), comment
+    assert listed == set(Comment.objects.visible_to(user).filter(pk__in=[c.pk for c in comments]))
+
+
 @pytest.mark.parametrize("name", INSIDERS)
 def test_insiders_see_every_comment_of_the_organisation(world, name):
     user = _viewer(world, name)
     everything = {world.public, world.other, *world.secrets}
-    assert set(selectors.comments_visible_to(user)) == everything
+    assert set(Comment.objects.visible_to(user)) == everything
     for comment in everything:
         assert selectors.comment_get(user=user, reference=comment.reference) == comment
     assert selectors.line_comment_counts(user=user, version=world.version) == {
@@ -149,7 +168,7 @@ def test_insiders_see_every_comment_of_the_organisation(world, name):
 @pytest.mark.parametrize("name", OUTSIDERS)
 def test_for_outsiders_confidential_hidden_and_withdrawn_comments_do_not_exist(world, name):
     user = _viewer(world, name)
-    assert set(selectors.comments_visible_to(user)) == {world.public, world.other}
+    assert set(Comment.objects.visible_to(user)) == {world.public, world.other}
     for comment in world.secrets:
         with pytest.raises(Http404):
             selectors.comment_get(user=user, reference=comment.reference)
@@ -187,7 +206,9 @@ def test_no_filter_brings_back_a_comment_the_user_may_not_see(world, name):
     user = _viewer(world, name)
     for comment in world.secrets:
         for filters in _filters_matching(comment):
-            found = selectors.version_comments(user=user, version=world.version, filters=filters)
+            found = selectors.version_comments(
+                user=user, version=world.version, filters=_filters(filters)
+            )
             assert (comment in set(found)) is (name in INSIDERS), (comment, filters)
 
 
@@ -199,7 +220,9 @@ def test_an_outsider_asking_for_confidential_or_hidden_comments_gets_none(world)
         {"state": "withdrawn"},
         {"disposition": "noted"},
     ):
-        assert not selectors.version_comments(user=user, version=world.version, filters=filters)
+        assert not selectors.version_comments(
+            user=user, version=world.version, filters=_filters(filters)
+        )
 
 
 def test_membership_changes_take_effect_on_the_next_request(world):
@@ -211,11 +234,11 @@ def test_membership_changes_take_effect_on_the_next_request(world):
         role=Role.MEMBER,
         status=MemberStatus.PENDING,
     )
-    assert world.confidential not in set(selectors.comments_visible_to(_fresh(newcomer)))
+    assert world.confidential not in set(Comment.objects.visible_to(_fresh(newcomer)))
     Membership.objects.filter(user=newcomer, organisation=world.public.organisation).update(
         status=MemberStatus.APPROVED
     )
-    assert world.confidential in set(selectors.comments_visible_to(_fresh(newcomer)))
+    assert world.confidential in set(Comment.objects.visible_to(_fresh(newcomer)))
 
 
 def test_a_confidential_comment_filed_as_an_individual_is_seen_by_its_author_only(
@@ -326,7 +349,9 @@ def catalogue(version, secretariat_user) -> dict[str, Comment]:
     ],
 )
 def test_each_filter_narrows_the_list(catalogue, version, secretariat_user, filters, expected):
-    found = selectors.version_comments(user=secretariat_user, version=version, filters=filters)
+    found = selectors.version_comments(
+        user=secretariat_user, version=version, filters=_filters(filters)
+    )
     assert _refs(found) == [catalogue[key].reference for key in expected]
 
 
@@ -416,7 +441,7 @@ def _viewers_with_warm_facts(secretariat_user: User) -> list[User | AnonymousUse
         _fresh(secretariat_user),
     ]
     for viewer in viewers:
-        selectors.comments_visible_to(viewer)
+        Comment.objects.visible_to(viewer)
     return viewers
 
 

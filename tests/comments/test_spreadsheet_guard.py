@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from comments import bulk
+from comments import bulk_files
 from comments.digests import services as digest_services
 from comments.digests.models import Digest
 from comments.models import BulkRejection, BulkSubmission, Comment
@@ -121,5 +121,5 @@ def test_the_rejections_csv_of_an_upload_guards_them(crafted):
     BulkRejection.objects.create(
         submission=submission, line=1, errors={"\x01=field": ["\u200b=1+1 is not a line"]}
     )
-    rows = list(csv.reader(io.StringIO("".join(bulk.rejections_csv(submission)))))
+    rows = list(csv.reader(io.StringIO("".join(bulk_files.rejections_csv(submission)))))
     assert rows[1] == ["1", "'\x01=field", "'\u200b=1+1 is not a line"]

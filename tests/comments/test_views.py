@@ -54,7 +54,7 @@ def test_filing_from_the_form_gives_a_receipt(client, version, representative):
     response = _post(
         client,
         version,
-        organisation=str(representative.organisation.pk),
+        organisation=representative.organisation.slug,
         quote_exact="organisations document",
         quote_prefix="Practice 1.1: ",
     )
@@ -77,10 +77,13 @@ def test_filing_from_the_form_gives_a_receipt(client, version, representative):
         ({"line_start": 99, "line_end": 99}, "Line 99 is outside this version"),
         ({"line_start": 5, "line_end": 4}, "ends (line 4) before it starts (line 5)"),
         ({"quote_exact": "not on this line"}, "The quoted text does not appear in line 4"),
-        ({"body": ""}, "This field is required"),
-        ({"body": "   "}, "This field is required"),
-        ({"body": "x" * 20_001}, "at most 20000 characters"),
-        ({"organisation": "999999"}, "Select a valid choice"),
+        ({"line_start": ""}, "This field is required"),
+        ({"line_start": "four"}, "A valid integer is required"),
+        ({"body": ""}, "The comment is empty"),
+        ({"body": "   "}, "The comment is empty"),
+        ({"body": "x" * 20_001}, "The comment is 20,001 characters; the limit is 20,000"),
+        ({"kind": "rant"}, "Unknown kind 'rant'"),
+        ({"organisation": "nobody"}, "No organisation 'nobody'"),
     ],
 )
 def test_bad_input_is_refused_with_its_reason_and_nothing_is_stored(
@@ -113,8 +116,9 @@ def test_a_period_that_ended_by_the_server_clock_refuses_comments(client, versio
 def test_filing_for_an_organisation_one_does_not_represent_is_refused(client, version):
     other = verified_organisation(name="Someone else")
     client.force_login(make_user())
-    response = _post(client, version, organisation=str(other.pk))
+    response = _post(client, version, organisation=other.slug)
     assert response.status_code == 422
+    assert "You do not represent Someone else" in response.content.decode()
     assert not Comment.objects.exists()
 
 
@@ -295,3 +299,23 @@ def test_matrix_queries_stay_flat(client, version, secretariat_user):
     _bulk_comments(version, 300)
     assert _queries(client, url) == few
     assert few <= 12
+
+
+def test_the_list_page_filters_and_leaves_out_a_line_that_is_no_number(client, version):
+    author = representative_of(verified_organisation())
+    technical = submit(version=version, author=author, line_start=4, kind="technical")
+    general = submit(version=version, author=author, line_start=6, line_end=7)
+    url = reverse("comments:version_comments", args=[version.draft.slug, 1])
+
+    def listed(query: str) -> list[str]:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        return [comment.reference for comment in response.context["page"]]
+
+    assert listed("kind=technical") == [technical.reference]
+    assert listed("line=7") == [general.reference]
+    assert listed("line=seven&kind=general") == [general.reference]
+    assert listed("disposition=open") == [technical.reference, general.reference]
+    assert 'value="technical" selected' in client.get(f"{url}?kind=technical").content.decode()
+    page = client.get(version.get_absolute_url() + "?line=4x")
+    assert page.status_code == 200

@@ -57,7 +57,7 @@ def _consultation(size: int):
             stance=record.stance,
             proposed_text=record.proposed_text,
             visibility="confidential" if record.confidential else "public",
-            organisation=organisation,
+            organisation=organisation.slug,
         )
         for index, record in enumerate(generated_corpus(size, campaign_size=50))
     ]

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from comments import services
-from comments.api.serializers import CommentInputSerializer
+from comments.inputs import read_comment_item
 from comments.models import Comment
 
 from .conftest import (
@@ -150,17 +150,11 @@ def test_bulk_endpoint_against_copy(gunicorn: GunicornServer, report):
 def _file_comments(setting, count: int) -> None:
     """``count`` comments through the service (as the bulk endpoint stores them)."""
     items = list(comment_items(setting, count, prefix="list"))
-    organisations = {setting.organisation.slug: setting.organisation}
     for start in range(0, count, 1_000):
-        inputs = []
-        for raw in items[start : start + 1_000]:
-            serializer = CommentInputSerializer(data=raw)
-            serializer.is_valid(raise_exception=True)
-            inputs.append(serializer.to_input(organisations))
         services.comments_submit_batch(
             version=setting.version,
             author=setting.user,
-            items=inputs,
+            items=[read_comment_item(raw) for raw in items[start : start + 1_000]],
             channel=Comment.Channel.API,
         )
 

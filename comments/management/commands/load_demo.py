@@ -268,7 +268,7 @@ class Command(BaseCommand):
                         proposed_text=proposed,
                         visibility=visibility,
                         quote=Quote(quote) if quote else None,
-                        organisation=organisation,
+                        organisation=organisation.slug if organisation else "",
                     ),
                 )
             )

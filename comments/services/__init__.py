@@ -1,0 +1,40 @@
+"""Every write to comments: filing (one way in for the page, the API and bulk files), editing,
+withdrawing, replying, endorsing, flagging, moderating, disposing, and bulk uploads. Each
+function is one transaction; notifications are queued after commit and a failure to queue them
+is logged, never raised (``robust=True``): the comment is already stored, and the beat task
+``send_pending_receipts`` sends any receipt that did not go out."""
+
+from ..anchoring import Quote
+from ..inputs import MAX_BODY_LENGTH, MAX_REPLY_LENGTH, CommentInput
+from .bulk import (
+    bulk_submission_create,
+    bulk_submission_process,
+    bulk_submissions_requeue_stalled,
+)
+from .discussion import endorsement_create, reply_create
+from .dispositions import comment_dispose
+from .edit import comment_edit, comment_withdraw
+from .moderation import comment_hide, comment_restore, flag_create
+from .submit import BatchRejected, ItemResult, comment_submit, comments_submit_batch
+
+__all__ = [
+    "MAX_BODY_LENGTH",
+    "MAX_REPLY_LENGTH",
+    "BatchRejected",
+    "CommentInput",
+    "ItemResult",
+    "Quote",
+    "bulk_submission_create",
+    "bulk_submission_process",
+    "bulk_submissions_requeue_stalled",
+    "comment_dispose",
+    "comment_edit",
+    "comment_hide",
+    "comment_restore",
+    "comment_submit",
+    "comment_withdraw",
+    "comments_submit_batch",
+    "endorsement_create",
+    "flag_create",
+    "reply_create",
+]

@@ -1,0 +1,57 @@
+"""What others add under a comment: replies, threaded, and endorsements by other
+organisations."""
+
+from django.db import transaction
+
+from accounts import permissions
+from accounts.models import Organisation, User
+from haip_portal.exceptions import ApplicationError, NotFound
+from haip_portal.queueing import enqueue_on_commit
+from haip_portal.text import check_text
+
+from .. import tasks
+from ..inputs import MAX_REPLY_LENGTH
+from ..models import Comment, Endorsement, Reply
+from . import rules
+
+
+@transaction.atomic
+def reply_create(
+    *, comment: Comment, author: User, body: str, parent_id: int | None = None
+) -> Reply:
+    """Add a reply under a comment the author may see, or under one of its replies
+    (``parent_id``); the comment's author is told after commit. A parent that is not a reply
+    to this comment is not found (404), as a comment the author may not see."""
+    parent = None
+    if parent_id is not None:
+        parent = Reply.objects.filter(pk=parent_id, comment=comment).first()
+        if parent is None:
+            raise NotFound("No such reply.")
+    if not permissions.can_see_comment(author, comment):
+        raise NotFound("No such comment.")
+    if comment.state != Comment.State.PUBLISHED:
+        raise ApplicationError(f"{comment.reference} takes no replies.")
+    check_text(body, field="body")
+    body = body.strip()
+    if not body or len(body) > MAX_REPLY_LENGTH:
+        raise ApplicationError(f"A reply needs 1 to {MAX_REPLY_LENGTH:,} characters.", field="body")
+    reply = Reply.objects.create(comment=comment, parent=parent, author=author, body=body)
+    if comment.author_id != author.pk:
+        enqueue_on_commit(tasks.send_reply_notice, reply.pk)
+    return reply
+
+
+@transaction.atomic
+def endorsement_create(*, comment: Comment, user: User, organisation: Organisation) -> Endorsement:
+    """An organisation co-signs a public comment of another organisation."""
+    rules.check_may_file_for(user, Organisation.objects.filter(pk=organisation.pk).first())
+    if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
+        raise ApplicationError("Only published public comments can be endorsed.")
+    if comment.organisation_id == organisation.pk:
+        raise ApplicationError(f"{organisation.name} filed this comment already.")
+    endorsement, created = Endorsement.objects.get_or_create(
+        comment=comment, organisation=organisation, defaults={"endorsed_by": user}
+    )
+    if not created:
+        raise ApplicationError(f"{organisation.name} has already endorsed {comment.reference}.")
+    return endorsement

@@ -1,0 +1,72 @@
+"""What an author does to a comment after filing it: edit it while the period runs (the
+earlier text is kept as a revision), or withdraw it (it stays in the record)."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.models import User
+from haip_portal.exceptions import ApplicationError
+
+from ..anchoring import content_hash
+from ..inputs import CommentInput
+from ..models import Comment, CommentRevision
+from . import rules
+
+
+@transaction.atomic
+def comment_edit(
+    *,
+    comment: Comment,
+    user: User,
+    body: str,
+    proposed_text: str,
+    kind: str,
+    stance: str,
+    now: datetime | None = None,
+) -> Comment:
+    """Change a comment while its version's period runs; the previous text is kept."""
+    comment = Comment.objects.select_for_update().select_related("version").get(pk=comment.pk)
+    rules.refuse_unless_author(comment, user, "edit")
+    if comment.state != Comment.State.PUBLISHED:
+        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+    rules.refuse_unless_open(comment.version, now or timezone.now())
+    data = CommentInput(
+        line_start=comment.line_start,
+        line_end=comment.line_end,
+        body=body,
+        proposed_text=proposed_text,
+        kind=kind,
+        stance=stance,
+        visibility=comment.visibility,
+    )
+    new_body, new_proposed = rules.check_comment_text(data)
+    CommentRevision.objects.create(
+        comment=comment,
+        kind=comment.kind,
+        stance=comment.stance,
+        body=comment.body,
+        proposed_text=comment.proposed_text,
+        replaced_by=user,
+    )
+    comment.body, comment.proposed_text = new_body, new_proposed
+    comment.kind, comment.stance = kind, stance
+    comment.content_hash = content_hash(new_body, new_proposed)
+    comment.edited_at = now or timezone.now()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_withdraw(*, comment: Comment, user: User) -> Comment:
+    """The author takes a comment back; it stays in the record as withdrawn."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    rules.refuse_unless_author(comment, user, "withdraw")
+    if comment.state == Comment.State.WITHDRAWN:
+        return comment
+    comment.state = Comment.State.WITHDRAWN
+    comment.save(update_fields=["state", "updated_at"])
+    account_services.audit_record(actor=user, action="comment.withdraw", target=comment)
+    return comment

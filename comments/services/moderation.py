@@ -1,0 +1,77 @@
+"""Moderation: anyone who sees a comment may flag it; the secretariat hides it or restores
+it, with a reason its author is told, resolving the open flags."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts import services as account_services
+from accounts.models import User
+from haip_portal.exceptions import ApplicationError, NotFound
+from haip_portal.queueing import enqueue_on_commit
+from haip_portal.text import check_text
+
+from .. import tasks
+from ..models import Comment, Flag
+
+
+@transaction.atomic
+def flag_create(*, comment: Comment, user: User, reason: str) -> Flag:
+    """Ask the secretariat to review a comment."""
+    if not permissions.can_see_comment(user, comment):
+        raise NotFound("No such comment.")
+    check_text(reason, field="reason")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Say why the comment should be reviewed.", field="reason")
+    if Flag.objects.filter(comment=comment, flagged_by=user, resolved_at__isnull=True).exists():
+        raise ApplicationError("You have already flagged this comment.")
+    return Flag.objects.create(comment=comment, flagged_by=user, reason=reason[:2000])
+
+
+def _moderate(
+    *, comment: Comment, moderator: User, reason: str, to_state: str, action: str
+) -> Comment:
+    if not permissions.can_moderate(moderator):
+        raise ApplicationError("Only the secretariat moderates comments.")
+    check_text(reason, field="reason")
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("Give the reason; the author is told.", field="reason")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    allowed_from = (
+        Comment.State.PUBLISHED if to_state == Comment.State.HIDDEN else Comment.State.HIDDEN
+    )
+    if comment.state != allowed_from:
+        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+    comment.state = to_state
+    comment.state_reason = reason
+    comment.save(update_fields=["state", "state_reason", "updated_at"])
+    Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=moderator
+    )
+    account_services.audit_record(actor=moderator, action=action, target=comment, reason=reason)
+    enqueue_on_commit(tasks.send_moderation_notice, comment.pk, action)
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, comment: Comment, moderator: User, reason: str) -> Comment:
+    return _moderate(
+        comment=comment,
+        moderator=moderator,
+        reason=reason,
+        to_state=Comment.State.HIDDEN,
+        action="comment.hide",
+    )
+
+
+@transaction.atomic
+def comment_restore(*, comment: Comment, moderator: User, reason: str) -> Comment:
+    return _moderate(
+        comment=comment,
+        moderator=moderator,
+        reason=reason,
+        to_state=Comment.State.PUBLISHED,
+        action="comment.restore",
+    )

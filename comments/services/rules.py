@@ -1,0 +1,173 @@
+"""The rules a comment is held to, each checked here once for every way a comment comes in
+(page, API, bulk file) and for edits: an open period by the server's clock, the characters and
+limits of its text, its choices, its anchor in the version's lines, the right to file for an
+organisation. Each raises :class:`ApplicationError` naming the field."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from accounts import permissions
+from accounts.models import Organisation, User
+from drafts.models import DraftVersion, Line
+from haip_portal.exceptions import ApplicationError
+from haip_portal.text import check_text, forbidden_character
+
+from ..anchoring import AnchorError, check_line_range, locate_quote
+from ..inputs import MAX_BODY_LENGTH, MAX_EXTERNAL_ID_LENGTH, MAX_LANGUAGE_LENGTH, CommentInput
+from ..models import Comment
+
+MAX_SHOWN = 100
+
+
+def _shown(value: str) -> str:
+    """A value quoted back in a message: at most :data:`MAX_SHOWN` characters, and none that
+    free text may not hold (they could be invisible, or reorder the message)."""
+    shown = "".join(
+        "\ufffd" if forbidden_character(character, multiline=False) else character
+        for character in value[:MAX_SHOWN]
+    )
+    return shown + "…" if len(value) > MAX_SHOWN else shown
+
+
+def refuse_unless_open(version: DraftVersion, now: datetime) -> None:
+    """A version takes comments only while ``open`` and inside its period."""
+    if version.status != DraftVersion.Status.OPEN:
+        raise ApplicationError(
+            f"{version} is {version.get_status_display().lower()}: it takes no comments."
+        )
+    if version.opens_at and now < version.opens_at:
+        raise ApplicationError(f"The comment period of {version} has not opened yet.")
+    if version.closes_at and now >= version.closes_at:
+        raise ApplicationError(f"The comment period of {version} has closed.")
+
+
+def check_comment_text(data: CommentInput) -> tuple[str, str]:
+    """The body and proposed text as stored (trimmed), once every free-text field holds only
+    characters free text may hold (``haip_portal.text``) and is within its limits."""
+    for name, value, multiline in (
+        ("body", data.body, True),
+        ("proposed_text", data.proposed_text, True),
+        ("quote_exact", data.quote.exact if data.quote else "", True),
+        ("quote_prefix", data.quote.prefix if data.quote else "", True),
+        ("quote_suffix", data.quote.suffix if data.quote else "", True),
+        ("external_id", data.external_id, False),
+        ("language", data.language, False),
+    ):
+        check_text(value, field=name, multiline=multiline)
+    body = data.body.strip()
+    if not body:
+        raise ApplicationError("The comment is empty.", field="body")
+    if len(body) > MAX_BODY_LENGTH:
+        raise ApplicationError(
+            f"The comment is {len(body):,} characters; the limit is {MAX_BODY_LENGTH:,}.",
+            field="body",
+        )
+    proposed = data.proposed_text.strip()
+    if len(proposed) > MAX_BODY_LENGTH:
+        raise ApplicationError(
+            f"The proposed text is {len(proposed):,} characters; the limit is {MAX_BODY_LENGTH:,}.",
+            field="proposed_text",
+        )
+    if len(data.external_id) > MAX_EXTERNAL_ID_LENGTH:
+        raise ApplicationError(
+            f"The external id is limited to {MAX_EXTERNAL_ID_LENGTH} characters.",
+            field="external_id",
+        )
+    if len(data.language) > MAX_LANGUAGE_LENGTH:
+        raise ApplicationError(
+            f"The language code is limited to {MAX_LANGUAGE_LENGTH} characters.",
+            field="language",
+        )
+    for name, value, choices in (
+        ("kind", data.kind, Comment.Kind.values),
+        ("visibility", data.visibility, Comment.Visibility.values),
+    ):
+        if value not in choices:
+            raise ApplicationError(f"Unknown {name} '{_shown(value)}'.", field=name)
+    if data.stance and data.stance not in Comment.Stance.values:
+        raise ApplicationError(f"Unknown stance '{_shown(data.stance)}'.", field="stance")
+    return body, proposed
+
+
+def check_anchor(data: CommentInput, version: DraftVersion, lines: dict[int, Line]) -> None:
+    """The lines are inside the version and the quote, if any, is the text at that place;
+    ``lines`` holds at least the lines the quote spans (see :func:`lines_needed`)."""
+    try:
+        check_line_range(data.line_start, data.line_end, version.line_count)
+        if data.quote is not None:
+            text = "\n".join(
+                lines[number].text for number in range(data.line_start, data.line_end + 1)
+            )
+            where = (
+                f"line {data.line_start}"
+                if data.line_start == data.line_end
+                else f"lines {data.line_start}–{data.line_end}"
+            )
+            locate_quote(text, data.quote, where=where)
+    except AnchorError as error:
+        raise ApplicationError(str(error), field=error.field) from error
+
+
+def lines_needed(items: Iterable[CommentInput], line_count: int) -> set[int]:
+    """The numbers of the lines :func:`check_anchor` reads for ``items``, and the first line of
+    each (its section is the comment's)."""
+    needed: set[int] = set()
+    for item in items:
+        if not 1 <= item.line_start <= item.line_end <= line_count:
+            continue
+        if item.quote is not None:
+            needed.update(range(item.line_start, item.line_end + 1))
+        else:
+            needed.add(item.line_start)
+    return needed
+
+
+def organisation_slugs(items: Iterable[CommentInput]) -> set[str]:
+    """The organisations ``items`` are filed for, as slugs worth looking up (a slug holding a
+    character no text may hold names no organisation: :func:`check_organisation` says so)."""
+    return {
+        item.organisation
+        for item in items
+        if item.organisation and forbidden_character(item.organisation, multiline=False) is None
+    }
+
+
+def check_organisation(
+    author: User, slug: str, organisations: dict[str, Organisation]
+) -> Organisation:
+    """The organisation at ``slug`` (looked up in ``organisations``) if ``author`` may file for
+    it."""
+    check_text(slug, field="organisation", multiline=False)
+    organisation = organisations.get(slug)
+    if organisation is None:
+        raise ApplicationError(f"No organisation '{_shown(slug)}'.", field="organisation")
+    return check_may_file_for(author, organisation)
+
+
+def check_may_file_for(author: User, organisation: Organisation | None) -> Organisation:
+    """``organisation`` if ``author`` may file on its behalf (or endorse for it)."""
+    if organisation is None:
+        raise ApplicationError("No such organisation.", field="organisation")
+    if organisation.status != Organisation.Status.VERIFIED:
+        state = (
+            "was not verified"
+            if organisation.status == Organisation.Status.REJECTED
+            else "is not verified yet"
+        )
+        raise ApplicationError(
+            f"{organisation.name} {state} by the secretariat, so nobody can file on its behalf; "
+            "file as yourself meanwhile.",
+            field="organisation",
+        )
+    if not permissions.can_file_for(author, organisation):
+        raise ApplicationError(
+            f"You do not represent {organisation.name}; file as yourself or ask its "
+            "administrator to make you a representative.",
+            field="organisation",
+        )
+    return organisation
+
+
+def refuse_unless_author(comment: Comment, user: User, action: str) -> None:
+    if comment.author_id != user.pk:
+        raise ApplicationError(f"Only the comment's author can {action} it.")
