@@ -26,7 +26,7 @@ from comments.digests.models import Digest
 from comments.exports import matrix_csv
 from comments.models import Comment, VersionCommentCounter
 from tests.accounts.factories import make_organisation, make_user
-from tests.conftest import wait_until
+from tests.conftest import wait_until, with_two_factor
 from tests.digests.synthesis.corpus import generated_corpus
 from tests.drafts.factories import open_version
 
@@ -90,7 +90,7 @@ def _load(size: int) -> tuple[object, object]:
     VersionCommentCounter.objects.update_or_create(version=version, defaults={"last_number": size})
     secretariat = make_user()
     secretariat.groups.add(Group.objects.get_or_create(name="secretariat")[0])
-    return version, secretariat
+    return version, with_two_factor(secretariat)
 
 
 @pytest.mark.parametrize("size", SIZES)
