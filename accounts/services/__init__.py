@@ -1,0 +1,56 @@
+"""Every write to organisations, memberships, working groups and API tokens; each decision is
+audited. One module per area; everything is imported from here (``accounts.services``)."""
+
+from .audit import audit_record, required_reason
+from .memberships import (
+    membership_approve,
+    membership_reject,
+    membership_request,
+    membership_set_role,
+)
+from .organisations import (
+    organisation_register,
+    organisation_register_individual,
+    organisation_reject,
+    organisation_verify,
+)
+from .tokens import (
+    API_TOKEN_LAST_USED_RESOLUTION,
+    API_TOKEN_MARKER,
+    API_TOKEN_MAX_ACTIVE_PER_USER,
+    API_TOKEN_MAX_LIFETIME,
+    API_TOKEN_NAME_MAX_LENGTH,
+    API_TOKEN_PREFIX_LENGTH,
+    API_TOKEN_SECRET_BYTES,
+    api_token_authenticate,
+    api_token_check,
+    api_token_create,
+    api_token_revoke,
+)
+from .working_groups import working_group_add_member, working_group_create
+
+__all__ = [
+    "API_TOKEN_LAST_USED_RESOLUTION",
+    "API_TOKEN_MARKER",
+    "API_TOKEN_MAX_ACTIVE_PER_USER",
+    "API_TOKEN_MAX_LIFETIME",
+    "API_TOKEN_NAME_MAX_LENGTH",
+    "API_TOKEN_PREFIX_LENGTH",
+    "API_TOKEN_SECRET_BYTES",
+    "api_token_authenticate",
+    "api_token_check",
+    "api_token_create",
+    "api_token_revoke",
+    "audit_record",
+    "membership_approve",
+    "membership_reject",
+    "membership_request",
+    "membership_set_role",
+    "organisation_register",
+    "organisation_register_individual",
+    "organisation_reject",
+    "organisation_verify",
+    "required_reason",
+    "working_group_add_member",
+    "working_group_create",
+]
