@@ -36,6 +36,7 @@ Decisions (2026-11-28, item 8 of the accounts issue):
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -102,96 +103,135 @@ def personal_data(*, user: User) -> dict[str, Any]:
     }
 
 
+def _account(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "date_joined": _iso(user.date_joined),
+        "last_login": _iso(user.last_login),
+        "is_active": user.is_active,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+    }
+
+
+def _email_addresses(user: User) -> list[dict[str, Any]]:
+    return [
+        {"email": address.email, "verified": address.verified, "primary": address.primary}
+        for address in EmailAddress.objects.filter(user=user).order_by("email")
+    ]
+
+
+def _memberships(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "organisation": membership.organisation.name,
+            "organisation_slug": membership.organisation.slug,
+            "role": membership.role,
+            "status": membership.status,
+            "requested_at": _iso(membership.created_at),
+            "decided_at": _iso(membership.decided_at),
+            "reason": membership.reason,
+        }
+        for membership in Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    ]
+
+
+def _organisations_registered(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": organisation.name,
+            "slug": organisation.slug,
+            "stakeholder_type": organisation.stakeholder_type,
+            "country": organisation.country.code,
+            "website": organisation.website,
+            "email_domain": organisation.email_domain,
+            "status": organisation.status,
+            "registered_at": _iso(organisation.created_at),
+        }
+        for organisation in Organisation.objects.filter(created_by=user).order_by("pk")
+    ]
+
+
+def _working_groups(user: User) -> list[dict[str, Any]]:
+    return [
+        {"name": group.name, "slug": group.slug}
+        for group in WorkingGroup.objects.filter(members=user).order_by("name")
+    ]
+
+
+def _api_tokens(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": token.name,
+            "prefix": token.prefix,
+            "scopes": token.scopes,
+            "created_at": _iso(token.created_at),
+            "expires_at": _iso(token.expires_at),
+            "last_used_at": _iso(token.last_used_at),
+            "revoked_at": _iso(token.revoked_at),
+        }
+        for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+
+def _sessions(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "ip": session.ip,
+            "user_agent": session.user_agent,
+            "created_at": _iso(session.created_at),
+            "last_seen_at": _iso(session.last_seen_at),
+        }
+        for session in UserSession.objects.filter(user=user).order_by("created_at", "pk")
+    ]
+
+
+def _audit_entries(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "at": _iso(entry.created_at),
+            "action": entry.action,
+            "target_type": entry.target_type,
+            "target_id": entry.target_id,
+            "target_label": (
+                entry.target_label if entry.target_type in _LABELLED_AUDIT_TARGETS else ""
+            ),
+            "organisation": (entry.data or {}).get("organisation", ""),
+            "reason": entry.reason,
+        }
+        for entry in AuditEntry.objects.filter(actor=user).order_by("created_at", "pk")
+    ]
+
+
+def _mfa_authenticators(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": authenticator.type,
+            "created_at": _iso(authenticator.created_at),
+            "last_used_at": _iso(authenticator.last_used_at),
+        }
+        for authenticator in Authenticator.objects.filter(user=user).order_by("pk")
+    ]
+
+
+_ACCOUNT_SECTIONS: dict[str, Callable[[User], Any]] = {
+    "account": _account,
+    "email_addresses": _email_addresses,
+    "memberships": _memberships,
+    "organisations_registered": _organisations_registered,
+    "working_groups": _working_groups,
+    "api_tokens": _api_tokens,
+    "sessions": _sessions,
+    "audit_entries": _audit_entries,
+    "mfa_authenticators": _mfa_authenticators,
+}
+
+
 def account_sections(user: User) -> dict[str, Any]:
     """The accounts app's sections of the export: one query per section."""
-    return {
-        "account": {
-            "email": user.email,
-            "name": user.name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-            "is_active": user.is_active,
-            "groups": sorted(user.groups.values_list("name", flat=True)),
-        },
-        "email_addresses": [
-            {"email": address.email, "verified": address.verified, "primary": address.primary}
-            for address in EmailAddress.objects.filter(user=user).order_by("email")
-        ],
-        "memberships": [
-            {
-                "organisation": membership.organisation.name,
-                "organisation_slug": membership.organisation.slug,
-                "role": membership.role,
-                "status": membership.status,
-                "requested_at": _iso(membership.created_at),
-                "decided_at": _iso(membership.decided_at),
-                "reason": membership.reason,
-            }
-            for membership in Membership.objects.filter(user=user)
-            .select_related("organisation")
-            .order_by("organisation__name", "pk")
-        ],
-        "organisations_registered": [
-            {
-                "name": organisation.name,
-                "slug": organisation.slug,
-                "stakeholder_type": organisation.stakeholder_type,
-                "country": organisation.country.code,
-                "website": organisation.website,
-                "email_domain": organisation.email_domain,
-                "status": organisation.status,
-                "registered_at": _iso(organisation.created_at),
-            }
-            for organisation in Organisation.objects.filter(created_by=user).order_by("pk")
-        ],
-        "working_groups": [
-            {"name": group.name, "slug": group.slug}
-            for group in WorkingGroup.objects.filter(members=user).order_by("name")
-        ],
-        "api_tokens": [
-            {
-                "name": token.name,
-                "prefix": token.prefix,
-                "scopes": token.scopes,
-                "created_at": _iso(token.created_at),
-                "expires_at": _iso(token.expires_at),
-                "last_used_at": _iso(token.last_used_at),
-                "revoked_at": _iso(token.revoked_at),
-            }
-            for token in ApiToken.objects.filter(user=user).order_by("created_at", "pk")
-        ],
-        "sessions": [
-            {
-                "ip": session.ip,
-                "user_agent": session.user_agent,
-                "created_at": _iso(session.created_at),
-                "last_seen_at": _iso(session.last_seen_at),
-            }
-            for session in UserSession.objects.filter(user=user).order_by("created_at", "pk")
-        ],
-        "audit_entries": [
-            {
-                "at": _iso(entry.created_at),
-                "action": entry.action,
-                "target_type": entry.target_type,
-                "target_id": entry.target_id,
-                "target_label": (
-                    entry.target_label if entry.target_type in _LABELLED_AUDIT_TARGETS else ""
-                ),
-                "organisation": (entry.data or {}).get("organisation", ""),
-                "reason": entry.reason,
-            }
-            for entry in AuditEntry.objects.filter(actor=user).order_by("created_at", "pk")
-        ],
-        "mfa_authenticators": [
-            {
-                "type": authenticator.type,
-                "created_at": _iso(authenticator.created_at),
-                "last_used_at": _iso(authenticator.last_used_at),
-            }
-            for authenticator in Authenticator.objects.filter(user=user).order_by("pk")
-        ],
-    }
+    return {name: section(user) for name, section in _ACCOUNT_SECTIONS.items()}
 
 
 # --- Closing the account ------------------------------------------------------------------
@@ -221,16 +261,7 @@ def _session_store(session_key: str) -> SessionBase:
     return store
 
 
-@transaction.atomic
-def account_close(*, user: User, password: str) -> User:
-    """Close ``user``'s account for good, given their current password.
-
-    Tokens are revoked, e-mail addresses, authenticators and sessions removed, memberships
-    ended and the user row anonymised and deactivated; comments stay, tied to the row and to
-    their organisation. Raises ApplicationError (``field="password"`` for a wrong password)
-    if the password is wrong or unusable, or if an organisation would lose its last admin.
-    """
-    user = User.objects.select_for_update().get(pk=user.pk)
+def _check_password(user: User, password: str) -> None:
     if not user.is_active:
         raise ApplicationError("This account is already closed.")
     if not user.has_usable_password():
@@ -242,8 +273,11 @@ def account_close(*, user: User, password: str) -> User:
     if not user.check_password(password):
         raise ApplicationError("That is not your current password.", field="password")
 
-    # Lock the organisations the user administers, so two admins closing at once cannot both
-    # leave one without an admin, and the user's memberships, which role changes lock too.
+
+def _lock_memberships(user: User) -> list[Membership]:
+    """Lock the organisations the user administers, so two admins closing at once cannot both
+    leave one without an admin, and the user's memberships, which role changes lock too;
+    refuse while an organisation would be left without an admin."""
     administered = Membership.objects.filter(
         user=user, role=Role.ADMIN, status=MemberStatus.APPROVED
     ).values("organisation_id")
@@ -262,8 +296,11 @@ def account_close(*, user: User, password: str) -> User:
             f"{'has' if len(blocking) == 1 else 'have'} other members. Make one of them "
             "administrator first (hand over admin), then close your account."
         )
+    return memberships
 
-    now = timezone.now()
+
+def _remove_credentials(user: User, now: datetime) -> dict[str, int]:
+    """Revoke the tokens, remove addresses and authenticators, end every session."""
     tokens_revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=now
     )
@@ -275,7 +312,18 @@ def account_close(*, user: User, password: str) -> User:
     for session_key in session_keys:
         _session_store(session_key).delete(session_key)
     UserSession.objects.filter(user=user).delete()
+    return {
+        "api_tokens_revoked": tokens_revoked,
+        "email_addresses_removed": addresses_removed,
+        "authenticators_removed": authenticators_removed,
+        "sessions_ended": len(session_keys),
+    }
 
+
+def _leave_organisations(
+    user: User, memberships: list[Membership], now: datetime
+) -> dict[str, Any]:
+    """End the memberships and working groups; rename the person's individual organisation."""
     Membership.objects.filter(pk__in=[membership.pk for membership in memberships]).delete()
     working_groups = sorted(user.working_groups.values_list("slug", flat=True))
     user.working_groups.clear()
@@ -284,7 +332,22 @@ def account_close(*, user: User, password: str) -> User:
     )
     individual_slugs = sorted(individual.values_list("slug", flat=True))
     individual.update(name=CLOSED_INDIVIDUAL_NAME, updated_at=now)
+    return {
+        "memberships_ended": [
+            {
+                "membership": membership.pk,
+                "organisation": membership.organisation.slug,
+                "role": membership.role,
+                "status": membership.status,
+            }
+            for membership in memberships
+        ],
+        "working_groups_left": working_groups,
+        "individual_organisations_renamed": individual_slugs,
+    }
 
+
+def _anonymise(user: User) -> None:
     user.name = ""
     user.email = f"closed-{user.pk}@{CLOSED_EMAIL_DOMAIN}"
     user.set_unusable_password()
@@ -295,28 +358,24 @@ def account_close(*, user: User, password: str) -> User:
     user.groups.clear()
     user.user_permissions.clear()
 
+
+@transaction.atomic
+def account_close(*, user: User, password: str) -> User:
+    """Close ``user``'s account for good, given their current password.
+
+    Tokens are revoked, e-mail addresses, authenticators and sessions removed, memberships
+    ended and the user row anonymised and deactivated; comments stay, tied to the row and to
+    their organisation. Raises ApplicationError (``field="password"`` for a wrong password)
+    if the password is wrong or unusable, or if an organisation would lose its last admin.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_password(user, password)
+    memberships = _lock_memberships(user)
+    now = timezone.now()
+    removed = _remove_credentials(user, now)
+    left = _leave_organisations(user, memberships, now)
+    _anonymise(user)
     # Written after anonymising: the entry's label is the closed address, not the person.
-    audit_record(
-        actor=user,
-        action="account.close",
-        target=user,
-        data={
-            "memberships_ended": [
-                {
-                    "membership": membership.pk,
-                    "organisation": membership.organisation.slug,
-                    "role": membership.role,
-                    "status": membership.status,
-                }
-                for membership in memberships
-            ],
-            "working_groups_left": working_groups,
-            "individual_organisations_renamed": individual_slugs,
-            "api_tokens_revoked": tokens_revoked,
-            "email_addresses_removed": addresses_removed,
-            "authenticators_removed": authenticators_removed,
-            "sessions_ended": len(session_keys),
-        },
-    )
+    audit_record(actor=user, action="account.close", target=user, data={**left, **removed})
     permissions.forget_cached_facts(user)
     return user

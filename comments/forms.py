@@ -173,7 +173,8 @@ class CommentEditForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = TextField(label="Your reply", widget=forms.Textarea(attrs={"rows": 3}))
+    # Not required here: the service has the one rule (and message) for an empty reply.
+    body = TextField(label="Your reply", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

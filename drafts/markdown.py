@@ -191,13 +191,8 @@ def _parse_line(number: int, source: str, *, in_code: bool) -> ParsedLine:
     return ParsedLine(number, kind, source, _plain_text(rendered), rendered)
 
 
-def parse_source(raw: bytes | str) -> ParsedDocument:
-    """Split a Markdown source into sections (one per ``##`` heading) and numbered lines.
-
-    Lines before the first ``##`` heading form a ``preamble`` section. Raises
-    :class:`SourceError` naming the problem for empty, oversized, non-UTF-8 or HTML-bearing
-    sources and for headings that would give two sections the same key.
-    """
+def _checked_source(raw: bytes | str) -> str:
+    """The source as text with ``\\n`` line ends, or the first reason it cannot be a draft."""
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8"))
     if size > MAX_SOURCE_BYTES:
         raise SourceError(
@@ -214,7 +209,34 @@ def parse_source(raw: bytes | str) -> ParsedDocument:
             f"Source line {line} contains a {forbidden.kind} ({forbidden.code}); remove it."
         )
     _check_no_html(source)
+    return source
 
+
+def _new_section(
+    title: str, source_number: int, sections: list[ParsedSection], first_line_of_key: dict[str, int]
+) -> ParsedSection:
+    """Open the section a ``##`` heading starts; two headings may not give the same key."""
+    key = section_key(_plain_text(render_inline(title)))
+    if key in first_line_of_key:
+        raise SourceError(
+            f"Duplicate section key '{key}': the headings on source lines "
+            f"{first_line_of_key[key]} and {source_number} both produce it. "
+            "Give each section a distinct number or title."
+        )
+    first_line_of_key[key] = source_number
+    section = ParsedSection(key=key, heading="", position=len(sections))
+    sections.append(section)
+    return section
+
+
+def parse_source(raw: bytes | str) -> ParsedDocument:
+    """Split a Markdown source into sections (one per ``##`` heading) and numbered lines.
+
+    Lines before the first ``##`` heading form a ``preamble`` section. Raises
+    :class:`SourceError` naming the problem for empty, oversized, non-UTF-8 or HTML-bearing
+    sources and for headings that would give two sections the same key.
+    """
+    source = _checked_source(raw)
     sections: list[ParsedSection] = []
     first_line_of_key: dict[str, int] = {}
     current: ParsedSection | None = None
@@ -233,17 +255,9 @@ def parse_source(raw: bytes | str) -> ParsedDocument:
         in_code = fence is not None
         section_heading = None if in_code else _SECTION_HEADING.match(source_line)
         if section_heading:
-            title = section_heading.group("title")
-            key = section_key(_plain_text(render_inline(title)))
-            if key in first_line_of_key:
-                raise SourceError(
-                    f"Duplicate section key '{key}': the headings on source lines "
-                    f"{first_line_of_key[key]} and {source_number} both produce it. "
-                    "Give each section a distinct number or title."
-                )
-            first_line_of_key[key] = source_number
-            current = ParsedSection(key=key, heading="", position=len(sections))
-            sections.append(current)
+            current = _new_section(
+                section_heading.group("title"), source_number, sections, first_line_of_key
+            )
         elif current is None:
             current = ParsedSection(key=PREAMBLE_KEY, heading="Preamble", position=0)
             first_line_of_key[PREAMBLE_KEY] = source_number

@@ -44,19 +44,15 @@ def _normalise_domain(value: str) -> str:
     return domain
 
 
-@transaction.atomic
-def organisation_register(
+def _checked_registration(
     *,
-    user: User,
     name: str,
     stakeholder_type: str,
     country: str,
     email_domain: str,
-    website: str = "",
-    transparency_register_id: str = "",
-) -> Organisation:
-    """Register an organisation, pending the secretariat's verification; the registering user
-    becomes its approved admin."""
+    transparency_register_id: str,
+) -> tuple[str, str, str]:
+    """The registration's name, country and e-mail domain, normalised, or the first mistake."""
     check_text(name or "", field="name", multiline=False)
     check_text(transparency_register_id, field="transparency_register_id", multiline=False)
     name = (name or "").strip()
@@ -87,6 +83,29 @@ def organisation_register(
             f"“{name}” is already registered in {COUNTRY_NAMES[country]}; ask to join it instead.",
             field="name",
         )
+    return name, country, domain
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    user: User,
+    name: str,
+    stakeholder_type: str,
+    country: str,
+    email_domain: str,
+    website: str = "",
+    transparency_register_id: str = "",
+) -> Organisation:
+    """Register an organisation, pending the secretariat's verification; the registering user
+    becomes its approved admin."""
+    name, country, domain = _checked_registration(
+        name=name,
+        stakeholder_type=stakeholder_type,
+        country=country,
+        email_domain=email_domain,
+        transparency_register_id=transparency_register_id,
+    )
     now = timezone.now()
     organisation = Organisation.objects.create(
         name=name,

@@ -236,6 +236,29 @@ def _datetime_text() -> Callable[[datetime], str]:
     return text
 
 
+def _row_quote(row: dict[str, Any]) -> dict[str, Any] | None:
+    if not row["quote_exact"]:
+        return None
+    return {
+        "exact": row["quote_exact"],
+        "prefix": row["quote_prefix"],
+        "suffix": row["quote_suffix"],
+        "start": row["quote_start"],
+    }
+
+
+def _row_disposition(
+    row: dict[str, Any], datetime_text: Callable[[datetime], str]
+) -> dict[str, Any] | None:
+    if row["disposition__outcome"] is None:
+        return None
+    return {
+        "outcome": row["disposition__outcome"],
+        "response": row["disposition__response"],
+        "decided_at": datetime_text(row["disposition__decided_at"]),
+    }
+
+
 def comment_rows_output(
     rows: Iterable[dict[str, Any]], *, version: DraftVersion, viewer: Any
 ) -> list[dict[str, Any]]:
@@ -252,13 +275,6 @@ def comment_rows_output(
             url = f"{url_head}{reference}{url_tail}"
         else:
             url = reverse("comments:comment_detail", kwargs={"reference": reference})
-        disposition = None
-        if row["disposition__outcome"] is not None:
-            disposition = {
-                "outcome": row["disposition__outcome"],
-                "response": row["disposition__response"],
-                "decided_at": datetime_text(row["disposition__decided_at"]),
-            }
         edited_at = row["edited_at"]
         output.append(
             {
@@ -269,14 +285,7 @@ def comment_rows_output(
                 "section": row["section__key"],
                 "line_start": row["line_start"],
                 "line_end": row["line_end"],
-                "quote": {
-                    "exact": row["quote_exact"],
-                    "prefix": row["quote_prefix"],
-                    "suffix": row["quote_suffix"],
-                    "start": row["quote_start"],
-                }
-                if row["quote_exact"]
-                else None,
+                "quote": _row_quote(row),
                 "kind": row["kind"],
                 "stance": row["stance"],
                 "body": row["body"],
@@ -294,7 +303,7 @@ def comment_rows_output(
                 "stakeholder_type": row["stakeholder_type"],
                 "country": row["country"],
                 "endorsements": row["endorsement_count"],
-                "disposition": disposition,
+                "disposition": _row_disposition(row, datetime_text),
                 "created_at": datetime_text(row["created_at"]),
                 "updated_at": datetime_text(row["updated_at"]),
                 "edited_at": datetime_text(edited_at) if edited_at is not None else None,

@@ -206,6 +206,21 @@ def test_another_user_cannot_edit(client, version, representative):
     assert comment.body != "Hijacked."
 
 
+@pytest.mark.parametrize("body", ["", "   "])
+def test_an_empty_reply_on_the_page_gets_the_services_message(
+    client, version, representative, body
+):
+    comment = submit(version=version, author=representative)
+    client.force_login(make_user())
+    response = client.post(
+        reverse("comments:reply_create", args=[comment.reference]), {"body": body}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "A reply needs 1 to 10,000 characters."
+    ]
+    assert not comment.replies.exists()
+
+
 def test_flag_then_secretariat_hides_and_restores(client, version, secretariat_user):
     author = representative_of(verified_organisation())
     comment = submit(version=version, author=author)

@@ -1,0 +1,35 @@
+"""Pages of the comments app: filing on the draft page, a comment's own page and the actions on
+it, the lists, and the secretariat's moderation queue and comment matrix."""
+
+from .filing import comment_create, comment_edit, comment_receipt, draft_page_extension
+from .lists import my_comments, version_comments
+from .secretariat import matrix, moderation_queue
+from .thread import (
+    comment_detail,
+    comment_withdraw,
+    dispose,
+    endorse,
+    flag,
+    hide,
+    reply_create,
+    restore,
+)
+
+__all__ = [
+    "comment_create",
+    "comment_detail",
+    "comment_edit",
+    "comment_receipt",
+    "comment_withdraw",
+    "dispose",
+    "draft_page_extension",
+    "endorse",
+    "flag",
+    "hide",
+    "matrix",
+    "moderation_queue",
+    "my_comments",
+    "reply_create",
+    "restore",
+    "version_comments",
+]

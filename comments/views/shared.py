@@ -1,0 +1,78 @@
+"""What the comment pages share: who is asking, the version asked about, and the list
+filters as the query string names them."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+
+from accounts.models import Organisation, User
+from drafts import selectors as draft_selectors
+from drafts.models import DraftVersion
+
+from .. import selectors
+from ..models import Comment, Disposition
+
+View = Callable[..., HttpResponse]
+# The filters of the list pages, as their query string names them.
+FILTERS = (
+    "section",
+    "kind",
+    "stance",
+    "stakeholder_type",
+    "country",
+    "state",
+    "disposition",
+    "line",
+)
+
+
+def acting_user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def version_asked(request: HttpRequest, slug: str, number: int) -> DraftVersion:
+    return draft_selectors.version_get(user=request.user, slug=slug, number=number)
+
+
+def list_filters(
+    request: HttpRequest, names: tuple[str, ...] = FILTERS
+) -> selectors.CommentFilters:
+    """The list's filters from the query string; one that does not read (a line that is no
+    number, in a link edited by hand) is left out."""
+    return selectors.CommentFilters.from_query(request.GET, names=names, strict=False)
+
+
+def filter_choices(version: DraftVersion) -> dict[str, Any]:
+    return {
+        "sections": [
+            (section.key, section.heading) for section in draft_selectors.version_sections(version)
+        ],
+        "kinds": Comment.Kind.choices,
+        "stances": Comment.Stance.choices,
+        "stakeholder_types": Organisation.StakeholderType.choices,
+        "states": Comment.State.choices,
+        "dispositions": [("open", "Not yet answered"), *Disposition.Outcome.choices],
+    }
+
+
+def query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def filtered_list(request: HttpRequest, version: DraftVersion, *, per_page: int) -> dict[str, Any]:
+    """The context of a filtered, paged list of ``version``'s comments as the user may see
+    them: the page, the filters read, the choices the filter bar offers, the query to page on."""
+    filters = list_filters(request)
+    comments = selectors.version_comments(user=request.user, version=version, filters=filters)
+    return {
+        "version": version,
+        "draft": version.draft,
+        "page": Paginator(comments, per_page).get_page(request.GET.get("page")),
+        "filters": filters,
+        "choices": filter_choices(version),
+        "query": query_without_page(request),
+    }
