@@ -1,10 +1,11 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
 from accounts import selectors as account_selectors
-from accounts.models import User
+from accounts.models import Organisation, User
 from haip_portal.text import forbidden_character
 
 from .inputs import (
@@ -176,6 +177,21 @@ class ReplyForm(forms.Form):
     # Not required here: the service has the one rule (and message) for an empty reply.
     body = TextField(label="Your reply", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    organisation = forms.TypedChoiceField(
+        label="Reply as", required=False, coerce=int, empty_value=None, choices=[]
+    )
+
+    def __init__(self, *args: Any, organisations: Sequence[Organisation] = (), **kwargs: Any):
+        """``organisations``: those the person represents; the first is the default, and
+        without any the reply is the person's own (the field is left out)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.TypedChoiceField)
+        if organisations:
+            field.choices = [(o.pk, o.name) for o in organisations] + [("", "Myself")]
+            field.initial = organisations[0].pk
+        else:
+            del self.fields["organisation"]
 
 
 class ReasonForm(forms.Form):

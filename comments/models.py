@@ -174,6 +174,19 @@ class Reply(TimeStampedModel):
     class Meta:
         ordering = ["comment", "created_at"]
 
+    @property
+    def speaker(self) -> str:
+        """Who the reply is shown as: the person's name (if they gave one) and the organisation
+        they replied for; never their e-mail address."""
+        organisation = self.organisation
+        if organisation is None or (
+            organisation.stakeholder_type == Organisation.StakeholderType.INDIVIDUAL
+        ):
+            return self.author.public_name
+        if not self.author.is_active or not self.author.name:
+            return organisation.name
+        return f"{self.author.name}, {organisation.name}"
+
 
 class Endorsement(models.Model):
     """An organisation co-signs a comment through one of its representatives."""

@@ -183,6 +183,21 @@ def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) ->
     return {row["line_start"]: row["count"] for row in rows}
 
 
+def line_endorsement_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
+    """How many endorsements the comments the user can see on each line hold (one query)."""
+    rows = (
+        Endorsement.objects.filter(
+            comment__in=Comment.objects.visible_to(user)
+            .filter(version=version)
+            .exclude(state=State.WITHDRAWN)
+        )
+        .values("comment__line_start")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return {row["comment__line_start"]: row["count"] for row in rows}
+
+
 def version_comments(
     *, user: User | AnonymousUser, version: DraftVersion, filters: CommentFilters | None = None
 ) -> QuerySet[Comment]:

@@ -22,6 +22,11 @@ urlpatterns = [
     path("comments/<str:reference>/withdraw/", views.comment_withdraw, name="comment_withdraw"),
     path("comments/<str:reference>/reply/", views.reply_create, name="reply_create"),
     path("comments/<str:reference>/endorse/", views.endorse, name="endorse"),
+    path(
+        "comments/<str:reference>/endorse/withdraw/",
+        views.endorsement_withdraw,
+        name="endorsement_withdraw",
+    ),
     path("comments/<str:reference>/flag/", views.flag, name="flag"),
     path("comments/<str:reference>/hide/", views.hide, name="hide"),
     path("comments/<str:reference>/restore/", views.restore, name="restore"),

@@ -55,10 +55,11 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        """How other participants see this person; a closed account shows no name."""
+        """How other participants see this person: the name they gave, never anything of
+        their e-mail address; a closed account shows no name."""
         if not self.is_active:
             return "Former participant"
-        return self.name or self.email.partition("@")[0]
+        return self.name or "Registered participant"
 
     def get_full_name(self) -> str:
         return self.name or self.email

@@ -315,7 +315,10 @@ def comment_rows_output(
 class ReplyOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     parent = serializers.IntegerField(source="parent_id", allow_null=True)  # type: ignore[assignment]
-    author = serializers.CharField(source="author.public_name")
+    author = serializers.CharField(
+        source="speaker", help_text="Who replied: their name and the organisation they spoke for."
+    )
+    organisation = OrganisationRefSerializer(allow_null=True)
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
 
@@ -330,7 +333,9 @@ class CommentDetailSerializer(CommentOutputSerializer):
     endorsed_by = serializers.SerializerMethodField()
 
     def get_replies(self, comment: Comment) -> list[dict[str, Any]]:
-        replies = comment.replies.filter(state=Comment.State.PUBLISHED).select_related("author")
+        replies = comment.replies.filter(state=Comment.State.PUBLISHED).select_related(
+            "author", "organisation"
+        )
         return ReplyOutputSerializer(replies, many=True).data  # type: ignore[return-value]
 
     def get_endorsed_by(self, comment: Comment) -> list[dict[str, Any]]:
@@ -356,6 +361,11 @@ class BatchResultSerializer(serializers.Serializer):
 
 class ReplyInputSerializer(serializers.Serializer):
     body = TextField(max_length=10_000)
+    organisation = serializers.SlugField(
+        required=False,
+        allow_blank=True,
+        help_text="Slug of an organisation you represent, to reply on its behalf.",
+    )
     parent = serializers.IntegerField(  # type: ignore[assignment]
         required=False, allow_null=True, default=None
     )

@@ -44,4 +44,9 @@ urlpatterns = [
         views.CommentEndorseView.as_view(),
         name="comment_endorse",
     ),
+    path(
+        "comments/<str:reference>/endorsements/<slug:organisation>/",
+        views.CommentEndorsementView.as_view(),
+        name="comment_endorsement",
+    ),
 ]

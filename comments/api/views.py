@@ -10,7 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -55,7 +55,8 @@ class CommentsApiView(GenericAPIView):
 
     @property
     def required_scopes(self) -> list[str]:
-        return ["comments:write"] if self.request.method == "POST" else ["comments:read"]
+        writes = self.request.method not in SAFE_METHODS
+        return ["comments:write"] if writes else ["comments:read"]
 
     def comment_cost(self, request: Request) -> int:
         return 1
@@ -266,11 +267,13 @@ class CommentReplyView(CommentsApiView):
         comment = selectors.comment_get(user=request.user, reference=reference)
         data = ReplyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        slug = data.validated_data.get("organisation")
         reply = services.reply_create(
             comment=comment,
             author=self.user(),
             body=data.validated_data["body"],
             parent_id=data.validated_data.get("parent") or None,
+            organisation=_organisation(slug) if slug else None,
         )
         return Response(self.get_serializer(reply).data, status=201)
 
@@ -288,13 +291,31 @@ class CommentEndorseView(CommentsApiView):
         comment = selectors.comment_get(user=request.user, reference=reference)
         data = EndorsementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organisation = account_selectors.organisation_find(slug=data.validated_data["organisation"])
-        if organisation is None:
-            raise serializers.ValidationError({"organisation": ["No such organisation."]})
+        organisation = _organisation(data.validated_data["organisation"])
         services.endorsement_create(comment=comment, user=self.user(), organisation=organisation)
         return Response(
             self.get_serializer(selectors.comment_for_output(reference=reference)).data, status=201
         )
+
+
+class CommentEndorsementView(CommentsApiView):
+    serializer_class = CommentOutputSerializer
+
+    @extend_schema(responses={200: CommentOutputSerializer, **WRITE_ERRORS})
+    def delete(self, request: Request, reference: str, organisation: str) -> Response:
+        """Take an organisation's endorsement back (as one of its representatives)."""
+        comment = selectors.comment_get(user=request.user, reference=reference)
+        services.endorsement_withdraw(
+            comment=comment, user=self.user(), organisation=_organisation(organisation)
+        )
+        return Response(self.get_serializer(selectors.comment_for_output(reference=reference)).data)
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = account_selectors.organisation_find(slug=slug)
+    if organisation is None:
+        raise serializers.ValidationError({"organisation": ["No such organisation."]})
+    return organisation
 
 
 class BulkSubmissionCreateView(CommentsApiView):

@@ -11,7 +11,7 @@ from .bulk import (
     bulk_submission_process,
     bulk_submissions_requeue_stalled,
 )
-from .discussion import endorsement_create, reply_create
+from .discussion import endorsement_create, endorsement_withdraw, reply_create
 from .dispositions import comment_dispose
 from .edit import comment_edit, comment_withdraw
 from .moderation import comment_hide, comment_restore, flag_create
@@ -35,6 +35,7 @@ __all__ = [
     "comment_withdraw",
     "comments_submit_batch",
     "endorsement_create",
+    "endorsement_withdraw",
     "flag_create",
     "reply_create",
 ]

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from accounts import permissions
 from accounts.models import Organisation, User
-from haip_portal.exceptions import ApplicationError, NotFound
+from haip_portal.exceptions import ApplicationError, NotAllowed, NotFound
 from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import check_text
 
@@ -17,11 +17,17 @@ from . import rules
 
 @transaction.atomic
 def reply_create(
-    *, comment: Comment, author: User, body: str, parent_id: int | None = None
+    *,
+    comment: Comment,
+    author: User,
+    body: str,
+    parent_id: int | None = None,
+    organisation: Organisation | None = None,
 ) -> Reply:
     """Add a reply under a comment the author may see, or under one of its replies
     (``parent_id``); the comment's author is told after commit. A parent that is not a reply
-    to this comment is not found (404), as a comment the author may not see."""
+    to this comment is not found (404), as a comment the author may not see. Given an
+    ``organisation`` the author represents, the reply is shown under its name."""
     parent = None
     if parent_id is not None:
         parent = Reply.objects.filter(pk=parent_id, comment=comment).first()
@@ -35,7 +41,11 @@ def reply_create(
     body = body.strip()
     if not body or len(body) > MAX_REPLY_LENGTH:
         raise ApplicationError(f"A reply needs 1 to {MAX_REPLY_LENGTH:,} characters.", field="body")
-    reply = Reply.objects.create(comment=comment, parent=parent, author=author, body=body)
+    if organisation is not None:
+        rules.check_may_file_for(author, organisation)
+    reply = Reply.objects.create(
+        comment=comment, parent=parent, author=author, organisation=organisation, body=body
+    )
     if comment.author_id != author.pk:
         enqueue_on_commit(tasks.send_reply_notice, reply.pk)
     return reply
@@ -55,3 +65,13 @@ def endorsement_create(*, comment: Comment, user: User, organisation: Organisati
     if not created:
         raise ApplicationError(f"{organisation.name} has already endorsed {comment.reference}.")
     return endorsement
+
+
+@transaction.atomic
+def endorsement_withdraw(*, comment: Comment, user: User, organisation: Organisation) -> None:
+    """A representative of ``organisation`` takes its endorsement of ``comment`` back."""
+    if not permissions.can_file_for(user, organisation):
+        raise NotAllowed(f"You do not represent {organisation.name}.")
+    deleted, _ = Endorsement.objects.filter(comment=comment, organisation=organisation).delete()
+    if not deleted:
+        raise ApplicationError(f"{organisation.name} does not endorse {comment.reference}.")

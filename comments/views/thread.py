@@ -3,6 +3,7 @@ the secretariat's hide, restore and disposition."""
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import permissions
 from accounts import selectors as account_selectors
+from accounts.models import Organisation
 from drafts.markdown import render_markdown
 from drafts.models import DraftVersion
 from haip_portal.errors import show_as_message
@@ -20,7 +22,7 @@ from haip_portal.middleware import mark_confidential
 
 from .. import selectors, services
 from ..forms import DispositionForm, ReasonForm, ReplyForm
-from ..models import Comment
+from ..models import Comment, Endorsement
 from .shared import View, acting_user
 
 
@@ -28,14 +30,7 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
     comment = selectors.comment_get(user=request.user, reference=reference)
     user = request.user
     thread = selectors.comment_thread(comment)
-    endorsable = []
-    if comment.state == Comment.State.PUBLISHED and not comment.is_confidential:
-        endorsed = {endorsement.organisation_id for endorsement in thread.endorsements}
-        endorsable = [
-            organisation
-            for organisation in account_selectors.organisations_represented_by(user)
-            if organisation.pk not in endorsed and organisation.pk != comment.organisation_id
-        ]
+    represented = account_selectors.organisations_represented_by(user)
     response = render(
         request,
         "comments/detail.html",
@@ -46,8 +41,7 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "lines": thread.lines,
             "body_html": render_markdown(comment.body),
             "replies": [(reply, render_markdown(reply.body)) for reply in thread.replies],
-            "endorsements": thread.endorsements,
-            "endorsable": endorsable,
+            **_endorsing(comment, thread.endorsements, represented),
             "disposition": getattr(comment, "disposition", None),
             "revisions": thread.revisions,
             "can_edit": permissions.can_edit_comment(user, comment)
@@ -55,7 +49,7 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             and comment.version.status == DraftVersion.Status.OPEN,
             "can_moderate": permissions.can_moderate(user),
             "can_dispose": permissions.can_dispose(user),
-            "reply_form": ReplyForm(),
+            "reply_form": ReplyForm(organisations=_verified(represented)),
             "reason_form": ReasonForm(auto_id="id_flag_%s"),
             "moderation_form": ReasonForm(auto_id="id_moderation_%s"),
             "disposition_form": DispositionForm(
@@ -69,6 +63,32 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
         mark_confidential(response)
     return response
+
+
+def _verified(organisations: list[Organisation]) -> list[Organisation]:
+    return [o for o in organisations if o.status == Organisation.Status.VERIFIED]
+
+
+def _endorsing(
+    comment: Comment, endorsements: list[Endorsement], represented: list[Organisation]
+) -> dict[str, Any]:
+    """Who endorses the comment, and for which of the organisations the person represents
+    they may endorse it or take their endorsement back."""
+    endorsed = {endorsement.organisation_id for endorsement in endorsements}
+    open_to_endorsement = comment.state == Comment.State.PUBLISHED and not comment.is_confidential
+    return {
+        "endorsements": endorsements,
+        "endorsable": [
+            organisation
+            for organisation in _verified(represented)
+            if open_to_endorsement
+            and organisation.pk not in endorsed
+            and organisation.pk != comment.organisation_id
+        ],
+        "withdrawable": [
+            organisation for organisation in represented if organisation.pk in endorsed
+        ],
+    }
 
 
 def _acting(view: Callable[[HttpRequest, Comment], str]) -> View:
@@ -98,14 +118,17 @@ def comment_withdraw(request: HttpRequest, comment: Comment) -> str:
 
 @_acting
 def reply_create(request: HttpRequest, comment: Comment) -> str:
-    form = ReplyForm(request.POST)
-    if not form.is_valid():  # only a parent that is no number: the link was edited by hand
-        raise ApplicationError("That reply link is not valid: reply from the comment's page.")
+    represented = account_selectors.organisations_represented_by(request.user)
+    form = ReplyForm(request.POST, organisations=represented)
+    if not form.is_valid():  # a parent or organisation edited by hand
+        raise ApplicationError("That reply form is not valid: reply from the comment's page.")
+    chosen = form.cleaned_data.get("organisation")
     services.reply_create(
         comment=comment,
         author=acting_user(request),
         body=form.cleaned_data["body"] or "",
         parent_id=form.cleaned_data.get("parent") or None,
+        organisation=next((o for o in represented if o.pk == chosen), None),
     )
     return "Reply posted."
 
@@ -117,6 +140,15 @@ def endorse(request: HttpRequest, comment: Comment) -> str:
         comment=comment, user=acting_user(request), organisation=organisation
     )
     return f"{organisation.name} now endorses {comment.reference}."
+
+
+@_acting
+def endorsement_withdraw(request: HttpRequest, comment: Comment) -> str:
+    organisation = account_selectors.organisation_get(pk=request.POST.get("organisation", ""))
+    services.endorsement_withdraw(
+        comment=comment, user=acting_user(request), organisation=organisation
+    )
+    return f"{organisation.name} no longer endorses {comment.reference}."
 
 
 @_acting
