@@ -154,6 +154,8 @@ def _values(route: Route, param: str, site) -> list[str]:
         return ["1", "2"]
     if param == "reference":
         return [comment.reference for comment in site["comments"]]
+    if param == "organisation":
+        return [site["organisation"].slug]
     if param == "pk":
         if "members/" in path:
             return [str(site["membership"].pk)]
@@ -305,6 +307,7 @@ NEVER_RENDERED = {
             "comments:comment_withdraw",
             "comments:reply_create",
             "comments:endorse",
+            "comments:endorsement_withdraw",
             "comments:flag",
             "comments:hide",
             "comments:restore",
@@ -312,6 +315,7 @@ NEVER_RENDERED = {
             "comments_api:bulk_comments",
             "comments_api:bulk_submissions",
             "comments_api:comment_endorse",
+            "comments_api:comment_endorsement",
             "comments_api:comment_reply",
             "comments_api:comment_withdraw",
             "digests_api:version_digests",
@@ -324,7 +328,7 @@ NEVER_RENDERED = {
             "accounts:organisation_verify",
             "accounts:organisation_reject",
         ],
-        "POST only: every GET answers 405 (or sends an outsider elsewhere)",
+        "POST or DELETE only: every GET answers 405 (or sends an outsider elsewhere)",
     ),
     **dict.fromkeys(
         ["account_confirm_login_code", "account_confirm_reauthentication_code"],
