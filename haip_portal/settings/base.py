@@ -201,12 +201,15 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
+    TASKS_IN_BACKGROUND = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    # No broker configured: tasks run in the calling process, as soon as they are sent.
+    # No broker configured: tasks run in the web process, as soon as they are sent ...
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+    # ... on a background thread of the web process, so a request never waits for one.
+    TASKS_IN_BACKGROUND = True
 
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

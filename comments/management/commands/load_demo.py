@@ -27,6 +27,7 @@ from comments.models import Comment
 from drafts import services
 from drafts.demo import DEMO_DIR
 from drafts.models import Draft, DraftVersion
+from haip_portal.queueing import wait_for_background_tasks
 
 DEMO_PASSWORD = "haip-demo-2026"  # noqa: S105 - demo accounts only; printed on purpose
 # Secretariat accounts need two-factor authentication: the demo one uses this TOTP secret.
@@ -99,6 +100,7 @@ class Command(BaseCommand):
         # printed after them so they are the last thing on the screen.
         with transaction.atomic():
             secretariat, wg_member, people = self._load()
+        wait_for_background_tasks()  # receipts and digests, in the embedded set-up
         self._print_accounts(secretariat, wg_member, people)
 
     def _load(self) -> tuple[User, User, list[tuple[User, Organisation | None]]]:
