@@ -206,7 +206,7 @@ def can_verify_organisations(user: User | AnonymousUser) -> bool:
 
 
 def can_moderate(user: User | AnonymousUser) -> bool:
-    """Hide and restore comments, with a reason."""
+    """Hide and restore comments, and dismiss readers' reports on them, with a reason."""
     return is_secretariat(user)
 
 

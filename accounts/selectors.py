@@ -88,6 +88,11 @@ def organisations_pending(*, q: str = "") -> QuerySet[Organisation]:
     )
 
 
+def organisations_pending_count() -> int:
+    """How many organisations wait for the secretariat's verification. One query."""
+    return Organisation.objects.pending().count()
+
+
 def memberships_pending_for(user: User | AnonymousUser, *, q: str = "") -> QuerySet[Membership]:
     """Pending requests to join that the user may decide: every one for the secretariat, those
     of the organisations they administer otherwise."""

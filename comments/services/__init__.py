@@ -14,7 +14,7 @@ from .bulk import (
 from .discussion import endorsement_create, reply_create
 from .dispositions import comment_dispose
 from .edit import comment_edit, comment_withdraw
-from .moderation import comment_hide, comment_restore, flag_create
+from .moderation import comment_hide, comment_restore, flag_create, flags_dismiss
 from .submit import BatchRejected, ItemResult, comment_submit, comments_submit_batch
 
 __all__ = [
@@ -36,5 +36,6 @@ __all__ = [
     "comments_submit_batch",
     "endorsement_create",
     "flag_create",
+    "flags_dismiss",
     "reply_create",
 ]

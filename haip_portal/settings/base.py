@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "comments.context_processors.moderation",
                 "csp.context_processors.nonce",
             ],
         },
@@ -277,6 +278,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # The comments app adds its gutter counts and comment panel to the draft page.
 DRAFT_PAGE_EXTENSIONS = ["comments.views.draft_page_extension"]
+# The comments app adds the secretariat's list of what waits to be done to the home page.
+HOME_PAGE_EXTENSIONS = ["comments.views.home_page_extension"]
 # Called with the version inside the transaction that closes its comment period: the digests
 # app queues the digests for the public and the working groups.
 VERSION_CLOSED_HOOKS = ["comments.digests.services.digests_for_closed_version"]
