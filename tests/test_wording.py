@@ -96,11 +96,13 @@ def test_the_registration_page_is_headed_register(client):
     assert re.search(r'<button[^>]*type="submit"[^>]*>\s*Register\s*</button>', page)
 
 
-def test_the_api_documentation_has_a_language_a_main_landmark_and_a_heading(client):
+def test_the_api_documentation_has_a_language_and_a_main_landmark(client):
+    """Its level-one heading is the API's title, drawn by Swagger UI inside the landmark
+    (checked with axe in tests/e2e/test_moderation.py)."""
     page = client.get(reverse("api_docs")).content.decode()
     assert '<html lang="en">' in page
     assert page.count("<main") == 1
-    assert re.search(r"<h1[^>]*>HAIP Consultation Portal API", page)
+    assert page.index("<main") < page.index('<div id="swagger-ui">') < page.index("</main>")
 
 
 @override_settings(SITE_URL="https://consult.example.org/")
