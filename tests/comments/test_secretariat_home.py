@@ -113,3 +113,12 @@ def test_the_page_costs_the_same_queries_whatever_the_numbers(
         page = secretariat_client.get("/").content.decode()
     assert "10 reports on 9 comments" in page
     assert len(after) == len(before)
+
+
+def test_the_unanswered_link_opens_the_matrix_on_those_comments(secretariat_client, consultation):
+    page = secretariat_client.get(
+        reverse("comments:matrix", args=["code", 1]) + "?disposition=open"
+    )
+    matrix = page.content.decode()
+    assert "HAIP-V1-000001" not in matrix  # answered: left out
+    assert "HAIP-V1-000002" in matrix and "HAIP-V1-000003" in matrix
