@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from . import services
 from .models import ApiToken, AuditEntry, Membership, Organisation, User, WorkingGroup
@@ -81,7 +82,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
             services.api_token_revoke(user=token.user, token_id=token.pk)
             revoked += 1
-        self.message_user(request, f"{revoked} token(s) revoked.", level=messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", revoked)
+            % {"count": revoked},
+            level=messages.SUCCESS,
+        )
 
 
 class MembershipInline(admin.TabularInline):

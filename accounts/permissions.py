@@ -194,6 +194,14 @@ def can_file_for(user: User | AnonymousUser, organisation: Organisation) -> bool
     )
 
 
+def files_for_once_verified(user: User | AnonymousUser, organisation: Organisation) -> bool:
+    """The user would file on the organisation's behalf (see :func:`can_file_for`), but the
+    secretariat has not verified it yet: the comment form says so where it would offer it."""
+    return organisation.status == Organisation.Status.PENDING and _approved_role(
+        user, organisation
+    ) in (Membership.Role.REPRESENTATIVE, Membership.Role.ADMIN)
+
+
 def can_manage_organisation(user: User | AnonymousUser, organisation: Organisation) -> bool:
     """Decide membership requests and roles: the organisation's approved admins, or the
     secretariat."""
@@ -206,7 +214,7 @@ def can_verify_organisations(user: User | AnonymousUser) -> bool:
 
 
 def can_moderate(user: User | AnonymousUser) -> bool:
-    """Hide and restore comments, with a reason."""
+    """Hide and restore comments, and dismiss readers' reports on them, with a reason."""
     return is_secretariat(user)
 
 

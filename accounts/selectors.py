@@ -1,5 +1,7 @@
 """Reads of organisations, memberships and the audit trail shared by pages, API and tasks."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
@@ -65,19 +67,39 @@ def organisations_joinable(user: User, *, q: str = "", limit: int = 50) -> list[
     return sorted(found, key=lambda organisation: organisation.email_domain != domain)
 
 
-def organisations_represented_by(user: User | AnonymousUser) -> list[Organisation]:
-    """The organisations, by name, on whose behalf the user may file or endorse (their own
-    personal organisation aside: filing as oneself is the default)."""
+@dataclass(frozen=True)
+class FilingOrganisations:
+    """The organisations a user files for (``represented``), and those they will file for once
+    the secretariat verifies them (``awaiting_verification``), each by name."""
+
+    represented: list[Organisation]
+    awaiting_verification: list[Organisation]
+
+
+def organisations_for_filing(user: User | AnonymousUser) -> FilingOrganisations:
+    """The organisations the comment form offers, and those it explains are not offered yet
+    (their own personal organisation aside: filing as oneself needs none). One query."""
     if not user.is_authenticated:
-        return []
-    return [
+        return FilingOrganisations(represented=[], awaiting_verification=[])
+    organisations = [
         organisation
         for organisation in Organisation.objects.filter(
             pk__in=permissions.organisations_seen_from_inside(user)
         ).order_by("name")
-        if permissions.can_file_for(user, organisation)
-        and organisation.stakeholder_type != StakeholderType.INDIVIDUAL
+        if organisation.stakeholder_type != StakeholderType.INDIVIDUAL
     ]
+    return FilingOrganisations(
+        represented=[o for o in organisations if permissions.can_file_for(user, o)],
+        awaiting_verification=[
+            o for o in organisations if permissions.files_for_once_verified(user, o)
+        ],
+    )
+
+
+def organisations_represented_by(user: User | AnonymousUser) -> list[Organisation]:
+    """The organisations, by name, on whose behalf the user may file or endorse (their own
+    personal organisation aside: filing as oneself is the default)."""
+    return organisations_for_filing(user).represented
 
 
 def organisations_pending(*, q: str = "") -> QuerySet[Organisation]:
@@ -86,6 +108,11 @@ def organisations_pending(*, q: str = "") -> QuerySet[Organisation]:
     return _search(Organisation.objects.pending().select_related("created_by"), q).order_by(
         "created_at", "pk"
     )
+
+
+def organisations_pending_count() -> int:
+    """How many organisations wait for the secretariat's verification. One query."""
+    return Organisation.objects.pending().count()
 
 
 def memberships_pending_for(user: User | AnonymousUser, *, q: str = "") -> QuerySet[Membership]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from haip_portal.errors import show_as_message, show_on_form
 from haip_portal.exceptions import ApplicationError
+from haip_portal.wording import sentence
 
 from . import permissions, privacy, selectors, services
 from .forms import ApiTokenCreateForm, OrganisationRegisterForm
@@ -166,7 +167,9 @@ def membership_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"{membership.user} joined {membership.organisation}.")
+        messages.success(
+            request, f"{membership.user} joined {sentence(str(membership.organisation))}"
+        )
     return redirect(_next_or(request, membership.organisation.get_absolute_url()))
 
 

@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import ngettext
 
 from haip_portal.api.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from haip_portal.exceptions import ApplicationError
@@ -123,8 +124,13 @@ def _check_csv_header(upload: UploadedFile) -> None:
     missing = [column for column in CSV_REQUIRED if column not in header]
     if missing:
         raise ApplicationError(
-            f"The CSV header lacks the column(s) {', '.join(missing)}; "
-            f"the columns are: {', '.join(CSV_COLUMNS)}.",
+            ngettext(
+                "The CSV header lacks the column %(missing)s; ",
+                "The CSV header lacks the columns %(missing)s; ",
+                len(missing),
+            )
+            % {"missing": ", ".join(missing)}
+            + f"the columns are: {', '.join(CSV_COLUMNS)}.",
             field="file",
         )
 

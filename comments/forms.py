@@ -3,6 +3,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.text import get_text_list
+from django.utils.translation import ngettext
 
 from accounts import selectors as account_selectors
 from accounts.models import Organisation, User
@@ -126,14 +128,33 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].widget.choices = [
+        self._offer_organisations(user)
+        self.comment_input: CommentInput | None = None
+
+    def _offer_organisations(self, user: User) -> None:
+        """The choices of "File as": the user, or an organisation they represent, the first of
+        which is the default; organisations still waiting for verification are named in the
+        help text."""
+        filing = account_selectors.organisations_for_filing(user)
+        field = self.fields["organisation"]
+        field.widget.choices = [
             ("", f"Myself ({user.name or user.email}), as an individual"),
             *(
                 (organisation.slug, f"{organisation.name} (as its representative)")
-                for organisation in account_selectors.organisations_represented_by(user)
+                for organisation in filing.represented
             ),
         ]
-        self.comment_input: CommentInput | None = None
+        if filing.represented:
+            self.initial.setdefault("organisation", filing.represented[0].slug)
+        waiting = [organisation.name for organisation in filing.awaiting_verification]
+        if waiting:
+            field.help_text = ngettext(
+                "%(names)s is waiting for verification by the secretariat; until then you "
+                "file as yourself.",
+                "%(names)s are waiting for verification by the secretariat; until then you "
+                "file as yourself.",
+                len(waiting),
+            ) % {"names": get_text_list(waiting, "and")}
 
     def clean(self) -> dict[str, Any]:
         """Read the fields as one comment (:attr:`comment_input`), or attach the reader's

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from haip_portal.site import site_url
+
 from .models import Comment, Reply
 
 
@@ -23,10 +25,6 @@ def _send(*, template: str, to: str, subject: str, context: dict) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[to],
     )
-
-
-def _site_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def send_receipt(comment_id: int) -> None:
@@ -42,7 +40,7 @@ def send_receipt(comment_id: int) -> None:
             template="receipt",
             to=comment.author.email,
             subject=f"Comment received: {comment.reference}",
-            context={"comment": comment, "url": _site_url(comment.get_absolute_url())},
+            context={"comment": comment, "url": site_url(comment.get_absolute_url())},
         )
         comment.receipt_sent_at = timezone.now()
         comment.save(update_fields=["receipt_sent_at"])
@@ -63,7 +61,7 @@ def send_reply_notice(reply_id: int) -> None:
         template="reply",
         to=comment.author.email,
         subject=f"New reply to {comment.reference}",
-        context={"comment": comment, "reply": reply, "url": _site_url(comment.get_absolute_url())},
+        context={"comment": comment, "reply": reply, "url": site_url(comment.get_absolute_url())},
     )
 
 
@@ -74,7 +72,7 @@ def send_moderation_notice(comment_id: int, action: str) -> None:
         template="moderation",
         to=comment.author.email,
         subject=f"Your comment {comment.reference} was {verb}",
-        context={"comment": comment, "verb": verb, "url": _site_url(comment.get_absolute_url())},
+        context={"comment": comment, "verb": verb, "url": site_url(comment.get_absolute_url())},
     )
 
 
@@ -87,6 +85,6 @@ def send_disposition_notice(comment_id: int) -> None:
         context={
             "comment": comment,
             "disposition": comment.disposition,
-            "url": _site_url(comment.get_absolute_url()),
+            "url": site_url(comment.get_absolute_url()),
         },
     )

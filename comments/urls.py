@@ -30,6 +30,11 @@ urlpatterns = [
     path("comments/<str:reference>/flag/", views.flag, name="flag"),
     path("comments/<str:reference>/hide/", views.hide, name="hide"),
     path("comments/<str:reference>/restore/", views.restore, name="restore"),
+    path(
+        "comments/<str:reference>/dismiss-reports/",
+        views.dismiss_reports,
+        name="dismiss_reports",
+    ),
     path("comments/<str:reference>/dispose/", views.dispose, name="dispose"),
     path("secretariat/moderation/", views.moderation_queue, name="moderation_queue"),
     path(

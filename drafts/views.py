@@ -38,9 +38,18 @@ def secretariat_required(view: View) -> View:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "drafts/home.html", {"consultations": selectors.drafts_for_home(request.user)}
-    )
+    context: dict[str, Any] = {"consultations": selectors.drafts_for_home(request.user)}
+    for extension in _home_extensions():
+        context.update(extension(request))
+    return render(request, "drafts/home.html", context)
+
+
+@lru_cache(maxsize=1)
+def _home_extensions() -> list[Callable[..., dict[str, Any]]]:
+    """Functions other apps plug into the home page (``HOME_PAGE_EXTENSIONS``), so drafts
+    never imports them: each gets the request and returns extra context
+    (``home_panel_template``, drawn above the consultations)."""
+    return [import_string(path) for path in settings.HOME_PAGE_EXTENSIONS]
 
 
 def version_detail(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:

@@ -311,6 +311,7 @@ NEVER_RENDERED = {
             "comments:flag",
             "comments:hide",
             "comments:restore",
+            "comments:dismiss_reports",
             "comments:dispose",
             "comments_api:bulk_comments",
             "comments_api:bulk_submissions",

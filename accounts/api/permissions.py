@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import ngettext
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -30,8 +31,10 @@ class HasTokenScope(BasePermission):
             )
         missing = sorted(set(required) - set(token.scopes))
         if missing:
-            self.message = (
-                f"This token lacks the scope(s) this endpoint requires: {', '.join(missing)}."
-            )
+            self.message = ngettext(
+                "This token lacks the scope this endpoint requires: %(missing)s.",
+                "This token lacks the scopes this endpoint requires: %(missing)s.",
+                len(missing),
+            ) % {"missing": ", ".join(missing)}
             return False
         return True

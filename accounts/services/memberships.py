@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from haip_portal.exceptions import ApplicationError, NotAllowed
+from haip_portal.wording import sentence
 
 from .. import permissions
 from ..models import Membership, Organisation, User
@@ -25,7 +26,7 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
         raise ApplicationError(f"{organisation} was not verified by the secretariat.")
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is not None and membership.status == MemberStatus.APPROVED:
-        raise ApplicationError(f"You are already a member of {organisation}.")
+        raise ApplicationError(f"You are already a member of {sentence(str(organisation))}")
     if membership is not None and membership.status == MemberStatus.PENDING:
         raise ApplicationError(f"Your request to join {organisation} is already pending.")
     if membership is None:

@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from haip_portal.exceptions import ApplicationError, NotAllowed
+from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import check_text
 
-from .. import permissions
+from .. import permissions, tasks
 from ..countries import COUNTRY_NAMES
 from ..models import Membership, Organisation, User
 from .audit import audit_record, required_reason
@@ -184,7 +185,8 @@ def organisation_register_individual(*, user: User, country: str = "") -> Organi
 def _decide_organisation(
     *, organisation: Organisation, actor: User, status: str, reason: str
 ) -> Organisation:
-    """Who decides first, then what: only the secretariat, a rejection only with a reason."""
+    """Who decides first, then what: only the secretariat, a rejection only with a reason; the
+    applicant is told by e-mail once the decision is committed."""
     if not permissions.can_verify_organisations(actor):
         raise NotAllowed("Only the secretariat verifies organisations.")
     reason = required_reason(reason) if status == OrgStatus.REJECTED else reason.strip()
@@ -204,6 +206,7 @@ def _decide_organisation(
     organisation.save(update_fields=fields)
     action = "organisation.verify" if status == OrgStatus.VERIFIED else "organisation.reject"
     audit_record(actor=actor, action=action, target=organisation, reason=reason)
+    enqueue_on_commit(tasks.send_organisation_decision, organisation.pk)
     return organisation
 
 

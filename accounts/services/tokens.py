@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from haip_portal.exceptions import ApplicationError, NotFound
 
@@ -62,8 +63,9 @@ def _api_token_clean_scopes(scopes: Iterable[str]) -> list[str]:
     unknown = [scope for scope in chosen if scope not in ApiToken.Scope.values]
     if unknown:
         raise ApplicationError(
-            f"Unknown scope(s): {', '.join(map(str, unknown))}. "
-            f"Known scopes: {', '.join(ApiToken.Scope.values)}.",
+            ngettext("Unknown scope: %(unknown)s. ", "Unknown scopes: %(unknown)s. ", len(unknown))
+            % {"unknown": ", ".join(map(str, unknown))}
+            + f"Known scopes: {', '.join(ApiToken.Scope.values)}.",
             field="scopes",
         )
     return sorted(chosen)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from haip_portal.exceptions import ApplicationError, NotAllowed
+from haip_portal.wording import sentence
 
 from .. import permissions
 from ..models import User, WorkingGroup
@@ -46,7 +47,7 @@ def working_group_add_member(*, working_group: WorkingGroup, user: User, actor: 
     if not permissions.can_manage_working_groups(actor):
         raise NotAllowed("Only the secretariat manages working groups.")
     if working_group.members.filter(pk=user.pk).exists():
-        raise ApplicationError(f"{user} is already in {working_group}.")
+        raise ApplicationError(f"{user} is already in {sentence(str(working_group))}")
     working_group.members.add(user)
     audit_record(
         actor=actor,

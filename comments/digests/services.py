@@ -18,6 +18,7 @@ from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
 from haip_portal.exceptions import ApplicationError, NotAllowed
 from haip_portal.queueing import enqueue_on_commit
+from haip_portal.wording import sentence
 
 from . import rendering, selectors, tasks
 from .models import Digest, DigestExport
@@ -74,7 +75,7 @@ def digest_request(
         every, _unscoped, groups = permissions.digest_scope(user)
         if not every and working_group.pk not in groups:
             raise ApplicationError(
-                f"You are not a member of {working_group}.", field="working_group"
+                f"You are not a member of {sentence(str(working_group))}", field="working_group"
             )
         followed = set(working_group.section_keys) & {
             section.key for section in draft_selectors.version_sections(version)

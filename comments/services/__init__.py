@@ -14,7 +14,7 @@ from .bulk import (
 from .discussion import endorsement_create, endorsement_withdraw, reply_create
 from .dispositions import comment_dispose
 from .edit import comment_edit, comment_withdraw
-from .moderation import comment_hide, comment_restore, flag_create
+from .moderation import comment_hide, comment_restore, flag_create, flags_dismiss
 from .submit import BatchRejected, ItemResult, comment_submit, comments_submit_batch
 
 __all__ = [
@@ -37,5 +37,6 @@ __all__ = [
     "endorsement_create",
     "endorsement_withdraw",
     "flag_create",
+    "flags_dismiss",
     "reply_create",
 ]

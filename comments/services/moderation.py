@@ -1,5 +1,6 @@
 """Moderation: anyone who sees a comment may flag it; the secretariat hides it or restores
-it, with a reason its author is told, resolving the open flags."""
+it, with a reason its author is told, or dismisses the reports and leaves it as it is; each
+decision resolves the comment's open flags and is written to the audit trail."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,15 +30,22 @@ def flag_create(*, comment: Comment, user: User, reason: str) -> Flag:
     return Flag.objects.create(comment=comment, flagged_by=user, reason=reason[:2000])
 
 
-def _moderate(
-    *, comment: Comment, moderator: User, reason: str, to_state: str, action: str
-) -> Comment:
+def _checked_reason(*, moderator: User, reason: str, missing: str) -> str:
     if not permissions.can_moderate(moderator):
         raise ApplicationError("Only the secretariat moderates comments.")
     check_text(reason, field="reason")
     reason = reason.strip()
     if not reason:
-        raise ApplicationError("Give the reason; the author is told.", field="reason")
+        raise ApplicationError(missing, field="reason")
+    return reason
+
+
+def _moderate(
+    *, comment: Comment, moderator: User, reason: str, to_state: str, action: str
+) -> Comment:
+    reason = _checked_reason(
+        moderator=moderator, reason=reason, missing="Give the reason; the author is told."
+    )
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     allowed_from = (
         Comment.State.PUBLISHED if to_state == Comment.State.HIDDEN else Comment.State.HIDDEN
@@ -75,3 +83,26 @@ def comment_restore(*, comment: Comment, moderator: User, reason: str) -> Commen
         to_state=Comment.State.PUBLISHED,
         action="comment.restore",
     )
+
+
+@transaction.atomic
+def flags_dismiss(*, comment: Comment, moderator: User, reason: str) -> int:
+    """Close the open reports on a comment that stays as it is, with the reason recorded in
+    the audit trail; answers how many reports were closed."""
+    reason = _checked_reason(
+        moderator=moderator, reason=reason, missing="Give the reason for dismissing the report."
+    )
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    closed = Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=moderator
+    )
+    if not closed:
+        raise ApplicationError(f"{comment.reference} has no open report.")
+    account_services.audit_record(
+        actor=moderator,
+        action="comment.flags_dismiss",
+        target=comment,
+        reason=reason,
+        data={"reports": closed},
+    )
+    return closed

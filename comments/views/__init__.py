@@ -3,10 +3,11 @@ it, the lists, and the secretariat's moderation queue and comment matrix."""
 
 from .filing import comment_create, comment_edit, comment_receipt, draft_page_extension
 from .lists import my_comments, version_comments
-from .secretariat import matrix, moderation_queue
+from .secretariat import home_page_extension, matrix, moderation_queue
 from .thread import (
     comment_detail,
     comment_withdraw,
+    dismiss_reports,
     dispose,
     endorse,
     endorsement_withdraw,
@@ -22,12 +23,14 @@ __all__ = [
     "comment_edit",
     "comment_receipt",
     "comment_withdraw",
+    "dismiss_reports",
     "dispose",
     "draft_page_extension",
     "endorse",
     "endorsement_withdraw",
     "flag",
     "hide",
+    "home_page_extension",
     "matrix",
     "moderation_queue",
     "my_comments",

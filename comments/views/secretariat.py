@@ -9,15 +9,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from accounts import selectors as account_selectors
+from drafts.markdown import render_markdown
 from drafts.models import DraftVersion
 from haip_portal.errors import show_as_message
 from haip_portal.exceptions import ApplicationError
+from haip_portal.middleware import mark_confidential
 
-from .. import selectors, services
-from ..forms import DispositionForm, ReasonForm
+from .. import secretariat_selectors, selectors, services
+from ..forms import DispositionForm
 from .shared import (
     View,
     acting_user,
@@ -40,17 +44,37 @@ def _secretariat(check: Callable[[Any], bool]) -> Callable[[View], View]:
     return decorator
 
 
+def home_page_extension(request: HttpRequest) -> dict[str, Any]:
+    """For the secretariat, what waits to be done, on the home page (``HOME_PAGE_EXTENSIONS``):
+    open consultations with their deadlines and comment counts, comments without a disposition
+    per version, reports to moderate and organisations to verify; one query per block."""
+    if not permissions.is_secretariat(request.user):
+        return {}
+    return {
+        "home_panel_template": "comments/_secretariat_home.html",
+        "open_versions": list(secretariat_selectors.versions_open_with_counts()),
+        "unanswered_versions": list(secretariat_selectors.versions_with_comments_unanswered()),
+        "flags_waiting": secretariat_selectors.flags_waiting(),
+        "organisations_waiting": account_selectors.organisations_pending_count(),
+    }
+
+
 @_secretariat(permissions.can_moderate)
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    return render(
+    """Reported comments with their text and reports, to hide or to dismiss the reports; the
+    latest hidden comments, to restore."""
+    flagged = secretariat_selectors.comments_flagged(limit=100)
+    response = render(
         request,
         "comments/moderation.html",
         {
-            "flags": selectors.flags_open(),
+            "flagged": [(comment, render_markdown(comment.body)) for comment in flagged],
             "hidden": selectors.comments_hidden(limit=100),
-            "reason_form": ReasonForm(),
+            "queue_url": request.path,
         },
     )
+    mark_confidential(response)  # reported and hidden comments, confidential ones included
+    return response
 
 
 @_secretariat(permissions.can_dispose)
@@ -81,4 +105,12 @@ def _dispose_chosen(request: HttpRequest, version: DraftVersion) -> None:
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"Disposition recorded for {len(done)} comment(s).")
+        messages.success(
+            request,
+            ngettext(
+                "Disposition recorded for %(count)d comment.",
+                "Disposition recorded for %(count)d comments.",
+                len(done),
+            )
+            % {"count": len(done)},
+        )

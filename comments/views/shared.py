@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import Organisation, User
 from drafts import selectors as draft_selectors
@@ -30,6 +31,17 @@ FILTERS = (
 
 def acting_user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
+
+
+def next_or(request: HttpRequest, default: str) -> str:
+    """Where a form asked to go back to (``next``), if it is a page of this site; else
+    ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def version_asked(request: HttpRequest, slug: str, number: int) -> DraftVersion:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -23,7 +24,7 @@ from haip_portal.middleware import mark_confidential
 from .. import selectors, services
 from ..forms import DispositionForm, ReasonForm, ReplyForm
 from ..models import Comment, Endorsement
-from .shared import View, acting_user
+from .shared import View, acting_user, next_or
 
 
 def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
@@ -92,7 +93,8 @@ def _endorsing(
 
 
 def _acting(view: Callable[[HttpRequest, Comment], str]) -> View:
-    """POST actions on one comment: load it as the user may see it, run, report, go back."""
+    """POST actions on one comment: load it as the user may see it, run, report, and go back
+    to the page the form names (``next``, e.g. the moderation queue) or the comment's own."""
 
     @login_required
     @require_POST
@@ -105,7 +107,7 @@ def _acting(view: Callable[[HttpRequest, Comment], str]) -> View:
             show_as_message(request, error)
         else:
             messages.success(request, message)
-        return redirect(comment.get_absolute_url())
+        return redirect(next_or(request, comment.get_absolute_url()))
 
     return wrapped
 
@@ -173,6 +175,18 @@ def restore(request: HttpRequest, comment: Comment) -> str:
         comment=comment, moderator=acting_user(request), reason=request.POST.get("reason", "")
     )
     return f"{comment.reference} is restored."
+
+
+@_acting
+def dismiss_reports(request: HttpRequest, comment: Comment) -> str:
+    closed = services.flags_dismiss(
+        comment=comment, moderator=acting_user(request), reason=request.POST.get("reason", "")
+    )
+    return ngettext(
+        "The report on %(reference)s is dismissed; the comment stays as it is.",
+        "The %(count)d reports on %(reference)s are dismissed; the comment stays as it is.",
+        closed,
+    ) % {"reference": comment.reference, "count": closed}
 
 
 @_acting

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Links in e-mails sent while a request is served point to the host it was made to.
+    "haip_portal.site.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -78,11 +80,14 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {{ heading|clause }} and {{ name|sentence }}: punctuation never doubled.
+            "builtins": ["haip_portal.wording"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "comments.context_processors.moderation",
                 "csp.context_processors.nonce",
             ],
         },
@@ -280,6 +285,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # The comments app adds its gutter counts and comment panel to the draft page.
 DRAFT_PAGE_EXTENSIONS = ["comments.views.draft_page_extension"]
+# The comments app adds the secretariat's list of what waits to be done to the home page.
+HOME_PAGE_EXTENSIONS = ["comments.views.home_page_extension"]
 # Called with the version inside the transaction that closes its comment period: the digests
 # app queues the digests for the public and the working groups.
 VERSION_CLOSED_HOOKS = ["comments.digests.services.digests_for_closed_version"]
@@ -292,7 +299,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HAIP Consultation <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Absolute links in e-mails.
+# Absolute links in e-mails sent outside a request (a Celery worker's); an e-mail sent while a
+# request is served links to that request's host instead (haip_portal.site).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation ---------------------------------------------------------------

@@ -114,7 +114,7 @@ def test_a_csv_file_with_bad_rows(client, setting, django_capture_on_commit_call
     ("name", "content", "message"),
     [
         ("comments.txt", b"{}", "Name the file .jsonl"),
-        ("comments.csv", b"body\nno line column\n", "lacks the column(s) line_start"),
+        ("comments.csv", b"body\nno line column\n", "lacks the column line_start"),
         ("comments.jsonl", b"\xff\xfe{}", "not UTF-8"),
         ("comments.jsonl", b"\n\n", "holds no comments"),
     ],

@@ -46,7 +46,7 @@ def test_stakeholder_signs_up_verifies_and_registers_an_organisation(
     page.get_by_label(re.compile(r"^Password:?$")).fill(PASSPHRASE)
     page.get_by_label(re.compile(r"^Password \(again\):?$")).fill(PASSPHRASE)
     screenshot("01-sign-up-form")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Register").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Verify"))
     assert mail.outbox[-1].to == [email]
@@ -112,7 +112,7 @@ def test_stakeholder_cannot_open_the_secretariat_queue(live_server, page: Page, 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSPHRASE)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in").click()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
     expect(nav.get_by_role("link", name="Organisations to verify")).to_have_count(0)

@@ -135,3 +135,59 @@ def test_moderation_moves_only_between_published_and_hidden(comment, author, sec
             "HAIP-V1-000002 is withdrawn by its author.",
         )
     assert Comment.objects.get(pk=withdrawn.pk).state == State.WITHDRAWN
+
+
+# --- flags_dismiss --------------------------------------------------------------------------
+
+
+def test_dismissing_closes_the_open_reports_and_leaves_the_comment(comment, secretariat_user):
+    flags = [
+        services.flag_create(comment=comment, user=make_user(), reason="Spam.") for _ in range(2)
+    ]
+    closed = services.flags_dismiss(
+        comment=comment, moderator=secretariat_user, reason="  A fair criticism, not spam.  "
+    )
+    assert closed == 2
+    assert Comment.objects.get(pk=comment.pk).state == State.PUBLISHED
+    for flag in flags:
+        flag.refresh_from_db()
+        assert flag.resolved_at is not None and flag.resolved_by == secretariat_user
+    (entry,) = audit("comment.flags_dismiss")
+    assert (entry.actor, entry.target_id, entry.reason, entry.data) == (
+        secretariat_user,
+        str(comment.pk),
+        "A fair criticism, not spam.",
+        {"reports": 2},
+    )
+
+
+def test_dismissing_needs_an_open_report(comment, secretariat_user):
+    refused(
+        lambda: services.flags_dismiss(comment=comment, moderator=secretariat_user, reason="R"),
+        "HAIP-V1-000001 has no open report.",
+    )
+    assert not audit("comment.flags_dismiss")
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_dismissing_needs_a_reason(comment, secretariat_user, reason):
+    flag = services.flag_create(comment=comment, user=make_user(), reason="Spam.")
+    refused(
+        lambda: services.flags_dismiss(comment=comment, moderator=secretariat_user, reason=reason),
+        "Give the reason for dismissing the report.",
+        field="reason",
+    )
+    flag.refresh_from_db()
+    assert flag.resolved_at is None
+
+
+def test_only_the_secretariat_dismisses_reports(comment, author, organisation):
+    flag = services.flag_create(comment=comment, user=make_user(), reason="Spam.")
+    admin = organisation.memberships.get(role=Role.ADMIN).user
+    for user in (author, admin, make_user(), working_group_member()):
+        refused(
+            lambda user=user: services.flags_dismiss(comment=comment, moderator=user, reason="R"),
+            "Only the secretariat moderates comments.",
+        )
+    flag.refresh_from_db()
+    assert flag.resolved_at is None
