@@ -46,6 +46,9 @@ PAIRED_MIN_SCORE = 0.3
 #: Of identical new lines, one whose neighbours match the old line's better by this much (a sum
 #: of two similarities, 0–2) is the counterpart; closer than that, the comment is reviewed.
 CLEAR_NEIGHBOURHOOD = 0.5
+#: A new line the diff left unmatched is tried as a counterpart only if it holds at least this
+#: share of the old line's distinct words (a ratio of 0.5 cannot be reached with fewer).
+MIN_SHARED_WORDS = 0.2
 #: At most this many consecutive new lines are tried as the counterpart of one old line (split).
 MAX_SPLIT = 3
 #: A merged line is recognised only for old lines of at least this many words.
@@ -138,6 +141,11 @@ class Reanchorer:
         self.taken = set(self.equal.values())
         unmatched = set(self.new.numbers) - self.taken
         self.free = [number for number in self.new.numbers if number in unmatched]
+        self.free_words: dict[str, set[int]] = {}
+        for number in self.free:
+            for word in set(self.new.keys[number].split()):
+                self.free_words.setdefault(word, set()).add(number)
+        self._cache: dict[OldAnchor, Reanchored] = {}
 
     def _diff(self) -> None:
         old_keys = [self.old.keys[n] for n in self.old.numbers]
@@ -240,6 +248,13 @@ class Reanchorer:
     # --- Whole anchors ---------------------------------------------------------------------
 
     def reanchor(self, anchor: OldAnchor) -> Reanchored:
+        """Where ``anchor``'s words are in the new text (comments on the same words share one
+        computation)."""
+        if anchor not in self._cache:
+            self._cache[anchor] = self._reanchor(anchor)
+        return self._cache[anchor]
+
+    def _reanchor(self, anchor: OldAnchor) -> Reanchored:
         numbers = range(anchor.line_start, anchor.line_end + 1)
         located = {number: self._locate(number) for number in numbers}
         found = sorted({n for lines in located.values() for n in lines})
@@ -309,7 +324,7 @@ class Reanchorer:
         target = [w for n in range(anchor.line_start, anchor.line_end + 1) for w in self._old(n)]
         paired = self._paired(anchor, found)
         candidates = sorted(
-            {c for region in self._regions(paired) for c in self._windows(target, region)},
+            {c for region in self._regions(paired, target) for c in self._windows(target, region)},
             key=lambda c: (-c.score, c.line_start),
         )[:3]
         best = candidates[0].score if candidates else 0.0
@@ -339,16 +354,23 @@ class Reanchorer:
             paired.update(self.replaced.get(number, []))
         return sorted(paired)
 
-    def _regions(self, paired: list[int]) -> list[list[int]]:
-        """Where a counterpart may be: runs of consecutive paired lines, then any new line the
-        diff did not match (a line moved and rewritten)."""
-        runs: list[list[int]] = []
-        for number in paired:
-            if runs and runs[-1][-1] == number - 1:
-                runs[-1].append(number)
-            else:
-                runs.append([number])
-        return [*runs, self.free]
+    def _regions(self, paired: list[int], target: list[str]) -> list[list[int]]:
+        """Where a counterpart may be: runs of consecutive paired lines, then new lines the
+        diff did not match (a line moved and rewritten) that share enough of its words to
+        reach :data:`COUNTERPART_MIN_SCORE`, with the lines just before them (a split)."""
+        distinct = set(target)
+        shared: dict[int, int] = {}
+        for word in distinct:
+            for number in self.free_words.get(word, ()):
+                shared[number] = shared.get(number, 0) + 1
+        near = {
+            start
+            for number, count in shared.items()
+            if count >= MIN_SHARED_WORDS * len(distinct)
+            for start in range(number - MAX_SPLIT + 1, number + 1)
+        }
+        free = [number for number in self.free if number in near]
+        return [*_runs(paired), *_runs(free)]
 
     def _windows(self, target: list[str], region: Sequence[int]) -> list[Candidate]:
         candidates = []
@@ -364,6 +386,17 @@ class Reanchorer:
                     Candidate(number, window[-1], self.new.section_of[number], round(score, 3))
                 )
         return candidates
+
+
+def _runs(numbers: Iterable[int]) -> list[list[int]]:
+    """Consecutive numbers grouped: ``[3, 4, 9]`` → ``[[3, 4], [9]]``."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
 
 
 def _containment_score(target: list[str], candidate: list[str]) -> float:

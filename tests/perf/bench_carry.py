@@ -7,8 +7,12 @@ silently. The bars themselves are pinned by tests/comments/test_carry_corpus.py;
 asserted anywhere.
 """
 
+import random
 import time
+from collections import Counter
 
+from comments.reanchor import OldAnchor, Reanchorer
+from drafts.diff import SectionText
 from tests.perf.carry_corpus import KINDS, build, evaluate
 
 
@@ -41,3 +45,47 @@ def test_reanchoring_benchmark():
             f"{_share(*flagged):<21} {f'{silent}/{deleted}' if deleted else '—'}"
         )
     assert total >= 200
+
+
+def test_reanchoring_a_large_revision():
+    """A 2,000-line version with a tenth of its lines reworded and a twentieth deleted, and
+    5,000 comments: what preparing or publishing the next version spends on re-anchoring."""
+    rng = random.Random(7)
+    vocabulary = [f"word{i}" for i in range(800)]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(12, 30)))
+
+    old, new, texts, number, renumbered = [], [], {}, 0, 0
+    for index in range(20):
+        old_lines, new_lines = [], []
+        for _ in range(100):
+            number += 1
+            text = sentence()
+            old_lines.append((number, text))
+            texts[number] = (f"action-{index}", text)
+            draw = rng.random()
+            if draw < 0.05:
+                continue
+            if draw < 0.15:
+                words = text.split()
+                words[rng.randrange(len(words))] = "rewritten"
+                text = " ".join(words)
+            renumbered += 1
+            new_lines.append((renumbered, text))
+        old.append(SectionText(f"action-{index}", "heading", old_lines))
+        new.append(SectionText(f"action-{index}", "heading", new_lines))
+    anchors = [
+        OldAnchor(texts[n][0], n, n, (texts[n][1],)) for n in rng.choices(list(texts), k=5000)
+    ]
+    started = time.perf_counter()
+    reanchorer = Reanchorer(old, new)
+    built = time.perf_counter() - started
+    results = [reanchorer.reanchor(anchor) for anchor in anchors]
+    elapsed = time.perf_counter() - started
+    outcomes = Counter(result.outcome for result in results)
+    print(
+        f"\nre-anchoring 5,000 comments on a 2,000-line revision: {elapsed:.2f} s "
+        f"(diff and indexes {built:.2f} s); {dict(outcomes)}"
+    )
+    assert sum(outcomes.values()) == 5000
