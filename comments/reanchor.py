@@ -323,10 +323,15 @@ class Reanchorer:
         """``changed`` with the best candidates, or ``removed``; never ``kept``."""
         target = [w for n in range(anchor.line_start, anchor.line_end + 1) for w in self._old(n)]
         paired = self._paired(anchor, found)
-        candidates = sorted(
+        ranked = sorted(
             {c for region in self._regions(paired, target) for c in self._windows(target, region)},
-            key=lambda c: (-c.score, c.line_start),
-        )[:3]
+            key=lambda c: (-c.score, c.line_start, c.line_end),
+        )
+        # The best window starting on each line: three places, not one place three times.
+        by_start: dict[int, Candidate] = {}
+        for candidate in ranked:
+            by_start.setdefault(candidate.line_start, candidate)
+        candidates = list(by_start.values())[:3]
         best = candidates[0].score if candidates else 0.0
         minimum = {True: PAIRED_MIN_SCORE, False: COUNTERPART_MIN_SCORE}
         if not candidates or best < minimum[candidates[0].line_start in paired]:
