@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
@@ -297,7 +297,7 @@ def carried_to_version(
     return list(
         CarriedComment.objects.filter(version=version, comment__in=visible)
         .select_related("comment__version", "comment__organisation", "comment__disposition")
-        .order_by("line_start", "comment__number")
+        .order_by(F("line_start").asc(nulls_last=True), "comment__number")
     )
 
 
