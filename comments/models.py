@@ -342,7 +342,7 @@ class CarriedComment(TimeStampedModel):
     """A comment of the previous version re-anchored on the text of ``version``.
 
     Written by ``comments.services.carry`` when a version is prepared and again when it is
-    published (``comments/reanchor.py`` decides the outcome). ``basis`` fingerprints the texts
+    published (``comments/reanchor/`` decides the outcome). ``basis`` fingerprints the texts
     it was computed on: a re-run on the same texts keeps the secretariat's review, a re-run on
     changed texts computes again and asks again.
     """

@@ -1,4 +1,4 @@
-"""Re-anchoring a comment on the next version's text (comments/reanchor.py), rule by rule, and
+"""Re-anchoring a comment on the next version's text (comments/reanchor/), rule by rule, and
 two properties over random revisions of a text."""
 
 from hypothesis import given, settings

@@ -27,11 +27,20 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Literal
 
 from drafts.diff import SectionText
 
-Outcome = Literal["kept", "changed", "removed"]
+from .text import (
+    Candidate,
+    OldAnchor,
+    Reanchored,
+    common_prefix,
+    common_suffix,
+    containment_score,
+    match_key,
+    runs,
+    similarity,
+)
 
 #: A ``changed`` anchor scoring below this waits in the secretariat's review queue. Scores are
 #: difflib ratios on the words of the anchored text: one word replaced in a line of 40 words
@@ -54,52 +63,6 @@ MAX_SPLIT = 3
 #: A merged line is recognised only for old lines of at least this many words.
 MIN_WORDS_FOR_CONTAINMENT = 4
 
-_NUMBER_PREFIX = re.compile(r"^(?:action\s+)?\d{1,4}[.):]?\s+", re.IGNORECASE)
-_WORDS = re.compile(r"\w+", re.UNICODE)
-
-
-def words(text: str) -> list[str]:
-    """The words of ``text``, case folded, without a leading section or item number."""
-    return _WORDS.findall(_NUMBER_PREFIX.sub("", text.strip()).casefold())
-
-
-def match_key(text: str) -> str:
-    """What two lines must share to be the same words: see :func:`words`."""
-    return " ".join(words(text))
-
-
-@dataclass(frozen=True, slots=True)
-class OldAnchor:
-    """Where a comment points in the old version."""
-
-    section_key: str
-    line_start: int
-    line_end: int
-    lines: tuple[str, ...]
-    quote_exact: str = ""
-    quote_prefix: str = ""
-    quote_suffix: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    line_start: int
-    line_end: int
-    section_key: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Reanchored:
-    outcome: Outcome
-    score: float
-    line_start: int | None = None
-    line_end: int | None = None
-    section_key: str | None = None
-    quote_start: int | None = None
-    candidates: tuple[Candidate, ...] = ()
-    needs_review: bool = False
-
 
 @dataclass(slots=True)
 class _Doc:
@@ -118,12 +81,6 @@ class _Doc:
                 doc.keys[number] = match_key(text)
                 doc.section_of[number] = section.key
         return doc
-
-
-def similarity(old: Sequence[str], new: Sequence[str]) -> float:
-    if not old or not new:
-        return 0.0
-    return SequenceMatcher(None, old, new, autojunk=False).ratio()
 
 
 class Reanchorer:
@@ -313,7 +270,7 @@ class Reanchorer:
 
         def fit(offset: int) -> int:
             before, after = text[:offset], text[offset + len(exact) :]
-            return _common_suffix(before, anchor.quote_prefix) + _common_prefix(
+            return common_suffix(before, anchor.quote_prefix) + common_prefix(
                 after, anchor.quote_suffix
             )
 
@@ -375,7 +332,7 @@ class Reanchorer:
             for start in range(number - MAX_SPLIT + 1, number + 1)
         }
         free = [number for number in self.free if number in near]
-        return [*_runs(paired), *_runs(free)]
+        return [*runs(paired), *runs(free)]
 
     def _windows(self, target: list[str], region: Sequence[int]) -> list[Candidate]:
         candidates = []
@@ -386,44 +343,8 @@ class Reanchorer:
                 if len(window) < size or window[-1] - window[0] != size - 1:
                     break
                 joined = joined + self.new.keys[window[-1]].split()
-                score = _containment_score(target, joined)
+                score = containment_score(target, joined)
                 candidates.append(
                     Candidate(number, window[-1], self.new.section_of[number], round(score, 3))
                 )
         return candidates
-
-
-def _runs(numbers: Iterable[int]) -> list[list[int]]:
-    """Consecutive numbers grouped: ``[3, 4, 9]`` → ``[[3, 4], [9]]``."""
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and runs[-1][-1] == number - 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    return runs
-
-
-def _containment_score(target: list[str], candidate: list[str]) -> float:
-    """How well ``candidate`` holds the words of ``target``: their similarity, or, when the
-    candidate is longer (a merged line), the share of the target's words it holds in order."""
-    plain = similarity(target, candidate)
-    if len(candidate) <= len(target) or not target:
-        return plain
-    matcher = SequenceMatcher(None, target, candidate, autojunk=False)
-    held = sum(block.size for block in matcher.get_matching_blocks()) / len(target)
-    return max(plain, held * 0.95)
-
-
-def _common_suffix(a: str, b: str) -> int:
-    count = 0
-    while count < min(len(a), len(b)) and a[-1 - count] == b[-1 - count]:
-        count += 1
-    return count
-
-
-def _common_prefix(a: str, b: str) -> int:
-    count = 0
-    while count < min(len(a), len(b)) and a[count] == b[count]:
-        count += 1
-    return count
