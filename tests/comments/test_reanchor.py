@@ -1,6 +1,8 @@
 """Re-anchoring a comment on the next version's text (comments/reanchor/), rule by rule, and
 two properties over random revisions of a text."""
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -221,3 +223,27 @@ def test_a_comment_never_lands_silently_on_text_that_says_something_else(revisio
             assert result.line_start is not None and result.line_end is not None
             landed = " ".join(new_text[n] for n in range(result.line_start, result.line_end + 1))
             assert match_key(item.lines[0]) in match_key(landed), (item, landed)
+
+
+@settings(max_examples=100, deadline=None)
+@given(revisions(), st.data())
+def test_a_quote_on_kept_text_is_kept_at_an_offset_holding_its_exact_words(revision, data):
+    old, new, fates = revision
+    new_text = {number: text for s in new for number, text in s.lines}
+    reanchorer = Reanchorer(old, new)
+    for item in _anchors(old):
+        text = item.lines[0]
+        start = data.draw(st.integers(0, len(text) - 2))
+        end = data.draw(st.integers(start + 1, min(len(text), start + 30)))
+        quote = {
+            "quote_exact": text[start:end],
+            "quote_prefix": text[max(0, start - 10) : start],
+            "quote_suffix": text[end : end + 10],
+        }
+        result = reanchorer.reanchor(dataclasses.replace(item, **quote))
+        if fates[text] == "kept":
+            assert result.outcome == "kept"
+        if result.outcome == "kept":
+            assert result.quote_start is not None and result.line_start is not None
+            landed = new_text[result.line_start]
+            assert landed[result.quote_start : result.quote_start + end - start] == text[start:end]
