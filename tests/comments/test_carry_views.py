@@ -115,3 +115,24 @@ def test_the_page_with_many_carried_comments_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(7):
         page = client.get(v2.get_absolute_url())
     assert "From v1 (60)" in page.content.decode()
+
+
+def test_the_queue_with_many_comments_runs_a_constant_number_of_queries(
+    db, client, secretariat_user, django_assert_max_num_queries
+):
+    v1 = open_version(source=V1)
+    organisation = verified_organisation(name="Kumo AI")
+    author = representative_of(organisation)
+    for n in range(40):
+        submit(
+            version=v1,
+            author=author,
+            organisation=organisation,
+            line_start=4,
+            body=f"Comment number {n} on the register.",
+        )
+    draft_services.version_create(draft=v1.draft, source=V2, created_by=None)
+    login_with_two_factor(client, secretariat_user)
+    with django_assert_max_num_queries(6):
+        page = client.get(QUEUE)
+    assert page.content.decode().count('value="repoint"') == 40
