@@ -399,3 +399,20 @@ class CarriedComment(TimeStampedModel):
             self.Review.REPOINTED,
             self.Review.ANSWERED_BY_REMOVAL,
         )
+
+
+class VersionNotice(models.Model):
+    """The one e-mail a person gets when a version follows the one they commented on: what
+    became of their comments. Its row is written with the sending, so it goes out once."""
+
+    version = models.ForeignKey(DraftVersion, on_delete=models.CASCADE, related_name="notices")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="comments_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} notice to {self.user}"

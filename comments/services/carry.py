@@ -16,7 +16,9 @@ from drafts import selectors as draft_selectors
 from drafts.diff import SectionText
 from drafts.models import DraftVersion
 from haip_portal.exceptions import ApplicationError, NotAllowed
+from haip_portal.queueing import enqueue_on_commit
 
+from .. import tasks
 from ..anchoring import AnchorError, check_line_range
 from ..models import CarriedComment, Comment
 from ..reanchor import OldAnchor, Reanchored, Reanchorer
@@ -39,6 +41,12 @@ class CarrySummary:
 def carry_to_version(version: DraftVersion) -> CarrySummary:
     """The drafts app's hook (``VERSION_PREPARED_HOOKS``, ``VERSION_PUBLISHED_HOOKS``)."""
     return comments_carry(version=version)
+
+
+def notify_commenters(version: DraftVersion) -> None:
+    """The drafts app's hook when a version is published (after ``carry_to_version``): once
+    it commits, each person who commented on the version before gets one e-mail."""
+    enqueue_on_commit(tasks.send_version_notices, version.pk)
 
 
 @transaction.atomic

@@ -298,7 +298,10 @@ VERSION_CLOSED_HOOKS = ["comments.digests.services.digests_for_closed_version"]
 # new text for an unpublished one) and inside the one that publishes it: the comments app
 # carries the previous version's comments onto it (comments/services/carry.py).
 VERSION_PREPARED_HOOKS = ["comments.services.carry.carry_to_version"]
-VERSION_PUBLISHED_HOOKS = ["comments.services.carry.carry_to_version"]
+VERSION_PUBLISHED_HOOKS = [
+    "comments.services.carry.carry_to_version",
+    "comments.services.carry.notify_commenters",
+]
 # Called by `load_demo` (comments) with the demo's open version and the secretariat, in its
 # transaction: the digests app asks for two digests of it. Returns a line to print, or "".
 DEMO_DATA_HOOKS = ["comments.digests.services.digests_for_demo"]
