@@ -16,6 +16,10 @@ from .meta import DocumentMeta, check_audience
 
 # A campaign of thousands of copies lists its first references and says how many more.
 MAX_CAMPAIGN_REFERENCES = 20
+# A campaign names its first organisations and says how many more (all are in the JSON).
+MAX_CAMPAIGN_ORGANISATIONS = 20
+# Repeats (one text filed again and again by one or two submitters) listed, largest first.
+MAX_REPEATS_SHOWN = 30
 # The largest campaigns are described one by one; the rest are counted (all are in the JSON).
 MAX_CAMPAIGNS_SHOWN = 30
 # Proposals listed per range in the documents: those made in more than one comment, most
@@ -123,6 +127,15 @@ class CampaignView:
     includes_confidential: bool
     references: tuple[str, ...]
     more_references: int
+    copies: str  # "40 copies, 23 of them with text of their own added"
+    submitters: str  # "36 distinct submitters, 30 of them organisations"
+    organisation_list: str  # "A; B; C and 17 more" or "none disclosed"
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatView:
+    line: str  # "Kumo AI filed one text 6 times: HAIP-V1-000001, … and 2 more"
+    representative: ExcerptView
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +166,8 @@ class Report:
     campaigns: tuple[CampaignView, ...]
     campaigns_more: str  # "12 smaller campaigns (150 comments) are in the JSON file." or ""
     notes: tuple[str, ...]
+    repeats: tuple[RepeatView, ...] = ()
+    repeats_more: str = ""  # "4 more repeats (9 comments) are in the JSON file." or ""
 
 
 def size(comments: int, positions: int) -> str:
@@ -286,9 +301,24 @@ def _campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
     )
 
 
+def capped(names: Sequence[str], most: int) -> str:
+    """``"A; B; C"``, or the first ``most`` names ``"and N more"``."""
+    shown = "; ".join(names[:most])
+    return f"{shown} and {len(names) - most:,} more" if len(names) > most else shown
+
+
 def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
     references = tuple(campaign["references"])
+    organisations = tuple(campaign.get("organisations", ()))
+    copies = campaign.get("copies") or len(references)
+    own = campaign.get("with_own_text", 0)
+    named = campaign.get("organisation_count", len(organisations))
     return CampaignView(
+        copies=f"{labels.plural(copies, 'copy', 'copies')}, {own:,} of them with text of "
+        "their own added",
+        submitters=f"{labels.plural(campaign['signatories'], 'distinct submitter')}, "
+        f"{labels.plural(named, 'distinct organisation')} among them",
+        organisation_list=capped(organisations, MAX_CAMPAIGN_ORGANISATIONS) or "none disclosed",
         comments=len(references),
         signatories=campaign["signatories"],
         organisations=tuple(campaign.get("organisations", ())),
@@ -298,6 +328,29 @@ def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> Campai
         includes_confidential=bool(campaign.get("includes_confidential")),
         references=references[:MAX_CAMPAIGN_REFERENCES],
         more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
+    )
+
+
+def _repeat(repeat: Mapping[str, Any]) -> RepeatView:
+    references = list(repeat["references"])
+    who = capped(list(repeat.get("organisations", ())), 3) or "A submitter"
+    listed = ", ".join(references[:MAX_PROPOSAL_REFERENCES])
+    if len(references) > MAX_PROPOSAL_REFERENCES:
+        listed += f" and {len(references) - MAX_PROPOSAL_REFERENCES:,} more"
+    marked = " (includes confidential comments)" if repeat.get("includes_confidential") else ""
+    return RepeatView(
+        line=f"{who} filed one text {len(references):,} times{marked}: {listed}",
+        representative=_excerpt(repeat["representative"]),
+    )
+
+
+def _repeats_more(rest: Sequence[Mapping[str, Any]]) -> str:
+    if not rest:
+        return ""
+    comments = sum(len(r["references"]) for r in rest)
+    return (
+        f"{labels.plural(len(rest), 'more repeat')} "
+        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
     )
 
 
@@ -368,6 +421,7 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
     campaigns = sorted(
         data.get("campaigns", ()), key=lambda c: (-len(c["references"]), c["references"][0])
     )
+    repeats = data.get("repeats", ())
     return Report(
         title=meta.title,
         draft_title=meta.draft_title,
@@ -395,4 +449,6 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
         campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
         campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
         notes=tuple(data.get("notes", ())),
+        repeats=tuple(_repeat(r) for r in repeats[:MAX_REPEATS_SHOWN]),
+        repeats_more=_repeats_more(repeats[MAX_REPEATS_SHOWN:]),
     )
