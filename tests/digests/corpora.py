@@ -110,6 +110,7 @@ JAPANESE = (
 class Labelled:
     record: CommentRecord
     campaign: str | None  # the campaign it truly belongs to
+    own_text: bool = False  # a signer who added a paragraph of their own
 
 
 _LETTER = (
@@ -179,18 +180,19 @@ def _light_edit(rng: random.Random, text: str) -> str:
     return text
 
 
-def signed_copy(rng: random.Random, letter: str, *, personal_share: float) -> str:
+def signed_copy(rng: random.Random, letter: str, *, personal_share: float) -> tuple[str, bool]:
     """A signer's copy: lightly edited, often with a greeting, a paragraph of their own
-    (before or after the letter) and a signature."""
+    (before or after the letter) and a signature; and whether it has that paragraph."""
     body = _light_edit(rng, letter)
-    if rng.random() < personal_share:
+    added = rng.random() < personal_share
+    if added:
         own = personal_paragraph(rng)
         body = f"{own}\n\n{body}" if rng.random() < 0.3 else f"{body}\n\n{own}"
     if rng.random() < 0.4:
         body = f"Dear Secretary,\n\n{body}"
     if rng.random() < 0.5:
         body += f"\n\nKind regards,\n{rng.choice(_NAMES)} {rng.choice(_PLACES)}"
-    return body
+    return body, added
 
 
 class _Builder:
@@ -198,7 +200,9 @@ class _Builder:
         self.rng, self.prefix = rng, prefix
         self.items: list[Labelled] = []
 
-    def add(self, body: str, label: str | None, *, organisation: str, **fields) -> None:
+    def add(
+        self, body: str, label: str | None, *, organisation: str, own: bool = False, **fields
+    ) -> None:
         reference = f"{self.prefix}-{len(self.items):06d}"
         line = fields.pop("line_start", self.rng.randint(1, 120))
         created = START + timedelta(minutes=self.rng.randint(0, 60 * 24 * 20))
@@ -214,6 +218,7 @@ class _Builder:
                     **fields,
                 ),
                 label,
+                own,
             )
         )
 
@@ -227,8 +232,8 @@ def mixed_corpus(seed: int = 1, *, signers: int = 40) -> list[Labelled]:
     for number in range(6):
         letter = template_letter(rng)
         for signer in range(signers):
-            body = signed_copy(rng, letter, personal_share=0.6)
-            build.add(body, f"letter-{number}", organisation=f"Signer {number}-{signer}")
+            body, own = signed_copy(rng, letter, personal_share=0.6)
+            build.add(body, f"letter-{number}", organisation=f"Signer {number}-{signer}", own=own)
     for option, text in enumerate(AMENDMENTS):
         for org in range(5):
             build.add(
@@ -248,7 +253,7 @@ def mixed_corpus(seed: int = 1, *, signers: int = 40) -> list[Labelled]:
                   else distinct_body(rng), None, organisation=f"Multilingual {index}")  # fmt: skip
     repeated = template_letter(rng)
     for _ in range(8):
-        build.add(signed_copy(rng, repeated, personal_share=0.0), None, organisation="Repeater")
+        build.add(signed_copy(rng, repeated, personal_share=0.0)[0], None, organisation="Repeater")
     for index in range(200):
         build.add(distinct_body(rng), None, organisation=f"Distinct {index}")
     rng.shuffle(build.items)
@@ -266,8 +271,8 @@ def mass_letters(size: int, *, templates: int = 27, seed: int = 3) -> list[Label
         roll = rng.random()
         if roll < 0.9:
             number = index % templates
-            body = signed_copy(rng, letters[number], personal_share=0.7)
-            build.add(body, f"letter-{number}", organisation=f"Signer {index}")
+            body, own = signed_copy(rng, letters[number], personal_share=0.7)
+            build.add(body, f"letter-{number}", organisation=f"Signer {index}", own=own)
         elif roll < 0.93:
             build.add(rng.choice(STUBS), None, organisation=f"Stub filer {index}")
         else:

@@ -11,7 +11,7 @@ How records are grouped (every record ends in exactly one group, a position):
 - **Near copies and personalised copies**: each body's word 3-shingles are hashed; those that
   occur in only one body (a personal paragraph, a changed word) are set aside, and what is
   left, the body's *shared core*, is compared by MinHash and banded LSH (:mod:`.minhash`).
-  Two bodies whose cores agree at ``LSH_THRESHOLD`` are joined: a copy with a paragraph of
+  Two bodies whose cores agree at ``CORE_THRESHOLD`` are joined: a copy with a paragraph of
   its own has the template as its core, so containment counts, not overall similarity.
 - **Same words are not the same position**: records are joined only if their normalised
   proposed texts are equal, so competing amendments to one line stay apart.
@@ -64,6 +64,9 @@ __all__ = [
 ]
 
 MIN_SUBMITTERS = 3
+# Cores of two personalised copies share the letter but each keeps the phrases its own text
+# shares with someone else's: a lower bar than for whole bodies, checked by containment after.
+CORE_THRESHOLD = 0.7
 MIN_TEMPLATE_SHINGLES = 12  # about fourteen words: less is a phrase, not a letter
 CONTAINMENT = 0.6  # a member holds at least this share of its group's template
 TEMPLATE_SUPPORT = 0.5  # a template shingle is held by at least this share of the members
@@ -121,7 +124,7 @@ def _near_pairs(
     offsets = np.r_[0, np.cumsum(sizes[eligible])]
     signatures = shingle_signatures(shingles[kept], offsets, seed=seed)
     index = np.flatnonzero(eligible)
-    a, b = band_pairs(signatures, LSH_THRESHOLD)
+    a, b = band_pairs(signatures, CORE_THRESHOLD)
     return index[a], index[b]
 
 
@@ -199,10 +202,10 @@ def _components(edges: coo_matrix) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(int(i) for i in part) for part in np.split(order, cuts))
 
 
-def _templates(grouping: SimilarityGroups) -> tuple[list[np.ndarray], list[int]]:
+def _templates(grouping: SimilarityGroups) -> tuple[list[np.ndarray], list[int], list[int]]:
     """The templates of the groups of two or more that are at least
-    ``MIN_TEMPLATE_SHINGLES`` long, and the first member of each such group."""
-    templates, firsts = [], []
+    ``MIN_TEMPLATE_SHINGLES`` long, and the first member and size of each such group."""
+    templates, firsts, sizes = [], [], []
     for group in grouping.groups:
         if len(group) < 2 or group[0] in grouping.stubs:
             continue
@@ -210,17 +213,18 @@ def _templates(grouping: SimilarityGroups) -> tuple[list[np.ndarray], list[int]]
         if len(template) >= MIN_TEMPLATE_SHINGLES:
             templates.append(template)
             firsts.append(group[0])
-    return templates, firsts
+            sizes.append(len(group))
+    return templates, firsts, sizes
 
 
 def _template_index(grouping: SimilarityGroups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The anchors of the groups' templates (see :func:`_templates`): for each template its
     ``ANCHORS`` shingles found in the fewest other templates, which tell it apart. Returns
-    the anchors sorted, the template of each, and for each template its number of anchors
-    and first member (as columns of the last array)."""
-    templates, firsts = _templates(grouping)
+    the anchors sorted, the template of each, and for each template its number of anchors,
+    its group's first member and size (as columns of the last array)."""
+    templates, firsts, sizes = _templates(grouping)
     if not templates:
-        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros((0, 2), np.int64)
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros((0, 3), np.int64)
     joined = np.concatenate(templates)
     owner = np.repeat(np.arange(len(templates)), [len(t) for t in templates])
     _values, inverse, shared_by = np.unique(joined, return_inverse=True, return_counts=True)
@@ -229,8 +233,8 @@ def _template_index(grouping: SimilarityGroups) -> tuple[np.ndarray, np.ndarray,
     rank = np.arange(len(joined)) - np.repeat(starts, [len(t) for t in templates])
     chosen = order[rank < ANCHORS]  # ``order`` keeps each template's shingles together
     joined, owner = joined[chosen], owner[chosen]
-    table = np.array(firsts, np.int64)
-    table = np.column_stack((np.bincount(owner, minlength=len(templates)), table))
+    anchors = np.bincount(owner, minlength=len(templates))
+    table = np.column_stack((anchors, np.array(firsts, np.int64), np.array(sizes, np.int64)))
     order = np.argsort(joined, kind="stable")
     return joined[order], owner[order], table
 
@@ -239,8 +243,8 @@ def _containment_pairs(
     grouping: SimilarityGroups, owner: np.ndarray, stubs: np.ndarray, proposal: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """For every record holding at least ``CONTAINMENT`` of some group's template anchors
-    (the same proposed text, not a stub): the record and the first member of the group whose
-    template it holds most of. Looked up through an index of anchors, never pairwise."""
+    (the same proposed text, not a stub): the record and the first member of the largest such
+    group. Looked up through an index of anchors, never pairwise."""
     hashes, template, facts = _template_index(grouping)
     if len(facts) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
@@ -256,10 +260,12 @@ def _containment_pairs(
     record = (pairs >> np.uint64(32)).astype(np.int64)
     chosen = (pairs & _LOW32).astype(np.int64)
     share = hits / facts[chosen, 0]
-    first = facts[chosen, 1]
+    first, size = facts[chosen, 1], facts[chosen, 2]
     ok = (share >= CONTAINMENT) & ~stubs[record] & (proposal[record] == proposal[first])
-    record, first, share = record[ok], first[ok], share[ok]
-    order = np.lexsort((-share, record))
+    record, first, share, size = record[ok], first[ok], share[ok], size[ok]
+    # The largest group whose template the record holds (a part of a letter found apart
+    # holds its own template best, and joins the whole letter's group).
+    order = np.lexsort((-share, -size, record))
     best = order[np.r_[True, record[order][1:] != record[order][:-1]]] if len(order) else order
     return record[best], first[best]
 

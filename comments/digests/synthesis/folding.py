@@ -2,10 +2,10 @@
 campaigns (a template once, with its copies, how many added their own text and who filed
 it), repeats, and the positions the themes read.
 
-A member's *own text* is its sentences of which less than ``OWN_TEXT_SHARE`` of the shingles
-belong to the group's template (greetings and other stubs aside). A member with own text is
-counted as such by its campaign, and that text (from its first own sentence to its last) is
-read by the themes as a comment of its own.
+A member's *own text* is its sentences of which less than ``OWN_TEXT_SHARE`` of the
+shingles are held by ``OWN_TEXT_SUPPORT`` of the members (greetings and other stubs aside).
+A member with own text is counted as such by its campaign, and that text (from its first own
+sentence to its last) is read by the themes as a comment of its own.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import numpy as np
 
 from .campaigns import (
     MIN_SUBMITTERS,
-    TEMPLATE_SUPPORT,
     SimilarityGroups,
     held_shingles,
     similarity_groups,
@@ -31,6 +30,9 @@ from .themes import Position
 from .types import Campaign, CommentRecord, Repeat, counts
 
 OWN_TEXT_SHARE = 0.5
+# Own text is read against the shingles nearly every member holds, so that two signers'
+# similar personal paragraphs are not taken for the letter.
+OWN_TEXT_SUPPORT = 0.8
 OWN_TEXT_MIN_SHINGLES = 4  # fewer shingles outside the template is an edit, not a paragraph
 
 
@@ -69,6 +71,17 @@ def _own_spans(
     return own
 
 
+def _template_span(body: str, own: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """The span of ``body`` to show for the template: before its own text if a real sentence
+    is there, else after it, else the whole body."""
+    if not own:
+        return 0, len(body)
+    for start, end in ((0, own[0][0]), (own[-1][1], len(body))):
+        if any(not is_stub(body[start + a : start + b]) for a, b in sentences(body[start:end])):
+            return start, end
+    return 0, len(body)
+
+
 def _analyse(
     group: Sequence[int], members: tuple[CommentRecord, ...], grouping: SimilarityGroups
 ) -> tuple[_Group, tuple[CommentRecord, int, int]]:
@@ -76,17 +89,13 @@ def _analyse(
     the span of its body that is template, and the members' own text."""
     held, member = held_shingles(group, grouping)
     values, frequency = np.unique(held, return_counts=True)
-    template = values[frequency >= TEMPLATE_SUPPORT * len(group)]
+    template = values[frequency >= OWN_TEXT_SUPPORT * len(group)]
     outside = np.bincount(member[~np.isin(held, template)], minlength=len(group))
     candidates = np.flatnonzero(outside >= OWN_TEXT_MIN_SHINGLES).tolist()
     own = _own_spans(members, candidates, template)
     chosen = min(range(len(members)), key=lambda m: (outside[m], members[m].reference))
     record = members[chosen]
-    start, end = 0, len(record.body)
-    if chosen in own:
-        first, last = own[chosen][0][0], own[chosen][-1][1]
-        before = record.body[:first]
-        start, end = (0, first) if any(True for _ in sentences(before)) else (last, end)
+    start, end = _template_span(record.body, own.get(chosen, []))
     additions = tuple(
         dataclasses.replace(members[m], body=members[m].body[spans[0][0] : spans[-1][1]])
         for m, spans in sorted(own.items())
