@@ -11,17 +11,37 @@ from typing import Any
 
 from comments.exports import labels
 
+from .campaign_report import (
+    MAX_CAMPAIGN_ORGANISATIONS,
+    MAX_CAMPAIGN_REFERENCES,
+    MAX_CAMPAIGNS_SHOWN,
+    MAX_REPEATS_SHOWN,
+    CampaignView,
+    RepeatView,
+    campaign_view,
+    campaigns_more,
+    capped,
+    repeat_view,
+    repeats_more,
+)
 from .charts import percent
 from .meta import DocumentMeta, check_audience
+from .rows import CountRow, ExcerptView, count_rows, excerpt_view
 
-# A campaign of thousands of copies lists its first references and says how many more.
-MAX_CAMPAIGN_REFERENCES = 20
-# A campaign names its first organisations and says how many more (all are in the JSON).
-MAX_CAMPAIGN_ORGANISATIONS = 20
-# Repeats (one text filed again and again by one or two submitters) listed, largest first.
-MAX_REPEATS_SHOWN = 30
-# The largest campaigns are described one by one; the rest are counted (all are in the JSON).
-MAX_CAMPAIGNS_SHOWN = 30
+__all__ = [
+    "MAX_CAMPAIGNS_SHOWN",
+    "MAX_CAMPAIGN_ORGANISATIONS",
+    "MAX_CAMPAIGN_REFERENCES",
+    "MAX_REPEATS_SHOWN",
+    "CampaignView",
+    "CountRow",
+    "ExcerptView",
+    "RepeatView",
+    "Report",
+    "build_report",
+    "capped",
+]
+
 # Proposals listed per range in the documents: those made in more than one comment, most
 # supported first, up to this many; where each proposal was made once, the first as an
 # example. Every one of them stays in the JSON file and the comment matrix.
@@ -29,13 +49,6 @@ MAX_PROPOSALS_SHOWN = 3
 # A proposal made in many comments names its first references and organisations, and counts
 # the rest.
 MAX_PROPOSAL_REFERENCES = 10
-
-
-@dataclass(frozen=True, slots=True)
-class CountRow:
-    label: str
-    count: int
-    share: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +77,6 @@ def stance_cells(row: StanceRow) -> tuple[object, ...]:
         f"{row.amend} ({row.amend_share})",
         row.no_stance,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ExcerptView:
-    reference: str
-    text: str
-    confidential: bool
-    attribution: str  # the organisation, or "not attributed"
-    stakeholder_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,28 +118,6 @@ class SectionView:
     groups: tuple[StanceRow, ...]
     themes: tuple[ThemeView, ...]
     changes: tuple[ChangeView, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class CampaignView:
-    comments: int
-    signatories: int
-    organisations: tuple[str, ...]
-    stakeholder_mix: tuple[CountRow, ...]
-    sections: tuple[str, ...]
-    representative: ExcerptView
-    includes_confidential: bool
-    references: tuple[str, ...]
-    more_references: int
-    copies: str  # "40 copies, 23 of them with text of their own added"
-    submitters: str  # "36 distinct submitters, 30 of them organisations"
-    organisation_list: str  # "A; B; C and 17 more" or "none disclosed"
-
-
-@dataclass(frozen=True, slots=True)
-class RepeatView:
-    line: str  # "Kumo AI filed one text 6 times: HAIP-V1-000001, … and 2 more"
-    representative: ExcerptView
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +168,6 @@ def section_order(keys: Sequence[str], titles: Mapping[str, str]) -> list[str]:
     return known + sorted(wanted - set(titles), key=_natural)
 
 
-def _rows(counts: Sequence[Mapping[str, Any]], name: Any = labels.humanise) -> tuple[CountRow, ...]:
-    return tuple(
-        CountRow(label=name(c["key"]), count=int(c["count"]), share=percent(float(c["share"])))
-        for c in counts
-    )
-
-
 def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
     return StanceRow(
         group=group,
@@ -207,24 +182,14 @@ def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
     )
 
 
-def _excerpt(quote: Mapping[str, Any]) -> ExcerptView:
-    return ExcerptView(
-        reference=quote["reference"],
-        text=quote["text"],
-        confidential=bool(quote.get("confidential")),
-        attribution=quote.get("organisation") or "not attributed",
-        stakeholder_type=labels.stakeholder_type(quote.get("stakeholder_type", "")),
-    )
-
-
 def _theme(theme: Mapping[str, Any]) -> ThemeView:
     return ThemeView(
         label=theme["label"],
         top_terms=", ".join(theme.get("top_terms", ())),
         size=size(theme["comments"], theme["positions"]),
-        stakeholder_mix=_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
-        stance_mix=_rows(theme.get("stance_mix", ()), labels.stance),
-        quotes=tuple(_excerpt(q) for q in theme.get("quotes", ())),
+        stakeholder_mix=count_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
+        stance_mix=count_rows(theme.get("stance_mix", ()), labels.stance),
+        quotes=tuple(excerpt_view(q) for q in theme.get("quotes", ())),
     )
 
 
@@ -289,69 +254,6 @@ def _empty_sections(headings: Sequence[str]) -> str:
     if not headings:
         return ""
     return f"No comments in this digest on: {'; '.join(h.rstrip('.') for h in headings)}."
-
-
-def _campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
-    if not rest:
-        return ""
-    comments = sum(len(c["references"]) for c in rest)
-    return (
-        f"{labels.plural(len(rest), 'smaller campaign')} "
-        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
-    )
-
-
-def capped(names: Sequence[str], most: int) -> str:
-    """``"A; B; C"``, or the first ``most`` names ``"and N more"``."""
-    shown = "; ".join(names[:most])
-    return f"{shown} and {len(names) - most:,} more" if len(names) > most else shown
-
-
-def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
-    references = tuple(campaign["references"])
-    organisations = tuple(campaign.get("organisations", ()))
-    copies = campaign.get("copies") or len(references)
-    own = campaign.get("with_own_text", 0)
-    named = campaign.get("organisation_count", len(organisations))
-    return CampaignView(
-        copies=f"{labels.plural(copies, 'copy', 'copies')}, {own:,} of them with text of "
-        "their own added",
-        submitters=f"{labels.plural(campaign['signatories'], 'distinct submitter')}, "
-        f"{labels.plural(named, 'distinct organisation')} among them",
-        organisation_list=capped(organisations, MAX_CAMPAIGN_ORGANISATIONS) or "none disclosed",
-        comments=len(references),
-        signatories=campaign["signatories"],
-        organisations=tuple(campaign.get("organisations", ())),
-        stakeholder_mix=_rows(campaign.get("stakeholder_mix", ()), labels.stakeholder_type),
-        sections=tuple(heading.get(key, key) for key in campaign.get("section_keys", ())),
-        representative=_excerpt(campaign["representative"]),
-        includes_confidential=bool(campaign.get("includes_confidential")),
-        references=references[:MAX_CAMPAIGN_REFERENCES],
-        more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
-    )
-
-
-def _repeat(repeat: Mapping[str, Any]) -> RepeatView:
-    references = list(repeat["references"])
-    who = capped(list(repeat.get("organisations", ())), 3) or "A submitter"
-    listed = ", ".join(references[:MAX_PROPOSAL_REFERENCES])
-    if len(references) > MAX_PROPOSAL_REFERENCES:
-        listed += f" and {len(references) - MAX_PROPOSAL_REFERENCES:,} more"
-    marked = " (includes confidential comments)" if repeat.get("includes_confidential") else ""
-    return RepeatView(
-        line=f"{who} filed one text {len(references):,} times{marked}: {listed}",
-        representative=_excerpt(repeat["representative"]),
-    )
-
-
-def _repeats_more(rest: Sequence[Mapping[str, Any]]) -> str:
-    if not rest:
-        return ""
-    comments = sum(len(r["references"]) for r in rest)
-    return (
-        f"{labels.plural(len(rest), 'more repeat')} "
-        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
-    )
 
 
 def _confidential_note(confidential: int, working_group: bool) -> str:
@@ -437,18 +339,20 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
         distinct_positions=overview["distinct_positions"],
         confidential=overview.get("confidential", 0),
         confidential_note=_confidential_note(overview.get("confidential", 0), working_group),
-        by_section=_rows(overview.get("by_section", ()), lambda key: heading.get(key, key)),
-        by_kind=_rows(overview.get("by_kind", ())),
-        by_stance=_rows(overview.get("by_stance", ()), labels.stance),
-        by_stakeholder_type=_rows(overview.get("by_stakeholder_type", ()), labels.stakeholder_type),
-        by_country=_rows(overview.get("by_country", ()), labels.country),
-        dispositions=_rows(dispositions.get("counts", ())),
+        by_section=count_rows(overview.get("by_section", ()), lambda key: heading.get(key, key)),
+        by_kind=count_rows(overview.get("by_kind", ())),
+        by_stance=count_rows(overview.get("by_stance", ()), labels.stance),
+        by_stakeholder_type=count_rows(
+            overview.get("by_stakeholder_type", ()), labels.stakeholder_type
+        ),
+        by_country=count_rows(overview.get("by_country", ()), labels.country),
+        dispositions=count_rows(dispositions.get("counts", ())),
         disposed_total=dispositions.get("total", 0),
         sections=sections,
         empty_sections=_empty_sections([titles[key] for key in titles if key not in first_section]),
-        campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
-        campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
+        campaigns=tuple(campaign_view(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
+        campaigns_more=campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
         notes=tuple(data.get("notes", ())),
-        repeats=tuple(_repeat(r) for r in repeats[:MAX_REPEATS_SHOWN]),
-        repeats_more=_repeats_more(repeats[MAX_REPEATS_SHOWN:]),
+        repeats=tuple(repeat_view(r) for r in repeats[:MAX_REPEATS_SHOWN]),
+        repeats_more=repeats_more(repeats[MAX_REPEATS_SHOWN:]),
     )
