@@ -244,12 +244,31 @@ def _containment_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """For every record holding at least ``CONTAINMENT`` of some group's template anchors
     (the same proposed text, not a stub): the record and the first member of the largest such
-    group. Looked up through an index of anchors, never pairwise."""
-    hashes, template, facts = _template_index(grouping)
-    if len(facts) == 0:
+    group. Looked up through an index of anchors, never pairwise, ``_BODIES_PER_BLOCK``
+    records at a time so that memory stays bounded."""
+    index = _template_index(grouping)
+    if len(index[2]) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    left = np.searchsorted(hashes, grouping.shingles, side="left")
-    found = np.searchsorted(hashes, grouping.shingles, side="right") - left
+    records, firsts = [], []
+    for start in range(0, len(grouping.offsets) - 1, _BODIES_PER_BLOCK):
+        end = min(start + _BODIES_PER_BLOCK, len(grouping.offsets) - 1)
+        lo, hi = grouping.offsets[start], grouping.offsets[end]
+        found = _best_templates(index, grouping.shingles[lo:hi], owner[lo:hi])
+        record, first = found
+        ok = ~stubs[record] & (proposal[record] == proposal[first])
+        records.append(record[ok])
+        firsts.append(first[ok])
+    return np.concatenate(records), np.concatenate(firsts)
+
+
+def _best_templates(
+    index: tuple[np.ndarray, np.ndarray, np.ndarray], shingles: np.ndarray, owner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each record (of those owning ``shingles``) holding at least ``CONTAINMENT`` of some
+    template's anchors, and the first member of the largest such template's group."""
+    hashes, template, facts = index
+    left = np.searchsorted(hashes, shingles, side="left")
+    found = np.searchsorted(hashes, shingles, side="right") - left
     hit = found > 0
     record, left, found = owner[hit], left[hit], found[hit]
     position = np.repeat(left - np.cumsum(found) + found, found) + np.arange(found.sum())
@@ -260,14 +279,13 @@ def _containment_pairs(
     record = (pairs >> np.uint64(32)).astype(np.int64)
     chosen = (pairs & _LOW32).astype(np.int64)
     share = hits / facts[chosen, 0]
-    first, size = facts[chosen, 1], facts[chosen, 2]
-    ok = (share >= CONTAINMENT) & ~stubs[record] & (proposal[record] == proposal[first])
-    record, first, share, size = record[ok], first[ok], share[ok], size[ok]
+    ok = share >= CONTAINMENT
+    record, chosen, share = record[ok], chosen[ok], share[ok]
     # The largest group whose template the record holds (a part of a letter found apart
     # holds its own template best, and joins the whole letter's group).
-    order = np.lexsort((-share, -size, record))
+    order = np.lexsort((-share, -facts[chosen, 2], record))
     best = order[np.r_[True, record[order][1:] != record[order][:-1]]] if len(order) else order
-    return record[best], first[best]
+    return record[best], facts[chosen[best], 1]
 
 
 def template_of(group: Sequence[int], grouping: SimilarityGroups) -> np.ndarray:
