@@ -4,6 +4,7 @@ Pages, the API, exports and tasks call these functions instead of checking group
 themselves, so a rule changes in one place.
 """
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -341,3 +342,13 @@ def comments_seen_by(user: User | AnonymousUser) -> Q | None:
 def can_edit_comment(user: User | AnonymousUser, comment: Any) -> bool:
     """Edit or withdraw: the comment's author only."""
     return bool(user.is_authenticated and comment.author_id == user.pk)
+
+
+def token_scopes_missing(token: Any, required: Iterable[str]) -> list[str]:
+    """The scopes in ``required`` that a request made with ``token`` lacks (sorted; empty if
+    none). ``token`` is the request's ApiToken, or anything else for a request without one
+    (a browser session or an anonymous request): scopes limit tokens, not people."""
+    scopes = getattr(token, "scopes", None)
+    if scopes is None:
+        return []
+    return sorted(set(required) - set(scopes))

@@ -8,6 +8,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from .. import permissions
 from ..models import ApiToken
 
 
@@ -29,7 +30,7 @@ class HasTokenScope(BasePermission):
             raise ImproperlyConfigured(
                 f"{type(view).__name__} uses HasTokenScope but declares no required_scopes."
             )
-        missing = sorted(set(required) - set(token.scopes))
+        missing = permissions.token_scopes_missing(token, required)
         if missing:
             self.message = ngettext(
                 "This token lacks the scope this endpoint requires: %(missing)s.",

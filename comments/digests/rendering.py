@@ -6,6 +6,7 @@ selectors."""
 import tempfile
 from typing import IO, Any
 
+from django.http import FileResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -105,3 +106,22 @@ def render_matrix(digest: Digest) -> dict[str, IO[bytes]]:
     for handle in files.values():
         handle.seek(0)
     return files
+
+
+def file_response(digest: Digest, export: DigestExport) -> FileResponse:
+    """The download of one file of a digest (whoever may read it was decided by the caller):
+    HTML and PDF shown inline, the others as attachments; the HTML may run no script."""
+    format = export.format
+    inline = format in (Format.HTML, Format.PDF)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=not inline,
+        filename=file_name(digest, format),
+        content_type="text/markdown; charset=utf-8" if format == Format.MARKDOWN else None,
+    )
+    if format == Format.HTML:
+        # A standalone document of escaped text: no script may run in it, even if one slipped.
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+        )
+    return response

@@ -90,7 +90,8 @@ def digest_withheld_count(digest: Digest) -> int:
 
 
 # The columns of a CommentRecord, in its order; the visibility and the organisation's name
-# become ``confidential`` and ``organisation``.
+# become ``confidential`` and ``organisation``, the organisation's id (or else the author's)
+# the ``submitter`` that campaigns count.
 RECORD_COLUMNS = (
     "reference",
     "section__key",
@@ -107,6 +108,8 @@ RECORD_COLUMNS = (
     "country",
     "created_at",
     "content_hash",
+    "organisation_id",
+    "author_id",
 )
 
 
@@ -120,7 +123,8 @@ def digest_records(digest: Digest) -> "list[CommentRecord]":
     confidential = Comment.Visibility.CONFIDENTIAL
     records = []
     for row in comments.iterator(chunk_size=ROWS_PER_FETCH):
-        fields = (*row[:9], row[9] == confidential, row[10] or "", *row[11:])
+        submitter = f"organisation:{row[15]}" if row[15] else f"person:{row[16]}"
+        fields = (*row[:9], row[9] == confidential, row[10] or "", *row[11:15], submitter)
         records.append(CommentRecord(*fields))
     return records
 

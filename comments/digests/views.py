@@ -1,9 +1,12 @@
 """Pages of digests: a version's digests and the form to ask for one, a digest's page (live
-progress while the worker builds it) and its files."""
+progress while the worker builds it). Its files are served by the API's file view
+(:class:`.api.views.DigestFileView`), for sessions and API tokens alike."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,6 +15,7 @@ from drafts import selectors as draft_selectors
 from haip_portal.exceptions import ApplicationError
 
 from . import rendering, selectors, services
+from .api.views import DigestFileView
 from .exports import digest_context
 from .forms import DigestRequestForm
 from .models import Digest, DigestExport
@@ -79,24 +83,11 @@ def digest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "digests/detail.html", context)
 
 
-@require_GET
-def digest_download(request: HttpRequest, pk: int, format: str) -> FileResponse:
-    """One file of a ready digest, for those who may read the digest (others get a 404)."""
-    digest = selectors.digest_get(user=request.user, pk=pk, with_data=False)
-    export = selectors.digest_file_get(digest=digest, format=format)
-    name = rendering.file_name(digest, format)
-    inline = format in (DigestExport.Format.HTML, DigestExport.Format.PDF)
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=not inline,
-        filename=name,
-        content_type="text/markdown; charset=utf-8"
-        if format == DigestExport.Format.MARKDOWN
-        else None,
-    )
-    if format == DigestExport.Format.HTML:
-        # A standalone document of escaped text: no script may run in it, even if one slipped.
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-        )
-    return response
+_file_view = DigestFileView.as_view()
+
+
+def digest_download(request: HttpRequest, pk: int, format: str) -> Any:
+    """One file of a ready digest at its page address: the API's file view answers, so the
+    link works in a signed-in browser and with an API token (``digests:read``) alike. Kept out
+    of the API schema, which documents the file at ``/api/v1/digests/{id}/files/{format}``."""
+    return _file_view(request, pk=pk, format=format)

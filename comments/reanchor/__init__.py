@@ -1,5 +1,5 @@
 """Re-anchoring a comment of one version onto the text of the next (pure; see
-:mod:`comments.reanchor.matching` for the rules and docs/decisions/0008)."""
+:mod:`comments.reanchor.matching` for the rules and docs/decisions/0009)."""
 
 from .matching import (
     CLEAR_NEIGHBOURHOOD,

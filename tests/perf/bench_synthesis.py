@@ -12,7 +12,6 @@ import pytest
 from comments.digests.synthesis import (
     SynthesisRequest,
     check_excerpts,
-    minhash_signatures,
     synthesise,
 )
 from tests.digests.synthesis.corpus import generated_corpus
@@ -22,10 +21,6 @@ from tests.digests.synthesis.corpus import generated_corpus
 def test_synthesise(size):
     records = generated_corpus(size, campaign_share=0.2, campaign_size=100)
     started = time.perf_counter()
-    minhash_signatures([r.body for r in records])
-    signed = time.perf_counter() - started
-
-    started = time.perf_counter()
     synthesis = synthesise(records, SynthesisRequest(audience="public"))
     elapsed = time.perf_counter() - started
 
@@ -33,7 +28,7 @@ def test_synthesise(size):
     copies = sum(len(c.references) for c in synthesis.campaigns)
     print(
         f"\nsynthesis {size:>7,} comments: synthesise {elapsed:6.2f} s "
-        f"(signatures alone {signed:5.2f} s), "
+        "(campaign step alone: bench_campaigns.py), "
         f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MiB; "
         f"{len(synthesis.campaigns)} campaigns ({copies:,} comments), "
         f"{len(synthesis.themes)} themes, {synthesis.overview.distinct_positions:,} positions"

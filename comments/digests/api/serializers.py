@@ -35,7 +35,7 @@ class DigestExportSerializer(serializers.Serializer):
 
     def get_url(self, export: DigestExport) -> str:
         return reverse(
-            "digests:digest_download",
+            "digests_api:digest_file",
             args=[export.digest_id, export.format],
             request=self.context.get("request"),
         )

@@ -14,4 +14,9 @@ urlpatterns = [
     path(
         "digests/<int:pk>/synthesis/", views.DigestSynthesisView.as_view(), name="digest_synthesis"
     ),
+    path(
+        "digests/<int:pk>/files/<str:format>",
+        views.DigestFileView.as_view(),
+        name="digest_file",
+    ),
 ]

@@ -1,10 +1,16 @@
 """The digests API: ask for a digest of a version (202, then poll it) and read one, with the
 same services, selectors and permissions as the digest pages."""
 
+from collections.abc import Iterable
+
+from django.http import FileResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -14,7 +20,7 @@ from drafts import selectors as draft_selectors
 from haip_portal.api.schema import ERRORS, WRITE_ERRORS
 from haip_portal.api.throttles import ApiRequestThrottle
 
-from .. import selectors, services
+from .. import rendering, selectors, services
 from ..models import Digest
 from .serializers import DigestRequestSerializer, DigestSerializer
 
@@ -88,3 +94,39 @@ class DigestSynthesisView(DigestsApiView):
         if digest.status != Digest.Status.READY or digest.data is None:
             raise NotFound(f"{digest.reference} is {digest.get_status_display().lower()}.")
         return Response(digest.data)
+
+
+class AnyAccept(BaseContentNegotiation):
+    """A file is what it is, whatever the client accepts: answer with the file (and errors
+    as JSON) instead of a 406 to ``Accept: application/pdf``."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+class DigestFileView(DigestsApiView):
+    """One file of a ready digest (the links in a digest's ``files``), for a browser session or
+    an API token with ``digests:read`` whose user may read the digest. A working-group digest
+    does not exist (404) for anyone else; a token without the scope is refused (403)."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly, HasTokenScope]
+    content_negotiation_class = AnyAccept
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                description="The file: PDF, Word, Excel, CSV, Markdown, HTML or JSON."
+            ),
+            **ERRORS,
+        }
+    )
+    def get(self, request: Request, pk: int, format: str) -> FileResponse:
+        digest = selectors.digest_get(user=request.user, pk=pk, with_data=False)
+        export = selectors.digest_file_get(digest=digest, format=format)
+        return rendering.file_response(digest, export)

@@ -159,7 +159,10 @@ def _section(section: SectionView) -> list[str]:
 
 def _campaigns(report: Report) -> list[str]:
     out = ["## Campaigns", ""]
-    out += ["Near-identical comments filed by several submitters, each counted as one position."]
+    out += [
+        "One text filed by several distinct submitters (copied, edited or with a paragraph of "
+        "their own added), shown once and counted as one position."
+    ]
     out += [""]
     if report.campaigns_more:
         largest = len(report.campaigns)
@@ -171,9 +174,9 @@ def _campaigns(report: Report) -> list[str]:
         out += [
             f"### Campaign {number}: {labels.plural(campaign.comments, 'comment')}",
             "",
-            f"- **Signatories:** {campaign.signatories}",
-            "- **Organisations:** "
-            + (md_line("; ".join(campaign.organisations)) or "none disclosed"),
+            f"- **Copies:** {campaign.copies}",
+            f"- **Signatories:** {campaign.submitters}",
+            f"- **Organisations:** {md_line(campaign.organisation_list)}",
             f"- **Stakeholder mix:** {_mix(campaign.stakeholder_mix)}",
             f"- **Sections:** {md_line('; '.join(campaign.sections))}",
             f"- **References:** {references}",
@@ -182,6 +185,18 @@ def _campaigns(report: Report) -> list[str]:
         out += _quote(campaign.representative)
     if not report.campaigns:
         out += ["No campaign found.", ""]
+    return out + _repeats(report)
+
+
+def _repeats(report: Report) -> list[str]:
+    if not report.repeats:
+        return []
+    out = ["## Repeats", "", "One text filed again by fewer submitters than a campaign needs.", ""]
+    for repeat in report.repeats:
+        out += [f"- {md_line(repeat.line)}", ""]
+        out += _quote(repeat.representative)
+    if report.repeats_more:
+        out += [f"_{report.repeats_more}_", ""]
     return out
 
 

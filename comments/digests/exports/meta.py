@@ -58,6 +58,8 @@ def check_audience(data: Mapping[str, Any], audience: str) -> None:
         *(q for t in data.get("themes", ()) for q in t.get("quotes", ())),
         *(c for c in data.get("campaigns", ()) if c.get("includes_confidential")),
         *(c["representative"] for c in data.get("campaigns", ()) if c.get("representative")),
+        *data.get("repeats", ()),
+        *(r["representative"] for r in data.get("repeats", ()) if r.get("representative")),
         *(p for g in data.get("changes", ()) for p in g.get("proposals", ())),
     ]
     if any(item.get("confidential") or item.get("includes_confidential") for item in marked):

@@ -11,13 +11,37 @@ from typing import Any
 
 from comments.exports import labels
 
+from .campaign_report import (
+    MAX_CAMPAIGN_ORGANISATIONS,
+    MAX_CAMPAIGN_REFERENCES,
+    MAX_CAMPAIGNS_SHOWN,
+    MAX_REPEATS_SHOWN,
+    CampaignView,
+    RepeatView,
+    campaign_view,
+    campaigns_more,
+    capped,
+    repeat_view,
+    repeats_more,
+)
 from .charts import percent
 from .meta import DocumentMeta, check_audience
+from .rows import CountRow, ExcerptView, count_rows, excerpt_view
 
-# A campaign of thousands of copies lists its first references and says how many more.
-MAX_CAMPAIGN_REFERENCES = 20
-# The largest campaigns are described one by one; the rest are counted (all are in the JSON).
-MAX_CAMPAIGNS_SHOWN = 30
+__all__ = [
+    "MAX_CAMPAIGNS_SHOWN",
+    "MAX_CAMPAIGN_ORGANISATIONS",
+    "MAX_CAMPAIGN_REFERENCES",
+    "MAX_REPEATS_SHOWN",
+    "CampaignView",
+    "CountRow",
+    "ExcerptView",
+    "RepeatView",
+    "Report",
+    "build_report",
+    "capped",
+]
+
 # Proposals listed per range in the documents: those made in more than one comment, most
 # supported first, up to this many; where each proposal was made once, the first as an
 # example. Every one of them stays in the JSON file and the comment matrix.
@@ -25,13 +49,6 @@ MAX_PROPOSALS_SHOWN = 3
 # A proposal made in many comments names its first references and organisations, and counts
 # the rest.
 MAX_PROPOSAL_REFERENCES = 10
-
-
-@dataclass(frozen=True, slots=True)
-class CountRow:
-    label: str
-    count: int
-    share: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +77,6 @@ def stance_cells(row: StanceRow) -> tuple[object, ...]:
         f"{row.amend} ({row.amend_share})",
         row.no_stance,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class ExcerptView:
-    reference: str
-    text: str
-    confidential: bool
-    attribution: str  # the organisation, or "not attributed"
-    stakeholder_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,19 +121,6 @@ class SectionView:
 
 
 @dataclass(frozen=True, slots=True)
-class CampaignView:
-    comments: int
-    signatories: int
-    organisations: tuple[str, ...]
-    stakeholder_mix: tuple[CountRow, ...]
-    sections: tuple[str, ...]
-    representative: ExcerptView
-    includes_confidential: bool
-    references: tuple[str, ...]
-    more_references: int
-
-
-@dataclass(frozen=True, slots=True)
 class Report:
     title: str
     draft_title: str
@@ -153,6 +148,8 @@ class Report:
     campaigns: tuple[CampaignView, ...]
     campaigns_more: str  # "12 smaller campaigns (150 comments) are in the JSON file." or ""
     notes: tuple[str, ...]
+    repeats: tuple[RepeatView, ...] = ()
+    repeats_more: str = ""  # "4 more repeats (9 comments) are in the JSON file." or ""
 
 
 def size(comments: int, positions: int) -> str:
@@ -171,13 +168,6 @@ def section_order(keys: Sequence[str], titles: Mapping[str, str]) -> list[str]:
     return known + sorted(wanted - set(titles), key=_natural)
 
 
-def _rows(counts: Sequence[Mapping[str, Any]], name: Any = labels.humanise) -> tuple[CountRow, ...]:
-    return tuple(
-        CountRow(label=name(c["key"]), count=int(c["count"]), share=percent(float(c["share"])))
-        for c in counts
-    )
-
-
 def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
     return StanceRow(
         group=group,
@@ -192,24 +182,14 @@ def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
     )
 
 
-def _excerpt(quote: Mapping[str, Any]) -> ExcerptView:
-    return ExcerptView(
-        reference=quote["reference"],
-        text=quote["text"],
-        confidential=bool(quote.get("confidential")),
-        attribution=quote.get("organisation") or "not attributed",
-        stakeholder_type=labels.stakeholder_type(quote.get("stakeholder_type", "")),
-    )
-
-
 def _theme(theme: Mapping[str, Any]) -> ThemeView:
     return ThemeView(
         label=theme["label"],
         top_terms=", ".join(theme.get("top_terms", ())),
         size=size(theme["comments"], theme["positions"]),
-        stakeholder_mix=_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
-        stance_mix=_rows(theme.get("stance_mix", ()), labels.stance),
-        quotes=tuple(_excerpt(q) for q in theme.get("quotes", ())),
+        stakeholder_mix=count_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
+        stance_mix=count_rows(theme.get("stance_mix", ()), labels.stance),
+        quotes=tuple(excerpt_view(q) for q in theme.get("quotes", ())),
     )
 
 
@@ -274,31 +254,6 @@ def _empty_sections(headings: Sequence[str]) -> str:
     if not headings:
         return ""
     return f"No comments in this digest on: {'; '.join(h.rstrip('.') for h in headings)}."
-
-
-def _campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
-    if not rest:
-        return ""
-    comments = sum(len(c["references"]) for c in rest)
-    return (
-        f"{labels.plural(len(rest), 'smaller campaign')} "
-        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
-    )
-
-
-def _campaign(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
-    references = tuple(campaign["references"])
-    return CampaignView(
-        comments=len(references),
-        signatories=campaign["signatories"],
-        organisations=tuple(campaign.get("organisations", ())),
-        stakeholder_mix=_rows(campaign.get("stakeholder_mix", ()), labels.stakeholder_type),
-        sections=tuple(heading.get(key, key) for key in campaign.get("section_keys", ())),
-        representative=_excerpt(campaign["representative"]),
-        includes_confidential=bool(campaign.get("includes_confidential")),
-        references=references[:MAX_CAMPAIGN_REFERENCES],
-        more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
-    )
 
 
 def _confidential_note(confidential: int, working_group: bool) -> str:
@@ -368,6 +323,7 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
     campaigns = sorted(
         data.get("campaigns", ()), key=lambda c: (-len(c["references"]), c["references"][0])
     )
+    repeats = data.get("repeats", ())
     return Report(
         title=meta.title,
         draft_title=meta.draft_title,
@@ -383,16 +339,20 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
         distinct_positions=overview["distinct_positions"],
         confidential=overview.get("confidential", 0),
         confidential_note=_confidential_note(overview.get("confidential", 0), working_group),
-        by_section=_rows(overview.get("by_section", ()), lambda key: heading.get(key, key)),
-        by_kind=_rows(overview.get("by_kind", ())),
-        by_stance=_rows(overview.get("by_stance", ()), labels.stance),
-        by_stakeholder_type=_rows(overview.get("by_stakeholder_type", ()), labels.stakeholder_type),
-        by_country=_rows(overview.get("by_country", ()), labels.country),
-        dispositions=_rows(dispositions.get("counts", ())),
+        by_section=count_rows(overview.get("by_section", ()), lambda key: heading.get(key, key)),
+        by_kind=count_rows(overview.get("by_kind", ())),
+        by_stance=count_rows(overview.get("by_stance", ()), labels.stance),
+        by_stakeholder_type=count_rows(
+            overview.get("by_stakeholder_type", ()), labels.stakeholder_type
+        ),
+        by_country=count_rows(overview.get("by_country", ()), labels.country),
+        dispositions=count_rows(dispositions.get("counts", ())),
         disposed_total=dispositions.get("total", 0),
         sections=sections,
         empty_sections=_empty_sections([titles[key] for key in titles if key not in first_section]),
-        campaigns=tuple(_campaign(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
-        campaigns_more=_campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
+        campaigns=tuple(campaign_view(c, heading) for c in campaigns[:MAX_CAMPAIGNS_SHOWN]),
+        campaigns_more=campaigns_more(campaigns[MAX_CAMPAIGNS_SHOWN:]),
         notes=tuple(data.get("notes", ())),
+        repeats=tuple(repeat_view(r) for r in repeats[:MAX_REPEATS_SHOWN]),
+        repeats_more=repeats_more(repeats[MAX_REPEATS_SHOWN:]),
     )

@@ -148,7 +148,8 @@ def _campaigns(document: Any, report: Report) -> None:
     document.add_heading("Campaigns", level=1)
     _paragraph(
         document,
-        "Near-identical comments filed by several submitters, each counted as one position.",
+        "One text filed by several distinct submitters (copied, edited or with a paragraph of "
+        "their own added), shown once and counted as one position.",
     )
     if report.campaigns_more:
         _paragraph(
@@ -163,8 +164,9 @@ def _campaigns(document: Any, report: Report) -> None:
         if campaign.more_references:
             references += f" and {campaign.more_references:,} more"
         for label, value in (
-            ("Signatories: ", f"{campaign.signatories}"),
-            ("Organisations: ", "; ".join(campaign.organisations) or "none disclosed"),
+            ("Copies: ", campaign.copies),
+            ("Signatories: ", campaign.submitters),
+            ("Organisations: ", campaign.organisation_list),
             ("Stakeholder mix: ", _mix(campaign.stakeholder_mix)),
             ("Sections: ", "; ".join(campaign.sections)),
             ("References: ", references),
@@ -173,6 +175,19 @@ def _campaigns(document: Any, report: Report) -> None:
         _quote(document, campaign.representative)
     if not report.campaigns:
         _paragraph(document, "No campaign found.")
+    _repeats(document, report)
+
+
+def _repeats(document: Any, report: Report) -> None:
+    if not report.repeats:
+        return
+    document.add_heading("Repeats", level=1)
+    _paragraph(document, "One text filed again by fewer submitters than a campaign needs.")
+    for repeat in report.repeats:
+        _paragraph(document, repeat.line)
+        _quote(document, repeat.representative)
+    if report.repeats_more:
+        _paragraph(document, report.repeats_more)
 
 
 def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:

@@ -3,9 +3,10 @@
 Records in (:class:`CommentRecord`), a :class:`Synthesis` out; no database, no task queue.
 """
 
-from .campaigns import find_campaigns, minhash_signatures, similarity_groups
+from .campaigns import MIN_SUBMITTERS, minhash_signatures, similarity_groups
 from .changes import proposed_changes
 from .excerpts import check_excerpts, excerpt
+from .folding import Folded, find_campaigns, fold
 from .overview import agreement, disposition_summary, overview
 from .pipeline import select_records, synthesise
 from .themes import Position, positions_from_groups, themes_per_section
@@ -22,6 +23,7 @@ from .types import (
     Outcome,
     Overview,
     Proposal,
+    Repeat,
     SectionAgreement,
     StanceCounts,
     Synthesis,
@@ -30,6 +32,7 @@ from .types import (
 )
 
 __all__ = [
+    "MIN_SUBMITTERS",
     "Audience",
     "Campaign",
     "ChangeGroup",
@@ -39,10 +42,12 @@ __all__ = [
     "DispositionSummary",
     "Excerpt",
     "ExcerptMismatch",
+    "Folded",
     "Outcome",
     "Overview",
     "Position",
     "Proposal",
+    "Repeat",
     "SectionAgreement",
     "StanceCounts",
     "Synthesis",
@@ -53,6 +58,7 @@ __all__ = [
     "disposition_summary",
     "excerpt",
     "find_campaigns",
+    "fold",
     "minhash_signatures",
     "overview",
     "positions_from_groups",

@@ -1,207 +1,156 @@
-"""Finding campaigns: many submitters filing the same text, exactly or with light edits.
+"""Finding campaigns: one text filed by several distinct submitters, copied exactly, lightly
+edited, or personalised with a paragraph of their own.
 
-Exact copies share a ``content_hash``. Near copies are found with MinHash signatures of the
-normalised body's word 3-shingles and a banded LSH index (datasketch's ``MinHashLSH``), whose
-candidate pairs are confirmed by their estimated Jaccard similarity and joined with a
-union-find. No step compares all pairs: the cost grows with the number of comments and the
-size of the groups found.
+How records are grouped (every record ends in exactly one group, a position):
 
-Signatures follow datasketch's ``affine32`` scheme (the shingle's 32-bit hash, MurmurHash3
-finaliser, ``a·h + b`` in 32-bit arithmetic with the permutations of ``MinHash(seed=seed)``),
-computed with numpy a block of comments at a time; callers may pass signatures they stored
-earlier.
+- **Stubs** (:mod:`.stubs`: "see attached", "N/A", "deleted", "Dear Secretary,") join nothing
+  but their exact copies on the same lines; they are never a campaign, never quoted.
+- **Exact copies** share a ``content_hash`` (body and proposed text); a short text (fewer than
+  ``MIN_TEMPLATE_SHINGLES`` shingles) is a copy only on the same lines, so "We agree." filed
+  on ten different lines is ten positions.
+- **Near copies and personalised copies**: each body's word 3-shingles are hashed; those that
+  occur in only one body (a personal paragraph, a changed word) are set aside, and what is
+  left, the body's *shared core*, is compared by MinHash and banded LSH (:mod:`.minhash`).
+  Two bodies whose cores agree at ``CORE_THRESHOLD`` are joined: a copy with a paragraph of
+  its own has the template as its core, so containment counts, not overall similarity.
+- **Same words are not the same position**: records are joined only if their normalised
+  proposed texts are equal, so competing amendments to one line stay apart.
+- Every joined group gets a *template* (the shingles held by at least half its members);
+  a member holding less than ``CONTAINMENT`` of it leaves the group (chaining guard).
+
+A group is a **campaign** when at least ``MIN_SUBMITTERS`` (3) distinct submitters filed it
+(an organisation counts once, an individual counts as one); a smaller group of copies is a
+**repeat** (one organisation repeating itself). Three submitters is the smallest number that
+is more than a pair of allies or one body filing twice through two accounts; raising it
+hides small coordinated efforts, and the digest still lists repeats.
+
+Cost: hashing and two sorts of all shingles, then MinHash of the cores and LSH: linear in the
+size of the text apart from the sorts (no step compares all pairs). A dedicated shingle
+index with the standard library alone was rejected: the per-shingle Python objects of
+100,000 letters (some ten million shingles) cost more memory and time than numpy arrays,
+and datasketch's banding parameters are already a dependency.
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import itertools
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from comments.anchoring import normalise
 
-from .excerpts import excerpt
-from .types import Campaign, CommentRecord, counts
+from .minhash import (
+    LSH_THRESHOLD,
+    NUM_PERM,
+    band_pairs,
+    minhash_signatures,
+    shingle_hashes,
+    shingle_signatures,
+)
+from .stubs import is_stub
+from .types import CommentRecord
 
-NUM_PERM = 128
-SHINGLE_SIZE = 3
-LSH_THRESHOLD = 0.7
-DEFAULT_MIN_SIZE = 5
-LEADER_ROUNDS = 6
+__all__ = [
+    "LSH_THRESHOLD",
+    "MIN_SUBMITTERS",
+    "NUM_PERM",
+    "SimilarityGroups",
+    "minhash_signatures",
+    "shingle_hashes",
+    "similarity_groups",
+]
 
-_U32 = np.uint32
-_FMIX = (_U32(16), _U32(0x85EBCA6B), _U32(13), _U32(0xC2B2AE35), _U32(16))
-_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
-_CHUNK = 8_192
+MIN_SUBMITTERS = 3
+# Cores of two personalised copies share the letter but each keeps the phrases its own text
+# shares with someone else's: a lower bar than for whole bodies, checked by containment after.
+CORE_THRESHOLD = 0.7
+MIN_TEMPLATE_SHINGLES = 12  # about fourteen words: less is a phrase, not a letter
+CONTAINMENT = 0.6  # a member holds at least this share of its group's template
+TEMPLATE_SUPPORT = 0.5  # a template shingle is held by at least this share of the members
+ANCHORS = 32  # shingles of a template looked up to test whether a comment holds it
 _BODIES_PER_BLOCK = 5_000
+_LOW32 = np.uint64(0xFFFFFFFF)
 
 
 @dataclass(frozen=True, slots=True)
 class SimilarityGroups:
-    """Every record's group (indices into the records, each group sorted) and the signatures."""
+    """Every record's group (indices into the records, each group sorted), which records are
+    stubs, and each record's distinct shingle hashes (``shingles[offsets[i]:offsets[i+1]]``,
+    sorted) for templates."""
 
     groups: tuple[tuple[int, ...], ...]
-    signatures: np.ndarray
+    stubs: frozenset[int]
+    shingles: np.ndarray
+    offsets: np.ndarray
+
+    def shingles_of(self, index: int) -> np.ndarray:
+        return self.shingles[self.offsets[index] : self.offsets[index + 1]]
 
 
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    s1, m1, s2, m2, s3 = _FMIX
-    values = values ^ (values >> s1)
-    values = values * m1
-    values = values ^ (values >> s2)
-    values = values * m2
-    return values ^ (values >> s3)
-
-
-def _token_hash(token: str) -> int:
-    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=4).digest(), "little")
-
-
-def shingle_hashes(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The 32-bit hashes of every body's word 3-shingles, concatenated, and each body's offset.
-
-    A body shorter than three words is one shingle of its words. A shingle's hash depends only
-    on its words, so signatures are stable across runs and corpora.
-    """
-    token_lists = [normalise(body).split() or [""] for body in bodies]
-    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(bodies))
-    tokens = list(itertools.chain.from_iterable(token_lists))
-    vocabulary = {token: index for index, token in enumerate(dict.fromkeys(tokens))}
-    table = np.fromiter(map(_token_hash, vocabulary), dtype=np.uint64, count=len(vocabulary))
-    hashed = table[np.fromiter(map(vocabulary.__getitem__, tokens), np.int64, len(tokens))]
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    # Shingles start at every token but the last two of each body (at least one per body).
-    shingle_counts = np.maximum(lengths - (SHINGLE_SIZE - 1), 1)
-    offsets = np.concatenate(([0], np.cumsum(shingle_counts)))
-    body_of = np.repeat(np.arange(len(bodies)), shingle_counts)
-    first = np.arange(offsets[-1]) - offsets[:-1][body_of] + starts[body_of]
-    last_token = (starts + lengths - 1)[body_of]
-    combined = np.zeros(offsets[-1], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for step, multiplier in enumerate(_MIX):
-            index = np.minimum(first + step, last_token)
-            present = (first + step) <= last_token
-            combined = combined * multiplier + np.where(present, hashed[index] + 1, 0)
-    folded = ((combined >> np.uint64(32)) ^ (combined & np.uint64(0xFFFFFFFF))).astype(_U32)
-    return folded, offsets
-
-
-@functools.cache
-def _permutations(seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = (np.asarray(p, dtype=_U32) for p in MinHash(num_perm=NUM_PERM, seed=seed).permutations)
-    a.flags.writeable = b.flags.writeable = False
-    return a, b
-
-
-def minhash_signatures(bodies: Sequence[str], *, seed: int = 1) -> np.ndarray:
-    """One ``NUM_PERM``-wide MinHash signature (uint32) per body, as datasketch would compute
-    with the shingle hashes of :func:`shingle_hashes` and ``MinHash(seed=seed)``.
-
-    Bodies are split into words ``_BODIES_PER_BLOCK`` at a time, so the words of 100,000
-    comments are never all in memory at once.
-    """
-    signatures = np.empty((len(bodies), NUM_PERM), dtype=_U32)
-    buffer = np.empty((_CHUNK, NUM_PERM), dtype=_U32)
+def _distinct_shingles(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each body's distinct shingle hashes (sorted, concatenated), the body of each, and each
+    body's offset; hashed ``_BODIES_PER_BLOCK`` bodies at a time to bound memory."""
+    keys: list[np.ndarray] = []
     for first in range(0, len(bodies), _BODIES_PER_BLOCK):
-        block = bodies[first : first + _BODIES_PER_BLOCK]
-        _sign_block(block, seed, buffer, out=signatures[first : first + len(block)])
-    return signatures
+        hashes, offsets = shingle_hashes(bodies[first : first + _BODIES_PER_BLOCK])
+        owner = np.repeat(np.arange(first, first + len(offsets) - 1), np.diff(offsets))
+        keys.append(np.unique((owner.astype(np.uint64) << np.uint64(32)) | hashes))
+    joined = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
+    owner = (joined >> np.uint64(32)).astype(np.int64)
+    offsets = np.searchsorted(owner, np.arange(len(bodies) + 1))
+    return (joined & _LOW32).astype(np.uint32), owner, offsets
 
 
-def _sign_block(bodies: Sequence[str], seed: int, buffer: np.ndarray, *, out: np.ndarray) -> None:
-    hashes, offsets = shingle_hashes(bodies)
-    a, b = _permutations(seed)
-    mixed = _fmix32(hashes)
-    body = 0
-    while body < len(bodies):
-        end = int(np.searchsorted(offsets, offsets[body] + _CHUNK, side="right")) - 1
-        if end <= body:  # one body longer than a chunk: give it its own buffer
-            end = body + 1
-        lo, hi = offsets[body], offsets[end]
-        permuted = buffer[: hi - lo] if hi - lo <= _CHUNK else np.empty((hi - lo, NUM_PERM), _U32)
-        np.multiply(mixed[lo:hi, None], a[None, :], out=permuted)
-        np.add(permuted, b[None, :], out=permuted)
-        out[body:end] = np.minimum.reduceat(permuted, offsets[body:end] - lo, axis=0)
-        body = end
+def _ids(values: Sequence[object]) -> np.ndarray:
+    seen: dict[object, int] = {}
+    return np.fromiter((seen.setdefault(v, len(seen)) for v in values), np.int64, len(values))
 
 
-def _band_pairs(signatures: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of rows whose signatures agree on a whole LSH band and whose estimated Jaccard
-    similarity reaches ``threshold``.
-
-    Banding is datasketch's ``MinHashLSH(threshold, NUM_PERM)`` (its ``b`` bands of ``r`` rows),
-    applied to all rows at once. Within a bucket every member is checked against the bucket's
-    leader (a member drawn at random, fixed seed); those that fail are checked against a new
-    leader, drawn alternately from all members and from those still unmatched, for up to
-    ``LEADER_ROUNDS`` rounds. Linear in the bucket size for a campaign, where
-    a full pairwise check would be quadratic; the union-find joins what the leaders link.
-    """
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    rows = signatures.shape[0]
-    rng = np.random.default_rng(0)
-    sources: list[np.ndarray] = []
-    targets: list[np.ndarray] = []
-    for band in range(lsh.b):
-        block = np.ascontiguousarray(signatures[:, band * lsh.r : (band + 1) * lsh.r])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * lsh.r))).ravel()
-        _, bucket, sizes = np.unique(keys, return_inverse=True, return_counts=True)
-        bucket = bucket.reshape(-1)
-        shared = np.flatnonzero(sizes[bucket] > 1)
-        pending = shared
-        for round_ in range(LEADER_ROUNDS):
-            if len(pending) == 0:
-                break
-            # This round's leader of each bucket: its member of lowest random rank, drawn from
-            # all members (even rounds) or from those still unmatched (odd rounds).
-            pool = shared if round_ % 2 == 0 else pending
-            rank = rng.permutation(rows)[pool]
-            ordered = pool[np.lexsort((rank, bucket[pool]))]
-            is_first = np.r_[True, bucket[ordered][1:] != bucket[ordered][:-1]]
-            leader_of = np.full(len(sizes), -1, dtype=np.int64)
-            leader_of[bucket[ordered[is_first]]] = ordered[is_first]
-            leader = leader_of[bucket[pending]]
-            checked = pending != leader
-            members, leader = pending[checked], leader[checked]
-            similar = (signatures[members] == signatures[leader]).mean(axis=1) >= threshold
-            sources.append(members[similar])
-            targets.append(leader[similar])
-            # A leader drawn from all members is settled; one drawn from the unmatched is not.
-            leaders = pending[~checked] if round_ % 2 else pending[:0]
-            pending = np.sort(np.r_[members[~similar], leaders])
-    if not sources:
+def _near_pairs(
+    shingles: np.ndarray, owner: np.ndarray, stubs: np.ndarray, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of non-stub bodies whose shared cores (shingles found in another body too) are
+    similar; bodies with a core under ``MIN_TEMPLATE_SHINGLES`` are left out."""
+    _values, inverse, frequency = np.unique(shingles, return_inverse=True, return_counts=True)
+    core = (frequency[inverse.reshape(-1)] >= 2) & ~stubs[owner]
+    sizes = np.bincount(owner[core], minlength=len(stubs))
+    eligible = sizes >= MIN_TEMPLATE_SHINGLES
+    kept = core & eligible[owner]
+    if eligible.sum() < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(sources), np.concatenate(targets)
+    offsets = np.r_[0, np.cumsum(sizes[eligible])]
+    signatures = shingle_signatures(shingles[kept], offsets, seed=seed)
+    index = np.flatnonzero(eligible)
+    a, b = band_pairs(signatures, CORE_THRESHOLD)
+    return index[a], index[b]
 
 
-def similarity_groups(
-    records: Sequence[CommentRecord],
-    *,
-    seed: int = 1,
-    threshold: float = LSH_THRESHOLD,
-    signatures: np.ndarray | None = None,
-) -> SimilarityGroups:
-    """Group records that are exact copies (same content hash) or near copies (estimated
-    Jaccard similarity of their shingles ≥ ``threshold``); every record is in one group.
+def _copy_pairs(records: Sequence[CommentRecord], short: np.ndarray) -> np.ndarray:
+    """Each record's first exact copy (same content hash; for short texts, same lines too)."""
+    keys = [
+        (r.content_hash, r.line_start, r.line_end) if is_short else (r.content_hash,)
+        for r, is_short in zip(records, short.tolist(), strict=True)
+    ]
+    first_of: dict[tuple[object, ...], int] = {}
+    return np.fromiter((first_of.setdefault(k, i) for i, k in enumerate(keys)), np.int64, len(keys))
 
-    ``signatures`` (from :func:`minhash_signatures`, one row per record) may be stored and
-    passed back in, since computing them is most of the cost.
-    """
-    if signatures is None:
-        signatures = minhash_signatures([r.body for r in records], seed=seed)
+
+def similarity_groups(records: Sequence[CommentRecord], *, seed: int = 1) -> SimilarityGroups:
+    """Group records that are copies, near copies or personalised copies of one text with the
+    same proposed text (see the module's description); every record is in one group."""
     size = len(records)
-    first_of: dict[str, int] = {}
-    copies = np.fromiter(
-        (first_of.setdefault(r.content_hash, i) for i, r in enumerate(records)), np.int64, size
-    )
-    near_a, near_b = _band_pairs(signatures, threshold) if size > 1 else (copies[:0], copies[:0])
+    bodies = [r.body for r in records]
+    shingles, owner, offsets = _distinct_shingles(bodies)
+    stubs = np.fromiter((is_stub(b) for b in bodies), bool, size)
+    short = np.diff(offsets) < MIN_TEMPLATE_SHINGLES
+    near_a, near_b = _near_pairs(shingles, owner, stubs, seed) if size > 1 else (owner, owner)
+    proposal = _ids([normalise(r.proposed_text) for r in records])
+    same = proposal[near_a] == proposal[near_b]
+    near_a, near_b = near_a[same], near_b[same]
+    copies = _copy_pairs(records, short)
     edges = coo_matrix(
         (
             np.ones(size + len(near_a), dtype=np.int8),
@@ -209,62 +158,155 @@ def similarity_groups(
         ),
         shape=(size, size),
     )
+    grouping = SimilarityGroups(
+        groups=_components(edges),
+        stubs=frozenset(np.flatnonzero(stubs).tolist()),
+        shingles=shingles,
+        offsets=offsets,
+    )
+    # Second pass: whoever holds most of a group's template joins it (personalised copies
+    # whose own text outweighs the letter; parts of one campaign found apart).
+    held_a, held_b = _containment_pairs(grouping, owner, stubs, proposal)
+    edges = edges + coo_matrix(
+        (np.ones(len(held_a), dtype=np.int8), (held_a, held_b)), shape=(size, size)
+    )
+    joined = _components(edges)
+    groups: list[tuple[int, ...]] = []
+    for group in joined:
+        groups.extend(_split_off_strays(group, grouping))
+    return SimilarityGroups(
+        groups=tuple(sorted(groups)),
+        stubs=grouping.stubs,
+        shingles=shingles,
+        offsets=offsets,
+    )
+
+
+def held_shingles(
+    group: Sequence[int], grouping: SimilarityGroups
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct shingles of every member of ``group``, concatenated, and the position in
+    the group of the member holding each."""
+    parts = [grouping.shingles_of(i) for i in group]
+    member = np.repeat(np.arange(len(group)), [len(p) for p in parts])
+    return (np.concatenate(parts) if parts else np.zeros(0, np.uint32)), member
+
+
+def _components(edges: coo_matrix) -> tuple[tuple[int, ...], ...]:
+    """The connected components of the graph, each a sorted tuple of indices."""
+    if edges.shape[0] == 0:
+        return ()
     _, labels = connected_components(edges, directed=False)
     order = np.argsort(labels, kind="stable")
     cuts = np.flatnonzero(np.diff(labels[order])) + 1
-    groups = tuple(sorted(tuple(int(i) for i in part) for part in np.split(order, cuts)))
-    return SimilarityGroups(groups=groups if size else (), signatures=signatures)
+    return tuple(tuple(int(i) for i in part) for part in np.split(order, cuts))
 
 
-def mean_similarity(signatures: np.ndarray) -> np.ndarray:
-    """Each row's mean estimated Jaccard similarity to the other rows, in O(rows × perms)."""
-    rows = signatures.shape[0]
-    if rows < 2:
-        return np.ones(rows)
-    shared = np.zeros(rows)
-    for column in signatures.T:
-        _, inverse, column_counts = np.unique(column, return_inverse=True, return_counts=True)
-        shared += column_counts[inverse] - 1
-    return shared / ((rows - 1) * signatures.shape[1])
-
-
-def campaigns_from_groups(
-    records: Sequence[CommentRecord],
-    grouping: SimilarityGroups,
-    *,
-    min_size: int = DEFAULT_MIN_SIZE,
-) -> list[Campaign]:
-    """The groups of at least ``min_size`` comments, largest first, each represented by the
-    member closest to the others."""
-    found: list[Campaign] = []
+def _templates(grouping: SimilarityGroups) -> tuple[list[np.ndarray], list[int], list[int]]:
+    """The templates of the groups of two or more that are at least
+    ``MIN_TEMPLATE_SHINGLES`` long, and the first member and size of each such group."""
+    templates, firsts, sizes = [], [], []
     for group in grouping.groups:
-        if len(group) < min_size:
+        if len(group) < 2 or group[0] in grouping.stubs:
             continue
-        members = [records[i] for i in group]
-        closeness = mean_similarity(grouping.signatures[list(group)])
-        order = sorted(range(len(group)), key=lambda m: (-closeness[m], members[m].reference))
-        found.append(
-            Campaign(
-                references=tuple(sorted(m.reference for m in members)),
-                signatories=len({m.organisation for m in members}),
-                organisations=tuple(sorted({m.organisation for m in members})),
-                stakeholder_mix=counts(Counter(m.stakeholder_type for m in members)),
-                section_keys=tuple(sorted({m.section_key for m in members})),
-                representative=excerpt(members[order[0]]),
-                includes_confidential=any(m.confidential for m in members),
-            )
-        )
-    found.sort(key=lambda c: (-len(c.references), c.references[0]))
-    return found
+        template = template_of(group, grouping)
+        if len(template) >= MIN_TEMPLATE_SHINGLES:
+            templates.append(template)
+            firsts.append(group[0])
+            sizes.append(len(group))
+    return templates, firsts, sizes
 
 
-def find_campaigns(
-    records: Sequence[CommentRecord],
-    *,
-    min_size: int = DEFAULT_MIN_SIZE,
-    seed: int = 1,
-    signatures: np.ndarray | None = None,
-) -> list[Campaign]:
-    """Campaigns among ``records``: groups of at least ``min_size`` exact or near copies."""
-    grouping = similarity_groups(records, seed=seed, signatures=signatures)
-    return campaigns_from_groups(records, grouping, min_size=min_size)
+def _template_index(grouping: SimilarityGroups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The anchors of the groups' templates (see :func:`_templates`): for each template its
+    ``ANCHORS`` shingles found in the fewest other templates, which tell it apart. Returns
+    the anchors sorted, the template of each, and for each template its number of anchors,
+    its group's first member and size (as columns of the last array)."""
+    templates, firsts, sizes = _templates(grouping)
+    if not templates:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros((0, 3), np.int64)
+    joined = np.concatenate(templates)
+    owner = np.repeat(np.arange(len(templates)), [len(t) for t in templates])
+    _values, inverse, shared_by = np.unique(joined, return_inverse=True, return_counts=True)
+    order = np.lexsort((joined, shared_by[inverse.reshape(-1)], owner))
+    starts = np.r_[0, np.cumsum([len(t) for t in templates])[:-1]]
+    rank = np.arange(len(joined)) - np.repeat(starts, [len(t) for t in templates])
+    chosen = order[rank < ANCHORS]  # ``order`` keeps each template's shingles together
+    joined, owner = joined[chosen], owner[chosen]
+    anchors = np.bincount(owner, minlength=len(templates))
+    table = np.column_stack((anchors, np.array(firsts, np.int64), np.array(sizes, np.int64)))
+    order = np.argsort(joined, kind="stable")
+    return joined[order], owner[order], table
+
+
+def _containment_pairs(
+    grouping: SimilarityGroups, owner: np.ndarray, stubs: np.ndarray, proposal: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every record holding at least ``CONTAINMENT`` of some group's template anchors
+    (the same proposed text, not a stub): the record and the first member of the largest such
+    group. Looked up through an index of anchors, never pairwise, ``_BODIES_PER_BLOCK``
+    records at a time so that memory stays bounded."""
+    index = _template_index(grouping)
+    if len(index[2]) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    records, firsts = [], []
+    for start in range(0, len(grouping.offsets) - 1, _BODIES_PER_BLOCK):
+        end = min(start + _BODIES_PER_BLOCK, len(grouping.offsets) - 1)
+        lo, hi = grouping.offsets[start], grouping.offsets[end]
+        found = _best_templates(index, grouping.shingles[lo:hi], owner[lo:hi])
+        record, first = found
+        ok = ~stubs[record] & (proposal[record] == proposal[first])
+        records.append(record[ok])
+        firsts.append(first[ok])
+    return np.concatenate(records), np.concatenate(firsts)
+
+
+def _best_templates(
+    index: tuple[np.ndarray, np.ndarray, np.ndarray], shingles: np.ndarray, owner: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each record (of those owning ``shingles``) holding at least ``CONTAINMENT`` of some
+    template's anchors, and the first member of the largest such template's group."""
+    hashes, template, facts = index
+    left = np.searchsorted(hashes, shingles, side="left")
+    found = np.searchsorted(hashes, shingles, side="right") - left
+    hit = found > 0
+    record, left, found = owner[hit], left[hit], found[hit]
+    position = np.repeat(left - np.cumsum(found) + found, found) + np.arange(found.sum())
+    keys = (np.repeat(record, found).astype(np.uint64) << np.uint64(32)) | template[
+        position
+    ].astype(np.uint64)
+    pairs, hits = np.unique(keys, return_counts=True)
+    record = (pairs >> np.uint64(32)).astype(np.int64)
+    chosen = (pairs & _LOW32).astype(np.int64)
+    share = hits / facts[chosen, 0]
+    ok = share >= CONTAINMENT
+    record, chosen, share = record[ok], chosen[ok], share[ok]
+    # The largest group whose template the record holds (a part of a letter found apart
+    # holds its own template best, and joins the whole letter's group).
+    order = np.lexsort((-share, -facts[chosen, 2], record))
+    best = order[np.r_[True, record[order][1:] != record[order][:-1]]] if len(order) else order
+    return record[best], facts[chosen[best], 1]
+
+
+def template_of(group: Sequence[int], grouping: SimilarityGroups) -> np.ndarray:
+    """The shingles held by at least ``TEMPLATE_SUPPORT`` of the group's members (sorted)."""
+    held, _member = held_shingles(group, grouping)
+    values, frequency = np.unique(held, return_counts=True)
+    return values[frequency >= TEMPLATE_SUPPORT * len(group)]
+
+
+def _split_off_strays(group: tuple[int, ...], grouping: SimilarityGroups) -> list[tuple[int, ...]]:
+    """The group without the members that hold less than ``CONTAINMENT`` of its template
+    (each of those becomes a group of its own)."""
+    if len(group) < 3:
+        return [group]
+    held, member = held_shingles(group, grouping)
+    values, frequency = np.unique(held, return_counts=True)
+    template = values[frequency >= TEMPLATE_SUPPORT * len(group)]
+    if len(template) == 0:
+        return [(i,) for i in group]
+    hits = np.bincount(member[np.isin(held, template)], minlength=len(group))
+    keep = hits >= CONTAINMENT * len(template)
+    kept = tuple(i for i, k in zip(group, keep.tolist(), strict=True) if k)
+    strays = [(i,) for i, k in zip(group, keep.tolist(), strict=True) if not k]
+    return [kept] * bool(kept) + strays

@@ -6,12 +6,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from .stubs import is_stub
 from .types import CommentRecord, Excerpt, ExcerptMismatch, Synthesis
 
 MAX_EXCERPT_LENGTH = 300
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _WORD = re.compile(r"\w+")
+
+
+def sentences(body: str) -> Iterator[tuple[int, int]]:
+    """The spans of the body's sentences (and lines) that hold a word."""
+    return _sentences(body)
 
 
 def _sentences(body: str) -> Iterator[tuple[int, int]]:
@@ -43,12 +49,15 @@ def _window(body: str, start: int, end: int, focus: int) -> tuple[int, int]:
 
 def excerpt(record: CommentRecord, terms: Sequence[str] = ()) -> Excerpt:
     """The sentence of the body that mentions most of ``terms`` (the first one on a tie),
-    shortened to a window of at most ``MAX_EXCERPT_LENGTH`` characters; always verbatim."""
+    shortened to a window of at most ``MAX_EXCERPT_LENGTH`` characters; always verbatim.
+    Stub sentences (a greeting, "see attached") are never chosen when another is there."""
     body = record.body
     best: tuple[int, int, int] | None = None
     best_score = -1
     lowered = body.casefold()
-    for start, end in _sentences(body):
+    spans = list(_sentences(body))
+    spans = [span for span in spans if not is_stub(body[span[0] : span[1]])] or spans
+    for start, end in spans:
         sentence = lowered[start:end]
         hits = [sentence.find(term.casefold()) for term in terms]
         score = sum(1 for hit in hits if hit != -1)
@@ -70,11 +79,33 @@ def excerpt(record: CommentRecord, terms: Sequence[str] = ()) -> Excerpt:
     )
 
 
+def passage(record: CommentRecord, start: int = 0, end: int | None = None) -> Excerpt:
+    """The opening of ``record.body[start:end]`` from its first sentence that is not a stub,
+    at most ``MAX_EXCERPT_LENGTH`` characters cut at a word boundary; always verbatim."""
+    body = record.body
+    end = len(body) if end is None else end
+    for first, _last in _sentences(body[start:end]):
+        if not is_stub(body[start + first : start + _last]):
+            start += first
+            break
+    lo, hi = _window(body, start, end, start)
+    return Excerpt(
+        reference=record.reference,
+        text=body[lo:hi].strip(),
+        confidential=record.confidential,
+        organisation=record.organisation,
+        stakeholder_type=record.stakeholder_type,
+    )
+
+
 def synthesis_excerpts(synthesis: Synthesis) -> Iterator[Excerpt]:
-    """Every excerpt the synthesis holds: campaign representatives and theme quotes."""
+    """Every excerpt the synthesis holds: campaign and repeat representatives and theme
+    quotes."""
     for campaign in synthesis.campaigns:
         if campaign.representative is not None:
             yield campaign.representative
+    for repeat in synthesis.repeats:
+        yield repeat.representative
     for theme in synthesis.themes:
         yield from theme.quotes
 

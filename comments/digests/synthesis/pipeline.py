@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-import numpy as np
-
-from .campaigns import campaigns_from_groups, similarity_groups
+from .campaigns import similarity_groups
 from .changes import proposed_changes
 from .excerpts import check_excerpts
+from .folding import fold
 from .overview import agreement, disposition_summary, overview
-from .themes import positions_from_groups, themes_per_section
+from .themes import themes_per_section
 from .types import CommentRecord, Synthesis, SynthesisRequest
 
 
@@ -35,7 +34,6 @@ def synthesise(
     dispositions: Mapping[str, str] | None = None,
     *,
     withheld: int = 0,
-    signatures: Mapping[str, np.ndarray] | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> Synthesis:
     """Synthesise ``records`` for ``request.audience``; the same input gives the same synthesis.
@@ -47,8 +45,6 @@ def synthesise(
     campaign membership comes from it. ``withheld`` counts confidential comments the caller
     did not even pass (the worker does not read their text for a public digest).
 
-    ``signatures`` maps references to stored MinHash signatures (see
-    :func:`~comments.digests.synthesis.campaigns.minhash_signatures`), used when all are present.
     ``progress`` is told each stage as it starts, with the share of the work done (0-100).
     """
     report = progress or (lambda stage, done: None)
@@ -58,22 +54,18 @@ def synthesise(
         readable = [r for r in chosen if not r.confidential]
         withheld += len(chosen) - len(readable)
         chosen = readable
-    stored = None
-    if signatures is not None and all(r.reference in signatures for r in chosen):
-        stored = np.array([signatures[r.reference] for r in chosen], dtype=np.uint32)
-        stored = stored.reshape(len(chosen), -1)
-    grouping = similarity_groups(chosen, seed=request.seed, signatures=stored)
-    campaigns = campaigns_from_groups(chosen, grouping, min_size=request.campaign_min_size)
-    positions = positions_from_groups(chosen, grouping.groups)
+    grouping = similarity_groups(chosen, seed=request.seed)
+    folded = fold(chosen, grouping, min_submitters=request.campaign_min_submitters)
     report("Finding themes", 45)
-    themes = tuple(themes_per_section(positions, seed=request.seed))
+    themes = tuple(themes_per_section(folded.positions, seed=request.seed))
     report("Summarising sections and proposed changes", 85)
     synthesis = Synthesis(
         audience=request.audience,
         cutoff=request.cutoff,
         sections=tuple(sorted({r.section_key for r in chosen})),
         overview=overview(chosen, distinct_positions=len(grouping.groups), withheld=withheld),
-        campaigns=tuple(campaigns),
+        campaigns=folded.campaigns,
+        repeats=folded.repeats,
         themes=themes,
         agreement=tuple(agreement(chosen)),
         changes=tuple(proposed_changes(chosen)),

@@ -18,8 +18,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
+from comments.anchoring import normalise
+
 from .excerpts import excerpt
-from .types import NO_STANCE, CommentRecord, Theme, counts
+from .stubs import is_stub
+from .types import NO_STANCE, CommentRecord, Excerpt, Theme, counts
 
 MAX_THEMES = 8
 MIN_POSITIONS_PER_THEME = 10
@@ -106,12 +109,31 @@ def _themes_of_section(
                 comments=len(members),
                 stakeholder_mix=counts(Counter(m.stakeholder_type for m in members)),
                 stance_mix=counts(Counter(m.stance or NO_STANCE for m in members)),
-                quotes=tuple(excerpt(r, top) for r in quotable[:QUOTES_PER_THEME]),
+                quotes=_distinct_quotes(quotable, top),
                 references=tuple(sorted(positions[i].representative.reference for i in indices)),
             )
         )
     themes.sort(key=lambda t: (-t.comments, t.top_terms))
     return themes
+
+
+def _distinct_quotes(
+    quotable: Sequence[CommentRecord], terms: Sequence[str]
+) -> tuple[Excerpt, ...]:
+    """Up to ``QUOTES_PER_THEME`` excerpts of the positions in order, never two that say the
+    same thing (equal once normalised) nor a stub."""
+    quotes: list[Excerpt] = []
+    seen: set[str] = set()
+    for record in quotable:
+        quote = excerpt(record, terms)
+        key = normalise(quote.text)
+        if key in seen or is_stub(quote.text):
+            continue
+        seen.add(key)
+        quotes.append(quote)
+        if len(quotes) == QUOTES_PER_THEME:
+            break
+    return tuple(quotes)
 
 
 def _quietly(model: NMF, matrix: np.ndarray) -> np.ndarray:

@@ -50,6 +50,13 @@ class CommentRecord:
     country: str
     created_at: datetime
     content_hash: str
+    # Who filed it, for counting distinct submitters: the organisation, or for an individual
+    # their own key; empty when unknown (the organisation, or else the reference, counts).
+    submitter: str = ""
+
+    @property
+    def submitter_key(self) -> str:
+        return self.submitter or self.organisation or f"comment:{self.reference}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +67,7 @@ class SynthesisRequest:
     sections: tuple[str, ...] | None = None
     cutoff: datetime | None = None
     seed: int = 1
-    campaign_min_size: int = 5
+    campaign_min_submitters: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +91,31 @@ class Count:
 
 @dataclass(frozen=True, slots=True)
 class Campaign:
-    """Near-identical comments filed by several submitters, folded into one position."""
+    """One text filed by several distinct submitters (copied, lightly edited, or with a
+    paragraph of their own added), folded into one position: the template is shown once
+    (``representative``) with the number of copies, how many added their own text, the
+    distinct submitters (``signatories``) and the distinct named organisations among them."""
 
     references: tuple[str, ...]
     signatories: int
     organisations: tuple[str, ...]
     stakeholder_mix: tuple[Count, ...]
+    section_keys: tuple[str, ...]
+    representative: Excerpt
+    includes_confidential: bool
+    copies: int = 0
+    with_own_text: int = 0
+    organisation_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """One text filed more than once by fewer distinct submitters than a campaign needs
+    (typically one organisation repeating itself): shown as a repeat, not a campaign."""
+
+    references: tuple[str, ...]
+    organisations: tuple[str, ...]
+    submitters: int
     section_keys: tuple[str, ...]
     representative: Excerpt
     includes_confidential: bool
@@ -192,6 +218,7 @@ class Synthesis:
     changes: tuple[ChangeGroup, ...]
     dispositions: DispositionSummary
     notes: tuple[str, ...] = field(default=())
+    repeats: tuple[Repeat, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
         """The synthesis as JSON-ready data (what ``Digest.data`` holds): tuples become lists,

@@ -3,8 +3,8 @@
 import numpy as np
 from datasketch import MinHash
 
-from comments.digests.synthesis import campaigns, minhash_signatures
-from comments.digests.synthesis.campaigns import NUM_PERM, shingle_hashes
+from comments.digests.synthesis import minhash, minhash_signatures
+from comments.digests.synthesis.minhash import NUM_PERM, shingle_hashes
 
 BODIES = [
     "Providers must publish red-team results before release.",
@@ -30,6 +30,6 @@ def test_signatures_are_datasketch_minhashes_of_the_word_shingles():
 
 def test_signatures_do_not_depend_on_how_the_bodies_are_split_into_blocks(monkeypatch):
     whole = minhash_signatures(BODIES * 3)
-    monkeypatch.setattr(campaigns, "_BODIES_PER_BLOCK", 2)
+    monkeypatch.setattr(minhash, "_BODIES_PER_BLOCK", 2)
     assert np.array_equal(minhash_signatures(BODIES * 3), whole)
     assert minhash_signatures([]).shape == (0, NUM_PERM)
