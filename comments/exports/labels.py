@@ -12,6 +12,14 @@ from accounts.models import Organisation
 STAKEHOLDER_TYPES: dict[str, str] = dict(Organisation.StakeholderType.choices)
 STANCES = {"support": "Support", "oppose": "Oppose", "amend": "Amend", "none": "No stance"}
 AUDIENCES = {"public": "Public", "working_group": "Working groups"}
+LANGUAGES = {
+    "en": "English",
+    "fr": "French",
+    "de": "German",
+    "it": "Italian",
+    "ja": "Japanese",
+    "es": "Spanish",
+}
 
 
 def humanise(key: str) -> str:
@@ -33,6 +41,10 @@ def country(code: str) -> str:
         return "Not given"
     name = countries.name(code)
     return f"{name} ({code})" if name else code
+
+
+def language(code: str) -> str:
+    return LANGUAGES.get(code, code)
 
 
 def audience(key: str) -> str:

@@ -120,6 +120,7 @@ def _themes(section: SectionView) -> list[str]:
     out = ["### Themes", ""]
     for theme in section.themes:
         terms = f" · key terms: {md_line(theme.top_terms)}" if theme.top_terms else ""
+        terms += f" · in {theme.languages}" if theme.languages else ""
         out += [f"#### {md_line(theme.label)}", "", f"_{theme.size}{terms}_", ""]
         out += [f"Stakeholders: {_mix(theme.stakeholder_mix)}.", ""]
         out += [f"Stances: {_mix(theme.stance_mix)}.", ""]

@@ -87,6 +87,7 @@ class ThemeView:
     stakeholder_mix: tuple[CountRow, ...]
     stance_mix: tuple[CountRow, ...]
     quotes: tuple[ExcerptView, ...]
+    languages: str = ""  # "English 12, French 3" when its comments are in several languages
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,12 @@ def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
     )
 
 
+def _languages(rows: Sequence[Mapping[str, Any]]) -> str:
+    if len(rows) < 2:
+        return ""
+    return ", ".join(f"{labels.language(row['key'])} {row['count']}" for row in rows)
+
+
 def _theme(theme: Mapping[str, Any]) -> ThemeView:
     return ThemeView(
         label=theme["label"],
@@ -190,6 +197,7 @@ def _theme(theme: Mapping[str, Any]) -> ThemeView:
         stakeholder_mix=count_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
         stance_mix=count_rows(theme.get("stance_mix", ()), labels.stance),
         quotes=tuple(excerpt_view(q) for q in theme.get("quotes", ())),
+        languages=_languages(theme.get("languages", ())),
     )
 
 

@@ -25,14 +25,6 @@ from collections.abc import Iterable
 from functools import cache
 
 LANGUAGES = ("en", "fr", "de", "it", "ja", "es")
-NAMES = {
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "it": "Italian",
-    "ja": "Japanese",
-    "es": "Spanish",
-}
 UNDETERMINED = "und"
 MIN_LETTERS = 12
 _CLEAR_VOTES = 3

@@ -1,7 +1,10 @@
 """Themes: recurring topics of a section, found by NMF over TF-IDF of its distinct positions.
 
 Each campaign or group of copies enters once (its representative), weighted by its size in
-the counts, so a thousand copies of one letter do not become a theme of their own.
+the counts, so a thousand copies of one letter do not become a theme of their own. Each text
+is read in its own language (``languages``): its stop words left out, Japanese segmented, so
+French or German answers do not form a theme of "et, les, la" or "und, der, die"; a theme says
+which languages its comments are in.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 from sklearn.decomposition import NMF
@@ -20,7 +24,9 @@ from threadpoolctl import threadpool_limits
 
 from comments.anchoring import normalise
 
+from . import languages
 from .excerpts import excerpt
+from .languages import UNDETERMINED
 from .stubs import is_stub
 from .types import NO_STANCE, CommentRecord, Excerpt, Theme, counts
 
@@ -68,18 +74,19 @@ def _themes_of_section(
     section_key: str, positions: Sequence[Position], *, seed: int
 ) -> list[Theme]:
     texts = [p.representative.body for p in positions]
+    spoken = languages.detect_many(texts)
+    documents = [_terms(text, language) for text, language in zip(texts, spoken, strict=True)]
     most = min(MAX_THEMES, len(positions) // MIN_POSITIONS_PER_THEME)
     try:
         vectoriser = TfidfVectorizer(
-            stop_words="english",
-            ngram_range=(1, 2),
+            analyzer=_given,
             min_df=_min_df(len(texts)),
             max_df=0.9 if len(texts) >= 20 else 1.0,
             sublinear_tf=True,
             max_features=MAX_FEATURES,
             dtype=np.float64,
         )
-        matrix = vectoriser.fit_transform(texts)
+        matrix = vectoriser.fit_transform(documents)
     except ValueError:  # nothing but stop words, or too few documents for min_df
         return []
     enough = most >= 2 and matrix.shape[1] >= 2
@@ -95,6 +102,9 @@ def _themes_of_section(
             continue
         top = tuple(str(terms[i]) for i in np.argsort(-model.components_[topic])[:TOP_TERMS])
         members = [m for i in indices for m in positions[i].members]
+        in_languages = Counter(
+            spoken[i] for i in indices for _ in positions[i].members if spoken[i] != UNDETERMINED
+        )
         by_loading = sorted(
             indices,
             key=lambda i: (-loadings[i, topic], positions[i].representative.reference),
@@ -111,6 +121,7 @@ def _themes_of_section(
                 stance_mix=counts(Counter(m.stance or NO_STANCE for m in members)),
                 quotes=_distinct_quotes(quotable, top),
                 references=tuple(sorted(positions[i].representative.reference for i in indices)),
+                languages=counts(in_languages),
             )
         )
     themes.sort(key=lambda t: (-t.comments, t.top_terms))
@@ -134,6 +145,16 @@ def _distinct_quotes(
         if len(quotes) == QUOTES_PER_THEME:
             break
     return tuple(quotes)
+
+
+def _terms(text: str, language: str) -> list[str]:
+    """The words of ``text`` that carry meaning, in its own language, and their pairs."""
+    found = languages.words(text, language)
+    return found + [f"{a} {b}" for a, b in pairwise(found)]
+
+
+def _given(terms: list[str]) -> list[str]:
+    return terms
 
 
 def _quietly(model: NMF, matrix: np.ndarray) -> np.ndarray:

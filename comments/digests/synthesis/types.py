@@ -134,6 +134,8 @@ class Theme:
     stance_mix: tuple[Count, ...]
     quotes: tuple[Excerpt, ...]
     references: tuple[str, ...]
+    # The languages its comments are written in (ISO 639-1), when they could be told.
+    languages: tuple[Count, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
