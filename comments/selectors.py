@@ -183,6 +183,21 @@ def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) ->
     return {row["line_start"]: row["count"] for row in rows}
 
 
+def line_quotes(
+    *, user: User | AnonymousUser, version: DraftVersion, limit: int = 2000
+) -> list[Mapping[str, object]]:
+    """The phrases quoted by the published comments the user can see, to mark in the text:
+    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote (one query)."""
+    return list(
+        Comment.objects.visible_to(user)
+        .filter(version=version, state=State.PUBLISHED)
+        .exclude(quote_exact="")
+        .values("line_start", "quote_exact", "quote_start")
+        .distinct()
+        .order_by("line_start", "quote_start")[:limit]
+    )
+
+
 def line_endorsement_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
     """How many endorsements the comments the user can see on each line hold (one query)."""
     rows = (

@@ -36,6 +36,7 @@ def draft_page_extension(
     context: dict[str, Any] = {
         "side_panel_template": "comments/_panel.html",
         "comment_total": sum(counts.values()),
+        "line_quotes": selectors.line_quotes(user=request.user, version=version),
         "accepting_comments": version.status == DraftVersion.Status.OPEN,
     }
     filters = list_filters(request, names=("line",))

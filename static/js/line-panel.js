@@ -84,19 +84,20 @@
     if (!lt || !exact) return;
     var content = lt.textContent;
     var at = content.substr(start, exact.length) === exact ? start : content.indexOf(exact);
-    if (at < 0) return;
+    var key = at + ":" + exact.length;
+    if (at < 0 || lt.querySelector('mark.quote[data-at="' + key + '"]')) return;
     var walker = document.createTreeWalker(lt, NodeFilter.SHOW_TEXT);
     var range = document.createRange();
     var seen = 0;
     var started = false;
     for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (node.parentElement.closest("mark.quote")) return; // already marked
       var length = node.data.length;
       if (!started && at < seen + length) { range.setStart(node, at - seen); started = true; }
       if (started && at + exact.length <= seen + length) {
         range.setEnd(node, at + exact.length - seen);
         var mark = document.createElement("mark");
         mark.className = "quote";
+        mark.setAttribute("data-at", key);
         mark.appendChild(range.extractContents());
         range.insertNode(mark);
         return;
@@ -106,7 +107,7 @@
   }
 
   function markQuotes(scope) {
-    scope.querySelectorAll(".line-comment[data-quote-exact]").forEach(function (item) {
+    scope.querySelectorAll("[data-quote-exact]").forEach(function (item) {
       var start = parseInt(item.getAttribute("data-quote-start"), 10);
       markQuote(item.getAttribute("data-line"), item.getAttribute("data-quote-exact"), start || 0);
     });

@@ -141,6 +141,7 @@ def test_a_lines_thread_opens_under_it_and_its_quote_stays_marked(
     page.evaluate("() => { window.__samePage = true; }")
     url = page.url
 
+    expect(page.locator("#L4 mark.quote")).to_have_text(PHRASE)  # marked as the page opens
     count = page.get_by_role("link", name="2 comments on line 4")
     expect(count).to_have_attribute("aria-expanded", "false")
     count.tap()
@@ -153,7 +154,7 @@ def test_a_lines_thread_opens_under_it_and_its_quote_stays_marked(
     assert page.url == url
     in_viewport(page, "#line-panel-h")
     mark = page.locator("#L4 mark.quote")
-    expect(mark).to_have_text(PHRASE)
+    expect(mark).to_have_text(PHRASE)  # once, though the thread names it again
     expect(page.locator("#L4 .lt")).to_have_text(re.compile(re.escape(line.text)))
     check_at_both_widths(page, screenshot, "thread-under-line-4")
 
