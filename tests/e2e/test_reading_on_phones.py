@@ -134,6 +134,7 @@ def test_a_lines_thread_opens_under_it_and_its_quote_stays_marked(
         line_start=4,
         body="Say who documents the measure.",
         quote=Quote(PHRASE, start=line.text.index(PHRASE)),
+        proposed_text=line.text.replace("document", "publish"),
     )
     plain = submit(version=version, author=author, organisation=organisation, line_start=4)
     page.set_viewport_size(PHONE)
@@ -177,3 +178,11 @@ def test_a_lines_thread_opens_under_it_and_its_quote_stays_marked(
     expect(page.locator(".comment-panel .line-comments")).to_contain_text(quoted.reference)
     expect(page.locator("#L4 mark.quote")).to_have_text(PHRASE)
     check_at_both_widths(page, screenshot, "line-4-page")
+
+    # The comment's page shows its proposed text as a word diff against line 4.
+    panel_link = page.locator(".line-comments").get_by_role("link", name=quoted.reference)
+    panel_link.tap()
+    diff = page.locator(".proposed-diff")
+    expect(diff.locator("del")).to_have_text("[removed: document]")
+    expect(diff.locator("ins")).to_have_text("[added: publish]")
+    check_at_both_widths(page, screenshot, "comment-page")
