@@ -335,3 +335,8 @@ def comments_seen_by(user: User | AnonymousUser) -> Q | None:
 def can_edit_comment(user: User | AnonymousUser, comment: Any) -> bool:
     """Edit or withdraw: the comment's author only."""
     return bool(user.is_authenticated and comment.author_id == user.pk)
+
+
+def can_keep_receipt(user: User | AnonymousUser, comment: Any) -> bool:
+    """The filing receipt (its page and its PDF): the comment's author only."""
+    return bool(user.is_authenticated and comment.author_id == user.pk)

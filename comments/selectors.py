@@ -198,6 +198,24 @@ def line_quotes(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FiledText:
+    """A comment's words as its author filed them, before any later edit."""
+
+    kind: str
+    stance: str
+    body: str
+    proposed_text: str
+
+
+def comment_as_filed(comment: Comment) -> FiledText:
+    """The comment's text when it was filed: its earliest kept revision if it was edited since
+    (one query), else its text now."""
+    first = comment.revisions.order_by("replaced_at", "pk").first()
+    source = first if first is not None else comment
+    return FiledText(source.kind, source.stance, source.body, source.proposed_text)
+
+
 def line_endorsement_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
     """How many endorsements the comments the user can see on each line hold (one query)."""
     rows = (

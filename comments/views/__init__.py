@@ -1,7 +1,13 @@
 """Pages of the comments app: filing on the draft page, a comment's own page and the actions on
 it, the lists, and the secretariat's moderation queue and comment matrix."""
 
-from .filing import comment_create, comment_edit, comment_receipt, draft_page_extension
+from .filing import (
+    comment_create,
+    comment_edit,
+    comment_receipt,
+    comment_receipt_pdf,
+    draft_page_extension,
+)
 from .lists import my_comments, version_comments
 from .secretariat import home_page_extension, matrix, moderation_queue
 from .thread import (
@@ -22,6 +28,7 @@ __all__ = [
     "comment_detail",
     "comment_edit",
     "comment_receipt",
+    "comment_receipt_pdf",
     "comment_withdraw",
     "dismiss_reports",
     "dispose",

@@ -117,6 +117,11 @@ def test_a_comment_is_filed_at_375px_by_touch(live_server, page: Page, screensho
     expect(page.get_by_role("heading", name="Comment received")).to_be_visible()
     expect(page.locator(".receipt-reference")).to_have_text("Your reference: HAIP-V1-000001")
     check_at_both_widths(page, screenshot, "receipt")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download this receipt as a PDF").tap()
+    assert download.value.suggested_filename == "HAIP-V1-000001-receipt.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
     comment = Comment.objects.get()
     assert (comment.line_start, comment.line_end, comment.author) == (4, 4, author)
 
