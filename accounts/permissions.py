@@ -223,6 +223,12 @@ def can_dispose(user: User | AnonymousUser) -> bool:
     return is_secretariat(user)
 
 
+def can_review_carried_comments(user: User | AnonymousUser) -> bool:
+    """Confirm, re-point or mark answered by removal the comments carried to a new version
+    whose text was rewritten."""
+    return is_secretariat(user)
+
+
 def can_view_audit_trail(user: User | AnonymousUser) -> bool:
     """Read the audit trail of decisions."""
     return is_secretariat(user)

@@ -110,6 +110,7 @@ def _account(user: User) -> dict[str, Any]:
         "date_joined": _iso(user.date_joined),
         "last_login": _iso(user.last_login),
         "is_active": user.is_active,
+        "notify_new_versions": user.notify_new_versions,
         "groups": sorted(user.groups.values_list("name", flat=True)),
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "accounts"
 
@@ -48,5 +48,6 @@ urlpatterns: list = [
         name="organisation_reject",
     ),
     path("account/privacy/", views.privacy_overview, name="privacy"),
+    path("account/notices/", notice_views.version_notices, name="version_notices"),
     path("account/close/", views.account_close, name="account_close"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import (
+    CarriedComment,
     Comment,
     CommentRevision,
     Disposition,
@@ -64,3 +65,10 @@ class DispositionAdmin(RecordAdmin):
     list_display = ["comment", "outcome", "decided_by", "decided_at"]
     list_filter = ["outcome"]
     list_select_related = ["comment", "decided_by"]
+
+
+@admin.register(CarriedComment)
+class CarriedCommentAdmin(RecordAdmin):
+    list_display = ["comment", "version", "outcome", "score", "line_start", "review"]
+    list_filter = ["outcome", "review", "version__draft"]
+    list_select_related = ["comment", "version__draft"]

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from haip_portal.site import site_url
 
-from .models import Comment, Reply
+from .models import CarriedComment, Comment, Disposition, Reply, VersionNotice
 
 
 def _send(*, template: str, to: str, subject: str, context: dict) -> None:
@@ -88,3 +88,71 @@ def send_disposition_notice(comment_id: int) -> None:
             "url": site_url(comment.get_absolute_url()),
         },
     )
+
+
+# --- A new version: one e-mail per person who commented on the one before ------------------
+
+
+def version_notice_recipients(version_id: int) -> list[int]:
+    """Everyone with a comment (not withdrawn) carried to this version who wants the e-mail."""
+    return list(
+        CarriedComment.objects.filter(
+            version_id=version_id, comment__author__notify_new_versions=True
+        )
+        .exclude(comment__state=Comment.State.WITHDRAWN)
+        .exclude(comment__author__is_active=False)
+        .values_list("comment__author_id", flat=True)
+        .distinct()
+        .order_by("comment__author_id")
+    )
+
+
+def send_version_notice(version_id: int, user_id: int) -> None:
+    """Tell one person what became of their comments in the version; at most once."""
+    from accounts.models import User
+    from accounts.services import notices_token
+    from drafts.models import DraftVersion
+
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        if (
+            not user.notify_new_versions
+            or VersionNotice.objects.filter(version_id=version_id, user=user).exists()
+        ):
+            return
+        version = DraftVersion.objects.select_related("draft").get(pk=version_id)
+        carried = list(
+            CarriedComment.objects.filter(version=version, comment__author=user)
+            .exclude(comment__state=Comment.State.WITHDRAWN)
+            .select_related("comment__disposition")
+        )
+        if not carried:
+            return
+        _send(
+            template="version_published",
+            to=user.email,
+            subject=f"{version}: what became of your comments",
+            context={
+                "version": version,
+                "total": len(carried),
+                "outcomes": _counted(carried, CarriedComment.Outcome.choices, "outcome"),
+                "answers": _answers(carried),
+                "url": site_url(version.get_absolute_url()) + "#carried",
+                "stop_url": site_url("/account/notices/?token=" + notices_token(user)),
+            },
+        )
+        VersionNotice.objects.create(version=version, user=user)
+
+
+def _counted(rows: list, choices: list, name: str) -> list[tuple[str, int]]:
+    values = [getattr(row, name) for row in rows]
+    return [(label, values.count(value)) for value, label in choices if value in values]
+
+
+def _answers(carried: list[CarriedComment]) -> list[tuple[str, int]]:
+    dispositions = [
+        row.comment.disposition for row in carried if hasattr(row.comment, "disposition")
+    ]
+    counted = _counted(dispositions, Disposition.Outcome.choices, "outcome")
+    waiting = len(carried) - len(dispositions)
+    return counted + ([("Not answered yet", waiting)] if waiting else [])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
@@ -19,7 +19,7 @@ from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import NotFound
 
-from .models import BulkSubmission, Comment, Endorsement, Flag, Reply
+from .models import BulkSubmission, CarriedComment, Comment, Endorsement, Flag, Reply
 
 State = Comment.State
 MAX_LINE = 2**31 - 1  # the largest line number a filter may name (the column's range)
@@ -316,3 +316,42 @@ def bulk_submission_get(*, owner: User | AnonymousUser, pk: int) -> BulkSubmissi
     if submission is None:
         raise NotFound("No such bulk submission.")
     return submission
+
+
+# --- Comments carried from the previous version ----------------------------------------------
+
+
+def carried_to_version(
+    *, user: User | AnonymousUser, version: DraftVersion
+) -> list[CarriedComment]:
+    """The previous version's comments carried to ``version`` that the user may see (the
+    comment's own visibility rule), with their comment and its disposition; one query."""
+    visible = Comment.objects.visible_to(user).exclude(state=State.WITHDRAWN)
+    return list(
+        CarriedComment.objects.filter(version=version, comment__in=visible)
+        .select_related("comment__version", "comment__organisation", "comment__disposition")
+        .order_by(F("line_start").asc(nulls_last=True), "comment__number")
+    )
+
+
+def carried_review_queue(*, user: User | AnonymousUser) -> QuerySet[CarriedComment]:
+    """Carried comments waiting for the secretariat's review, oldest version first; empty for
+    anyone who may not review them."""
+    if not permissions.can_review_carried_comments(user):
+        return CarriedComment.objects.none()
+    return (
+        CarriedComment.objects.filter(review=CarriedComment.Review.PENDING)
+        .exclude(comment__state=State.WITHDRAWN)
+        .select_related("comment__version__draft", "comment__organisation", "version__draft")
+        .order_by("version_id", "comment__number")
+    )
+
+
+def carried_get(*, user: User | AnonymousUser, pk: int) -> CarriedComment:
+    """One carried comment for its reviewer; 404 for anyone else."""
+    if not permissions.can_review_carried_comments(user):
+        raise NotFound("No such carried comment.")
+    found = CarriedComment.objects.select_related("comment", "version").filter(pk=pk).first()
+    if found is None:
+        raise NotFound("No such carried comment.")
+    return found

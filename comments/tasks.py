@@ -6,66 +6,52 @@ Services import this module to queue its tasks; a task imports the service it ru
 body, so no module of the app imports this one back while it is being loaded."""
 
 import logging
-import smtplib
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from haip_portal.queueing import MAIL_TASK
+
 from . import notifications
 
 logger = logging.getLogger(__name__)
 
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
 
-
-@shared_task(
-    name="comments.tasks.send_comment_receipt",
-    ignore_result=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=10,
-)
+@shared_task(name="comments.tasks.send_comment_receipt", **MAIL_TASK)
 def send_comment_receipt(comment_id: int) -> None:
     notifications.send_receipt(comment_id)
 
 
-@shared_task(
-    name="comments.tasks.send_reply_notice",
-    ignore_result=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=10,
-)
+@shared_task(name="comments.tasks.send_reply_notice", **MAIL_TASK)
 def send_reply_notice(reply_id: int) -> None:
     notifications.send_reply_notice(reply_id)
 
 
-@shared_task(
-    name="comments.tasks.send_moderation_notice",
-    ignore_result=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=10,
-)
+@shared_task(name="comments.tasks.send_moderation_notice", **MAIL_TASK)
 def send_moderation_notice(comment_id: int, action: str) -> None:
     notifications.send_moderation_notice(comment_id, action)
 
 
-@shared_task(
-    name="comments.tasks.send_disposition_notice",
-    ignore_result=True,
-    autoretry_for=MAIL_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=10,
-)
+@shared_task(name="comments.tasks.send_disposition_notice", **MAIL_TASK)
 def send_disposition_notice(comment_id: int) -> None:
     notifications.send_disposition_notice(comment_id)
+
+
+@shared_task(name="comments.tasks.send_version_notice", **MAIL_TASK)
+def send_version_notice(version_id: int, user_id: int) -> None:
+    notifications.send_version_notice(version_id, user_id)
+
+
+@shared_task(name="comments.tasks.send_version_notices", ignore_result=True)
+def send_version_notices(version_id: int) -> int:
+    """A version was published: one e-mail to each person who commented on the one before
+    (each sent by its own task, so one failing address does not hold the others)."""
+    recipients = notifications.version_notice_recipients(version_id)
+    for user_id in recipients:
+        send_version_notice.delay(version_id, user_id)
+    return len(recipients)
 
 
 @shared_task(name="comments.tasks.send_pending_receipts", ignore_result=True)

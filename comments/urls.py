@@ -41,6 +41,8 @@ urlpatterns = [
         name="dismiss_reports",
     ),
     path("comments/<str:reference>/dispose/", views.dispose, name="dispose"),
+    path("secretariat/carried/", views.carried_review_queue, name="carried_queue"),
+    path("secretariat/carried/<int:pk>/", views.carried_review, name="carried_review"),
     path("secretariat/moderation/", views.moderation_queue, name="moderation_queue"),
     path(
         "secretariat/drafts/<slug:slug>/v<int:number>/matrix.csv",

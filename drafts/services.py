@@ -142,6 +142,7 @@ def version_create(
         created_by=created_by,
     )
     _store_text(version=version, document=document)
+    _run_hooks("VERSION_PREPARED_HOOKS", version)
     return version
 
 
@@ -159,6 +160,7 @@ def version_update_text(
         version.changelog = changelog
     version.save(update_fields=["source", "line_count", "changelog", "updated_at"])
     _store_text(version=version, document=document)
+    _run_hooks("VERSION_PREPARED_HOOKS", version)
     return version
 
 
@@ -210,6 +212,7 @@ def version_publish(
             "updated_at",
         ]
     )
+    _run_hooks("VERSION_PUBLISHED_HOOKS", version)
     return version
 
 
@@ -226,6 +229,20 @@ def _closed_hooks() -> list[Callable[[DraftVersion], object]]:
     """What other apps do when a comment period closes (``VERSION_CLOSED_HOOKS``), inside the
     closing transaction, so drafts never imports them."""
     return [import_string(path) for path in settings.VERSION_CLOSED_HOOKS]
+
+
+@lru_cache(maxsize=8)
+def _hooks(setting: str) -> list[Callable[[DraftVersion], object]]:
+    """The functions a setting names (``VERSION_PREPARED_HOOKS``, ``VERSION_PUBLISHED_HOOKS``),
+    resolved once: how other apps act on a version without drafts importing them."""
+    return [import_string(path) for path in getattr(settings, setting, [])]
+
+
+def _run_hooks(setting: str, version: DraftVersion) -> None:
+    """Call each hook of ``setting`` with ``version``, inside the caller's transaction, so a
+    version is never prepared or published without what the hooks do (an error rolls back)."""
+    for hook in _hooks(setting):
+        hook(version)
 
 
 @transaction.atomic

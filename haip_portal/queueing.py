@@ -7,6 +7,7 @@ web process instead, in the order sent, and the request answers at once.
 """
 
 import logging
+import smtplib
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -15,6 +16,17 @@ from django.conf import settings
 from django.db import connections, transaction
 
 logger = logging.getLogger(__name__)
+
+# The options of a task that sends e-mail: a delivery that fails is tried again, later and later
+# (30 s doubling up to an hour, ten times), so a mail server's outage loses nothing.
+MAIL_ERRORS = (smtplib.SMTPException, OSError)
+MAIL_TASK: dict[str, Any] = {
+    "ignore_result": True,
+    "autoretry_for": MAIL_ERRORS,
+    "retry_backoff": 30,
+    "retry_backoff_max": 3600,
+    "max_retries": 10,
+}
 
 
 def enqueue_on_commit(task: Any, *args: Any) -> None:

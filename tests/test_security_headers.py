@@ -313,6 +313,7 @@ NEVER_RENDERED = {
             "comments:restore",
             "comments:dismiss_reports",
             "comments:dispose",
+            "comments:carried_review",
             "comments_api:bulk_comments",
             "comments_api:bulk_submissions",
             "comments_api:comment_endorse",

@@ -41,6 +41,11 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField("e-mail address", unique=True)
     name = models.CharField("full name", max_length=200, blank=True)
+    notify_new_versions = models.BooleanField(
+        "e-mail me when a draft I commented on has a new version",
+        default=True,
+        help_text="One e-mail per new version: what became of your comments and their answers.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -14,6 +14,7 @@ from .organisations import (
     organisation_reject,
     organisation_verify,
 )
+from .preferences import notices_set, notices_token, user_for_notices_token
 from .tokens import (
     API_TOKEN_LAST_USED_RESOLUTION,
     API_TOKEN_MARKER,
@@ -46,11 +47,14 @@ __all__ = [
     "membership_reject",
     "membership_request",
     "membership_set_role",
+    "notices_set",
+    "notices_token",
     "organisation_register",
     "organisation_register_individual",
     "organisation_reject",
     "organisation_verify",
     "required_reason",
+    "user_for_notices_token",
     "working_group_add_member",
     "working_group_create",
 ]

@@ -27,6 +27,7 @@ from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 from .. import bulk_files, selectors, services
 from ..inputs import UnreadableItem, read_comment_item
 from ..models import BulkSubmission, Comment
+from .rows import comment_rows, comment_rows_output
 from .serializers import (
     MAX_BATCH,
     BatchResultSerializer,
@@ -38,8 +39,6 @@ from .serializers import (
     EndorsementInputSerializer,
     ReplyInputSerializer,
     ReplyOutputSerializer,
-    comment_rows,
-    comment_rows_output,
 )
 
 

@@ -11,6 +11,12 @@ from .bulk import (
     bulk_submission_process,
     bulk_submissions_requeue_stalled,
 )
+from .carry import (
+    carried_answer_by_removal,
+    carried_confirm,
+    carried_repoint,
+    comments_carry,
+)
 from .discussion import endorsement_create, endorsement_withdraw, reply_create
 from .dispositions import comment_dispose
 from .edit import comment_edit, comment_withdraw
@@ -27,12 +33,16 @@ __all__ = [
     "bulk_submission_create",
     "bulk_submission_process",
     "bulk_submissions_requeue_stalled",
+    "carried_answer_by_removal",
+    "carried_confirm",
+    "carried_repoint",
     "comment_dispose",
     "comment_edit",
     "comment_hide",
     "comment_restore",
     "comment_submit",
     "comment_withdraw",
+    "comments_carry",
     "comments_submit_batch",
     "endorsement_create",
     "endorsement_withdraw",

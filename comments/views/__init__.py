@@ -1,6 +1,8 @@
 """Pages of the comments app: filing on the draft page, a comment's own page and the actions on
-it, the lists, and the secretariat's moderation queue and comment matrix."""
+it, the lists, the secretariat's moderation queue and comment matrix, and the comments carried
+from the previous version (their review queue, their list on the draft page)."""
 
+from .carried import carried_page_extension, carried_review, carried_review_queue
 from .filing import (
     comment_create,
     comment_edit,
@@ -24,6 +26,9 @@ from .thread import (
 )
 
 __all__ = [
+    "carried_page_extension",
+    "carried_review",
+    "carried_review_queue",
     "comment_create",
     "comment_detail",
     "comment_edit",

@@ -283,13 +283,25 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The comments app adds its gutter counts and comment panel to the draft page.
-DRAFT_PAGE_EXTENSIONS = ["comments.views.draft_page_extension"]
+# The comments app adds its gutter counts and comment panel to the draft page, and the
+# comments carried from the previous version.
+DRAFT_PAGE_EXTENSIONS = [
+    "comments.views.draft_page_extension",
+    "comments.views.carried_page_extension",
+]
 # The comments app adds the secretariat's list of what waits to be done to the home page.
 HOME_PAGE_EXTENSIONS = ["comments.views.home_page_extension"]
 # Called with the version inside the transaction that closes its comment period: the digests
 # app queues the digests for the public and the working groups.
 VERSION_CLOSED_HOOKS = ["comments.digests.services.digests_for_closed_version"]
+# Called with the version inside the transaction that prepares its text (a new version, or a
+# new text for an unpublished one) and inside the one that publishes it: the comments app
+# carries the previous version's comments onto it (comments/services/carry.py).
+VERSION_PREPARED_HOOKS = ["comments.services.carry.carry_to_version"]
+VERSION_PUBLISHED_HOOKS = [
+    "comments.services.carry.carry_to_version",
+    "comments.services.carry.notify_commenters",
+]
 # Called by `load_demo` (comments) with the demo's open version and the secretariat, in its
 # transaction: the digests app asks for two digests of it. Returns a line to print, or "".
 DEMO_DATA_HOOKS = ["comments.digests.services.digests_for_demo"]

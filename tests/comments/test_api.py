@@ -11,7 +11,8 @@ from rest_framework.renderers import JSONRenderer
 from accounts.models import ApiToken
 from comments import selectors, services
 from comments.anchoring import Quote
-from comments.api.serializers import COMMENT_ROW_FIELDS, CommentOutputSerializer
+from comments.api.rows import COMMENT_ROW_FIELDS
+from comments.api.serializers import CommentOutputSerializer
 from comments.models import Comment
 from drafts.models import Line
 from haip_portal.api import throttles

@@ -144,8 +144,20 @@ class Command(BaseCommand):
 
         v1 = self._draft(secretariat)
         self._comments(v1, people, secretariat)
+        self._carry(v1)
         self._extensions(v1, secretariat)
         return secretariat, wg_member, people
+
+    def _carry(self, v1: DraftVersion) -> None:
+        """The demo's comments are filed after v2 was prepared: carry them to it now, as
+        publishing v2 would, so the secretariat's preview and review queue show them."""
+        v2 = v1.draft.versions.filter(number=2, status=DraftVersion.Status.DRAFT).first()
+        if v2 is not None:
+            summary = comment_services.comments_carry(version=v2)
+            self.stdout.write(
+                f"Carried v1's comments to v2: {summary.kept} kept, {summary.changed} on "
+                f"rewritten text ({summary.pending} to review), {summary.removed} on removed text."
+            )
 
     def _extensions(self, version: DraftVersion, secretariat: User) -> None:
         """What other apps add to the demo (``DEMO_DATA_HOOKS``), in the same transaction:

@@ -1,0 +1,44 @@
+"""A person's choices about the e-mails the portal sends them."""
+
+from django.core import signing
+
+from haip_portal.exceptions import ApplicationError
+
+from ..models import User
+from .audit import audit_record
+
+_SALT = "accounts.version-notices"
+
+
+def notices_token(user: User) -> str:
+    """A signed token that turns the new-version e-mails off for ``user`` without signing in
+    (the link at the foot of each such e-mail)."""
+    return signing.dumps(user.pk, salt=_SALT, compress=True)
+
+
+def user_for_notices_token(token: str) -> User:
+    """The user a token from :func:`notices_token` names; a clear error for a bad one."""
+    try:
+        pk = signing.loads(token, salt=_SALT)
+    except signing.BadSignature as error:
+        raise ApplicationError(
+            "This link is not valid: it may have been cut short. Sign in and change the "
+            "setting on your account's privacy page."
+        ) from error
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise ApplicationError("This account is closed: it receives no e-mail.")
+    return user
+
+
+def notices_set(*, user: User, on: bool) -> User:
+    """Turn the new-version e-mails on or off for ``user``."""
+    if user.notify_new_versions != on:
+        user.notify_new_versions = on
+        user.save(update_fields=["notify_new_versions"])
+        audit_record(
+            actor=user,
+            action="account.notices_on" if on else "account.notices_off",
+            target=user,
+        )
+    return user
