@@ -352,3 +352,8 @@ def token_scopes_missing(token: Any, required: Iterable[str]) -> list[str]:
     if scopes is None:
         return []
     return sorted(set(required) - set(scopes))
+
+
+def can_keep_receipt(user: User | AnonymousUser, comment: Any) -> bool:
+    """The filing receipt (its page and its PDF): the comment's author only."""
+    return bool(user.is_authenticated and comment.author_id == user.pk)

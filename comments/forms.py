@@ -220,7 +220,8 @@ class ReasonForm(forms.Form):
 
 
 class DispositionForm(forms.Form):
-    outcome = forms.ChoiceField(choices=Disposition.Outcome.choices)
+    # No outcome is preselected: the secretariat chooses one for every answer it records.
+    outcome = forms.ChoiceField(choices=[("", "Choose an outcome"), *Disposition.Outcome.choices])
     response = forms.CharField(
         label="Response to the commenter", widget=forms.Textarea(attrs={"rows": 3})
     )

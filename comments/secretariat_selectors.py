@@ -75,3 +75,27 @@ def versions_with_comments_unanswered() -> QuerySet[DraftVersion]:
         .filter(unanswered_count__gt=0)
         .order_by("-status", "draft__title", "number")
     )
+
+
+@dataclass(frozen=True)
+class MatrixCounts:
+    """What the comment matrix holds: the published comments (the rows of its CSV), of which
+    ``answered`` have a disposition, and the comments hidden by moderation, counted apart."""
+
+    published: int
+    answered: int
+    hidden: int
+
+    @property
+    def not_answered(self) -> int:
+        return self.published - self.answered
+
+
+def matrix_counts(version: DraftVersion) -> MatrixCounts:
+    """The matrix's counts for ``version`` (one query)."""
+    counts = Comment.objects.filter(version=version).aggregate(
+        published=Count("pk", filter=Q(state=State.PUBLISHED)),
+        answered=Count("pk", filter=Q(state=State.PUBLISHED, disposition__isnull=False)),
+        hidden=Count("pk", filter=Q(state=State.HIDDEN)),
+    )
+    return MatrixCounts(counts["published"], counts["answered"], counts["hidden"])

@@ -183,6 +183,39 @@ def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) ->
     return {row["line_start"]: row["count"] for row in rows}
 
 
+def line_quotes(
+    *, user: User | AnonymousUser, version: DraftVersion, limit: int = 2000
+) -> list[Mapping[str, object]]:
+    """The phrases quoted by the published comments the user can see, to mark in the text:
+    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote (one query)."""
+    return list(
+        Comment.objects.visible_to(user)
+        .filter(version=version, state=State.PUBLISHED)
+        .exclude(quote_exact="")
+        .values("line_start", "quote_exact", "quote_start")
+        .distinct()
+        .order_by("line_start", "quote_start")[:limit]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FiledText:
+    """A comment's words as its author filed them, before any later edit."""
+
+    kind: str
+    stance: str
+    body: str
+    proposed_text: str
+
+
+def comment_as_filed(comment: Comment) -> FiledText:
+    """The comment's text when it was filed: its earliest kept revision if it was edited since
+    (one query), else its text now."""
+    first = comment.revisions.order_by("replaced_at", "pk").first()
+    source = first if first is not None else comment
+    return FiledText(source.kind, source.stance, source.body, source.proposed_text)
+
+
 def line_endorsement_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
     """How many endorsements the comments the user can see on each line hold (one query)."""
     rows = (

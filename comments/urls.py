@@ -18,6 +18,11 @@ urlpatterns = [
     path("comments/mine/", views.my_comments, name="my_comments"),
     path("comments/<str:reference>/", views.comment_detail, name="comment_detail"),
     path("comments/<str:reference>/receipt/", views.comment_receipt, name="comment_receipt"),
+    path(
+        "comments/<str:reference>/receipt.pdf",
+        views.comment_receipt_pdf,
+        name="comment_receipt_pdf",
+    ),
     path("comments/<str:reference>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<str:reference>/withdraw/", views.comment_withdraw, name="comment_withdraw"),
     path("comments/<str:reference>/reply/", views.reply_create, name="reply_create"),

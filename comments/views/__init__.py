@@ -3,7 +3,13 @@ it, the lists, the secretariat's moderation queue and comment matrix, and the co
 from the previous version (their review queue, their list on the draft page)."""
 
 from .carried import carried_page_extension, carried_review, carried_review_queue
-from .filing import comment_create, comment_edit, comment_receipt, draft_page_extension
+from .filing import (
+    comment_create,
+    comment_edit,
+    comment_receipt,
+    comment_receipt_pdf,
+    draft_page_extension,
+)
 from .lists import my_comments, version_comments
 from .secretariat import home_page_extension, matrix, moderation_queue
 from .thread import (
@@ -27,6 +33,7 @@ __all__ = [
     "comment_detail",
     "comment_edit",
     "comment_receipt",
+    "comment_receipt_pdf",
     "comment_withdraw",
     "dismiss_reports",
     "dispose",

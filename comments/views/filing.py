@@ -18,7 +18,7 @@ from drafts.selectors import SectionWithLines
 from haip_portal.errors import show_on_form
 from haip_portal.exceptions import ApplicationError
 
-from .. import selectors, services
+from .. import receipts, selectors, services
 from ..forms import CommentEditForm, CommentForm
 from .shared import acting_user, list_filters, version_asked
 
@@ -36,6 +36,7 @@ def draft_page_extension(
     context: dict[str, Any] = {
         "side_panel_template": "comments/_panel.html",
         "comment_total": sum(counts.values()),
+        "line_quotes": selectors.line_quotes(user=request.user, version=version),
         "accepting_comments": version.status == DraftVersion.Status.OPEN,
     }
     filters = list_filters(request, names=("line",))
@@ -100,13 +101,26 @@ def comment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
 @login_required
 def comment_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     comment = selectors.comment_get(user=request.user, reference=reference)
-    if comment.author_id != request.user.pk:
+    if not permissions.can_keep_receipt(request.user, comment):
         raise Http404("No such receipt.")
     return render(
         request,
         "comments/receipt.html",
         {"comment": comment, "body_html": render_markdown(comment.body)},
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def comment_receipt_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The receipt as a PDF to keep and print: the author's only, like its page."""
+    comment = selectors.comment_get(user=request.user, reference=reference)
+    if not permissions.can_keep_receipt(request.user, comment):
+        raise Http404("No such receipt.")
+    pdf = receipts.receipt_pdf(comment, selectors.comment_as_filed(comment))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{comment.reference}-receipt.pdf"'
+    return response
 
 
 @login_required

@@ -86,7 +86,10 @@ def matrix(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         _dispose_chosen(request, version)
         return redirect(request.get_full_path())
     context = filtered_list(request, version, per_page=100)
-    return render(request, "comments/matrix.html", {**context, "form": DispositionForm()})
+    counts = secretariat_selectors.matrix_counts(version)
+    return render(
+        request, "comments/matrix.html", {**context, "form": DispositionForm(), "counts": counts}
+    )
 
 
 def _dispose_chosen(request: HttpRequest, version: DraftVersion) -> None:

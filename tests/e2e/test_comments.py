@@ -341,9 +341,9 @@ def test_secretariat_disposes_and_the_author_reads_the_answer(
 
     sign_in(page, live_server.url, secretariat, totp_secret=secret)
     page.goto(f"{live_server.url}/secretariat/drafts/haip/v1/matrix/")
-    expect(page.get_by_role("link", name=comment.reference)).to_be_visible()
+    expect(page.get_by_role("link", name=comment.reference, exact=True)).to_be_visible()
     screenshot("matrix-before")
-    page.get_by_role("link", name=comment.reference).click()
+    page.get_by_role("link", name=comment.reference, exact=True).click()
     expect(page.get_by_role("heading", name=f"Comment {comment.reference}")).to_be_visible()
     expect(page.locator(".disposition")).to_contain_text("Not answered yet.")
     page.get_by_label("Outcome").select_option(label="Accepted")

@@ -1,0 +1,181 @@
+// Reading and commenting where the reader is. A line's comment count opens that line's
+// comments in a panel under the line, without leaving the page; on narrow screens (a phone, or
+// a desktop at 200% zoom) tapping a line number also opens the comment form there, instead of
+// at the foot of the page. Focus moves into the panel; Escape or its Close button shuts it and
+// gives the focus back to what opened it. The quoted phrases of the comments shown stay marked
+// in the text. Without this script the count links to ?line=N and the form sits in the side
+// panel (or on its own page), as before.
+(function () {
+  "use strict";
+  var text = document.querySelector(".draft-text");
+  if (!text || !window.fetch || !window.DOMParser) return;
+  var narrow = window.matchMedia("(max-width: 64rem)");
+  var formSection = document.querySelector("[data-comment-form-section]");
+  var formHome = null;
+  var panel = null;
+  var trigger = null;
+
+  function lineNumber(line) { return parseInt(line.id.slice(1), 10); }
+
+  function setExpanded(element, expanded) {
+    element.setAttribute("aria-expanded", expanded ? "true" : "false");
+    if (expanded) element.setAttribute("aria-controls", "line-panel");
+    else element.removeAttribute("aria-controls");
+  }
+
+  function markTriggers() {
+    text.querySelectorAll(".note-count").forEach(function (link) { setExpanded(link, false); });
+    text.querySelectorAll(".ln").forEach(function (link) {
+      if (formSection && narrow.matches) setExpanded(link, false);
+      else link.removeAttribute("aria-expanded");
+    });
+  }
+
+  function close(giveFocusBack) {
+    if (!panel) return;
+    if (formHome && formSection.parentNode === panel) {
+      formHome.parentNode.insertBefore(formSection, formHome);
+    }
+    panel.remove();
+    panel = null;
+    var opener = trigger;
+    trigger = null;
+    if (opener) {
+      setExpanded(opener, false);
+      if (giveFocusBack) opener.focus();
+    }
+  }
+
+  function open(line, opener, label) {
+    close(false);
+    panel = document.createElement("section");
+    panel.className = "line-panel";
+    panel.id = "line-panel";
+    panel.setAttribute("aria-label", label);
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button secondary line-panel-close";
+    button.textContent = "Close";
+    button.setAttribute("aria-label", "Close: " + label);
+    button.addEventListener("click", function () { close(true); });
+    panel.appendChild(button);
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); close(true); }
+    });
+    line.insertAdjacentElement("afterend", panel);
+    trigger = opener;
+    setExpanded(opener, true);
+    return panel;
+  }
+
+  function focusInside(target) {
+    target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    panel.scrollIntoView({ block: "nearest" });
+    var top = panel.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight / 2) panel.scrollIntoView({ block: "start" });
+  }
+
+  // Mark each comment's quoted phrase in its line: at its recorded offset when the line still
+  // reads the same there, else at its first occurrence in the line.
+  function markQuote(lineNo, exact, start) {
+    var line = document.getElementById("L" + lineNo);
+    var lt = line && line.querySelector(".lt");
+    if (!lt || !exact) return;
+    var content = lt.textContent;
+    var at = content.substr(start, exact.length) === exact ? start : content.indexOf(exact);
+    var key = at + ":" + exact.length;
+    if (at < 0 || lt.querySelector('mark.quote[data-at="' + key + '"]')) return;
+    var walker = document.createTreeWalker(lt, NodeFilter.SHOW_TEXT);
+    var range = document.createRange();
+    var seen = 0;
+    var started = false;
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var length = node.data.length;
+      if (!started && at < seen + length) { range.setStart(node, at - seen); started = true; }
+      if (started && at + exact.length <= seen + length) {
+        range.setEnd(node, at + exact.length - seen);
+        var mark = document.createElement("mark");
+        mark.className = "quote";
+        mark.setAttribute("data-at", key);
+        mark.appendChild(range.extractContents());
+        range.insertNode(mark);
+        return;
+      }
+      seen += length;
+    }
+  }
+
+  function markQuotes(scope) {
+    scope.querySelectorAll("[data-quote-exact]").forEach(function (item) {
+      var start = parseInt(item.getAttribute("data-quote-start"), 10);
+      markQuote(item.getAttribute("data-line"), item.getAttribute("data-quote-exact"), start || 0);
+    });
+  }
+
+  function showThread(link) {
+    var line = link.closest(".line");
+    var n = lineNumber(line);
+    var region = open(line, link, "Comments on line " + n);
+    var status = document.createElement("p");
+    status.setAttribute("role", "status");
+    status.textContent = "Loading the comments on line " + n + "…";
+    region.appendChild(status);
+    focusInside(status);
+    fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var thread = page.querySelector(".line-comments");
+        if (!thread || panel !== region) throw new Error("no thread");
+        thread.querySelectorAll("a[href$='#L" + n + "']").forEach(function (closeLink) {
+          if (closeLink.textContent.trim() === "Close") closeLink.parentElement.remove();
+        });
+        var heading = thread.querySelector("#line-comments-h");
+        heading.id = "line-panel-h";
+        thread.setAttribute("aria-labelledby", "line-panel-h");
+        thread = document.importNode(thread, true);
+        region.replaceChild(thread, status);
+        markQuotes(thread);
+        focusInside(heading === null ? thread : thread.querySelector("#line-panel-h"));
+      })
+      .catch(function () { if (panel === region) window.location.href = link.href; });
+  }
+
+  function showForm(link) {
+    var line = link.closest(".line");
+    var region = open(line, link, "Comment on line " + lineNumber(line));
+    if (!formHome) {
+      formHome = document.createComment("comment form");
+      formSection.parentNode.insertBefore(formHome, formSection);
+    }
+    region.appendChild(formSection);
+    focusInside(formSection.querySelector("h3") || formSection);
+  }
+
+  text.addEventListener("click", function (event) {
+    var count = event.target.closest(".note-count");
+    if (count && text.contains(count)) {
+      event.preventDefault();
+      if (trigger === count) close(true);
+      else showThread(count);
+      return;
+    }
+    var number = event.target.closest(".ln");
+    if (number && formSection && narrow.matches && !event.shiftKey) {
+      event.preventDefault();
+      showForm(number);
+    }
+  });
+
+  narrow.addEventListener("change", function () {
+    if (panel && formSection && formSection.parentNode === panel) close(false);
+    markTriggers();
+  });
+
+  markTriggers();
+  markQuotes(document);
+})();
