@@ -19,7 +19,8 @@ from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import NotFound
 
-from .models import BulkSubmission, Comment, Endorsement, Flag, Reply
+from .models import Attachment, BulkSubmission, Comment, Endorsement, Flag, Reply
+from .search import SORTS, search_condition
 
 State = Comment.State
 MAX_LINE = 2**31 - 1  # the largest line number a filter may name (the column's range)
@@ -42,7 +43,9 @@ class CommentFilters:
     ``line`` keeps the comments whose lines include it; ``line_from`` those that reach it or
     later, ``line_to`` those that start at it or earlier; ``disposition`` is an outcome or
     ``open`` (not yet answered); ``organisation`` a slug; ``changed_since`` keeps the comments
-    changed at or after it.
+    changed at or after it; ``q`` keeps those whose body, proposed text or attachments' text
+    match the words (full-text search on PostgreSQL); ``sort`` is ``line`` (the default),
+    ``date`` (newest first) or ``endorsements`` (most first).
     """
 
     section: str = ""
@@ -58,6 +61,8 @@ class CommentFilters:
     line_from: int | None = None
     line_to: int | None = None
     changed_since: datetime | None = None
+    q: str = ""
+    sort: str = ""
 
     @classmethod
     def from_query(
@@ -97,11 +102,25 @@ def _moment(text: str) -> datetime:
     return moment
 
 
+def _sort(text: str) -> str:
+    if text not in SORTS:
+        raise ValueError(f"Sort by one of: {', '.join(SORTS)}.")
+    return text
+
+
+def _words(text: str) -> str:
+    if len(text) > 200:
+        raise ValueError("Search for at most 200 characters.")
+    return text
+
+
 _READERS = {
     "line": _line_number,
     "line_from": _line_number,
     "line_to": _line_number,
     "changed_since": _moment,
+    "sort": _sort,
+    "q": _words,
 }
 # Fields that filter by equality: the filter's name and the lookup it sets.
 _EQUALS = {
@@ -145,11 +164,13 @@ class CommentThread:
     replies: list[Reply]
     endorsements: list[Endorsement]
     revisions: int
+    attachments: list[Attachment]
 
 
 def comment_thread(comment: Comment) -> CommentThread:
     """The lines a comment is about, its published replies (oldest first, with their
-    authors), its endorsements and the number of its earlier texts: four queries."""
+    authors), its endorsements, the number of its earlier texts and its attachments (without
+    their text): five queries."""
     return CommentThread(
         lines=draft_selectors.version_lines(comment.version, comment.line_start, comment.line_end),
         replies=list(
@@ -159,7 +180,21 @@ def comment_thread(comment: Comment) -> CommentThread:
         ),
         endorsements=list(comment.endorsements.select_related("organisation")),
         revisions=comment.revisions.count(),
+        attachments=list(comment.attachments.defer("text")),
     )
+
+
+def attachment_get(*, user: User | AnonymousUser, reference: str, pk: int) -> Attachment:
+    """An attachment of a comment the user may see; 404 otherwise, so that neither the
+    comment nor the file is told to exist."""
+    comment = comment_get(user=user, reference=reference)
+    if not permissions.can_download_attachment(user, comment):
+        raise NotFound("No such attachment.")
+    attachment = Attachment.objects.defer("text").filter(pk=pk, comment=comment).first()
+    if attachment is None:
+        raise NotFound("No such attachment.")
+    attachment.comment = comment
+    return attachment
 
 
 def reply_get(*, comment: Comment, pk: int) -> Reply:
@@ -221,7 +256,7 @@ def version_comments(
                 0,
             )
         )
-        .order_by("line_start", "number")
+        .order_by(*SORTS[filters.sort or "line"])
     )
     conditions = [
         Q(**{lookup: getattr(filters, name)})
@@ -240,6 +275,9 @@ def version_comments(
         conditions.append(Q(disposition__isnull=True))
     elif filters.disposition:
         conditions.append(Q(disposition__outcome=filters.disposition))
+    if filters.q:
+        searched, condition = search_condition(comments, filters.q)
+        return searched.filter(*conditions, condition)
     return comments.filter(*conditions)
 
 

@@ -1,6 +1,7 @@
 """Pages of the comments app: filing on the draft page, a comment's own page and the actions on
 it, the lists, and the secretariat's moderation queue and comment matrix."""
 
+from .attachments import attachment_add, attachment_download
 from .filing import comment_create, comment_edit, comment_receipt, draft_page_extension
 from .lists import my_comments, version_comments
 from .secretariat import home_page_extension, matrix, moderation_queue
@@ -18,6 +19,8 @@ from .thread import (
 )
 
 __all__ = [
+    "attachment_add",
+    "attachment_download",
     "comment_create",
     "comment_detail",
     "comment_edit",
