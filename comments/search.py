@@ -30,14 +30,18 @@ def search_condition(comments: QuerySet[Comment], q: str) -> tuple[QuerySet[Comm
     """``comments`` ready to be searched, and the condition that keeps those matching ``q``."""
     if connection.vendor == "postgresql":
         query = SearchQuery(q, config=CONFIG, search_type="websearch")
-        matching = Attachment.objects.annotate(search=attachment_vector()).filter(search=query)
-        annotated = comments.annotate(search=comment_vector())
-        return annotated, Q(search=query) | Q(pk__in=matching.values("comment_id"))
+        # Each side is answered once from its GIN index (a hashed subplan), then the list's
+        # rows are kept by looking their id up in the two.
+        texts = Comment.objects.annotate(search=comment_vector()).filter(search=query)
+        papers = Attachment.objects.annotate(search=attachment_vector()).filter(search=query)
+        return comments, Q(pk__in=texts.values("pk")) | Q(pk__in=papers.values("comment_id"))
     condition = Q()
     for word in q.split()[:MAX_WORDS]:
         word = word.strip("\"'")
         if not word or word in ("OR", "-"):
             continue
-        papers = Attachment.objects.filter(text__icontains=word).values("comment_id")
-        condition &= Q(body__icontains=word) | Q(proposed_text__icontains=word) | Q(pk__in=papers)
+        in_papers = Attachment.objects.filter(text__icontains=word).values("comment_id")
+        condition &= (
+            Q(body__icontains=word) | Q(proposed_text__icontains=word) | Q(pk__in=in_papers)
+        )
     return comments, condition

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from accounts import permissions
+from accounts.countries import country_name
 from accounts.models import User
 from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion, Line
@@ -180,8 +181,16 @@ def comment_thread(comment: Comment) -> CommentThread:
         ),
         endorsements=list(comment.endorsements.select_related("organisation")),
         revisions=comment.revisions.count(),
-        attachments=list(comment.attachments.defer("text")),
+        attachments=comment_attachments(comment),
     )
+
+
+def comment_attachments(comment: Comment) -> list[Attachment]:
+    """A comment's attachments (without their text), for a caller that may see it."""
+    attachments = list(comment.attachments.defer("text"))
+    for attachment in attachments:
+        attachment.comment = comment
+    return attachments
 
 
 def attachment_get(*, user: User | AnonymousUser, reference: str, pk: int) -> Attachment:
@@ -279,6 +288,22 @@ def version_comments(
         searched, condition = search_condition(comments, filters.q)
         return searched.filter(*conditions, condition)
     return comments.filter(*conditions)
+
+
+def version_countries(
+    *, user: User | AnonymousUser, version: DraftVersion
+) -> list[tuple[str, str]]:
+    """The countries of the comments on ``version`` the user may see, as (code, name), by
+    name (one query): what a list's country filter offers."""
+    codes = (
+        Comment.objects.visible_to(user)
+        .filter(version=version)
+        .exclude(country="")
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
 def comments_chosen(*, version: DraftVersion, pks: Iterable[str]) -> QuerySet[Comment]:
