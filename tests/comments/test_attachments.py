@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from comments import services
 from comments.attachment_files import check_attachment
 from comments.models import Attachment, Comment
+from drafts.models import DraftVersion
 from haip_portal.exceptions import ApplicationError, NotAllowed
 from tests.accounts.factories import make_user
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
@@ -231,3 +232,18 @@ def test_damaged_files_with_a_right_signature_are_refused_not_crashed(data, pref
         check_attachment(
             upload("paper.pdf" if prefix.startswith(b"%") else "paper.docx", prefix + data)
         )
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(min_size=1, max_size=1024))
+def test_random_bytes_named_pdf_file_no_comment_and_store_nothing(data):
+    version = DraftVersion.objects.filter(status=DraftVersion.Status.OPEN).first() or open_version()
+    with pytest.raises(ApplicationError, match=r"^paper\.pdf: "):
+        services.comment_submit(
+            version=version,
+            author=make_user(),
+            data=_input(),
+            attachments=[upload("paper.pdf", data)],
+        )
+    assert not Comment.objects.exists()
+    assert not Attachment.objects.exists()
