@@ -26,7 +26,6 @@ def attachment_response(attachment: Attachment) -> FileResponse:
         content_type=attachment.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     comment: Comment = attachment.comment
     if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
         mark_confidential(response)
