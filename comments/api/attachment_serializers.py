@@ -5,11 +5,14 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from drafts.api.serializers import NamedChoiceField
+
 from ..models import Attachment
 
 
 class AttachmentOutputSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="Where the file is downloaded.")
+    kind = NamedChoiceField(enum_name="AttachmentKindEnum", choices=Attachment.Kind.choices)
 
     class Meta:
         model = Attachment
