@@ -357,3 +357,14 @@ def token_scopes_missing(token: Any, required: Iterable[str]) -> list[str]:
 def can_keep_receipt(user: User | AnonymousUser, comment: Any) -> bool:
     """The filing receipt (its page and its PDF): the comment's author only."""
     return bool(user.is_authenticated and comment.author_id == user.pk)
+
+
+def can_attach_to_comment(user: User | AnonymousUser, comment: Any) -> bool:
+    """Attach position papers: the comment's author only."""
+    return can_edit_comment(user, comment)
+
+
+def can_download_attachment(user: User | AnonymousUser, comment: Any) -> bool:
+    """Read a comment's attachments: whoever may see the comment (for anyone else neither
+    exists)."""
+    return can_see_comment(user, comment)

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from accounts import permissions
@@ -15,4 +16,14 @@ def moderation(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_can_moderate": True,
         "reports_waiting": secretariat_selectors.flags_waiting().reports,
+    }
+
+
+def attachment_limits(request: HttpRequest) -> dict[str, Any]:
+    """The limits on position papers, which the comment forms state beside the file input."""
+    return {
+        "attachment_limits": {
+            "count": settings.ATTACHMENT_MAX_PER_COMMENT,
+            "size": settings.ATTACHMENT_MAX_BYTES,
+        }
     }

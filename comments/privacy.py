@@ -4,7 +4,7 @@ from typing import Any
 
 from accounts.models import User
 
-from .models import Comment, CommentRevision, Endorsement, Flag, Reply
+from .models import Attachment, Comment, CommentRevision, Endorsement, Flag, Reply
 
 
 def comment_sections(user: User) -> dict[str, Any]:
@@ -31,6 +31,20 @@ def comment_sections(user: User) -> dict[str, Any]:
             }
             for comment in Comment.objects.filter(author=user)
             .select_related("version__draft", "organisation")
+            .order_by("created_at")
+        ],
+        "attachments": [
+            {
+                "comment": attachment.comment.reference,
+                "file_name": attachment.file_name,
+                "kind": attachment.kind,
+                "size": attachment.size,
+                "sha256": attachment.sha256,
+                "created_at": attachment.created_at,
+            }
+            for attachment in Attachment.objects.filter(uploaded_by=user)
+            .select_related("comment")
+            .defer("text")
             .order_by("created_at")
         ],
         "comment_revisions": [

@@ -14,12 +14,14 @@ from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
 from accounts import permissions
+from accounts.countries import country_name
 from accounts.models import User
 from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import NotFound
 
-from .models import BulkSubmission, CarriedComment, Comment, Endorsement, Flag, Reply
+from .models import Attachment, BulkSubmission, CarriedComment, Comment, Endorsement, Flag, Reply
+from .search import SORTS, search_condition
 
 State = Comment.State
 MAX_LINE = 2**31 - 1  # the largest line number a filter may name (the column's range)
@@ -42,7 +44,9 @@ class CommentFilters:
     ``line`` keeps the comments whose lines include it; ``line_from`` those that reach it or
     later, ``line_to`` those that start at it or earlier; ``disposition`` is an outcome or
     ``open`` (not yet answered); ``organisation`` a slug; ``changed_since`` keeps the comments
-    changed at or after it.
+    changed at or after it; ``q`` keeps those whose body, proposed text or attachments' text
+    match the words (full-text search on PostgreSQL); ``sort`` is ``line`` (the default),
+    ``date`` (newest first) or ``endorsements`` (most first).
     """
 
     section: str = ""
@@ -58,6 +62,8 @@ class CommentFilters:
     line_from: int | None = None
     line_to: int | None = None
     changed_since: datetime | None = None
+    q: str = ""
+    sort: str = ""
 
     @classmethod
     def from_query(
@@ -97,11 +103,25 @@ def _moment(text: str) -> datetime:
     return moment
 
 
+def _sort(text: str) -> str:
+    if text not in SORTS:
+        raise ValueError(f"Sort by one of: {', '.join(SORTS)}.")
+    return text
+
+
+def _words(text: str) -> str:
+    if len(text) > 200:
+        raise ValueError("Search for at most 200 characters.")
+    return text
+
+
 _READERS = {
     "line": _line_number,
     "line_from": _line_number,
     "line_to": _line_number,
     "changed_since": _moment,
+    "sort": _sort,
+    "q": _words,
 }
 # Fields that filter by equality: the filter's name and the lookup it sets.
 _EQUALS = {
@@ -145,11 +165,13 @@ class CommentThread:
     replies: list[Reply]
     endorsements: list[Endorsement]
     revisions: int
+    attachments: list[Attachment]
 
 
 def comment_thread(comment: Comment) -> CommentThread:
     """The lines a comment is about, its published replies (oldest first, with their
-    authors), its endorsements and the number of its earlier texts: four queries."""
+    authors), its endorsements, the number of its earlier texts and its attachments (without
+    their text): five queries."""
     return CommentThread(
         lines=draft_selectors.version_lines(comment.version, comment.line_start, comment.line_end),
         replies=list(
@@ -159,7 +181,29 @@ def comment_thread(comment: Comment) -> CommentThread:
         ),
         endorsements=list(comment.endorsements.select_related("organisation")),
         revisions=comment.revisions.count(),
+        attachments=comment_attachments(comment),
     )
+
+
+def comment_attachments(comment: Comment) -> list[Attachment]:
+    """A comment's attachments (without their text), for a caller that may see it."""
+    attachments = list(comment.attachments.defer("text"))
+    for attachment in attachments:
+        attachment.comment = comment
+    return attachments
+
+
+def attachment_get(*, user: User | AnonymousUser, reference: str, pk: int) -> Attachment:
+    """An attachment of a comment the user may see; 404 otherwise, so that neither the
+    comment nor the file is told to exist."""
+    comment = comment_get(user=user, reference=reference)
+    if not permissions.can_download_attachment(user, comment):
+        raise NotFound("No such attachment.")
+    attachment = Attachment.objects.defer("text").filter(pk=pk, comment=comment).first()
+    if attachment is None:
+        raise NotFound("No such attachment.")
+    attachment.comment = comment
+    return attachment
 
 
 def reply_get(*, comment: Comment, pk: int) -> Reply:
@@ -254,7 +298,7 @@ def version_comments(
                 0,
             )
         )
-        .order_by("line_start", "number")
+        .order_by(*SORTS[filters.sort or "line"])
     )
     conditions = [
         Q(**{lookup: getattr(filters, name)})
@@ -273,7 +317,26 @@ def version_comments(
         conditions.append(Q(disposition__isnull=True))
     elif filters.disposition:
         conditions.append(Q(disposition__outcome=filters.disposition))
+    if filters.q:
+        searched, condition = search_condition(comments, filters.q)
+        return searched.filter(*conditions, condition)
     return comments.filter(*conditions)
+
+
+def version_countries(
+    *, user: User | AnonymousUser, version: DraftVersion
+) -> list[tuple[str, str]]:
+    """The countries of the comments on ``version`` the user may see, as (code, name), by
+    name (one query): what a list's country filter offers."""
+    codes = (
+        Comment.objects.visible_to(user)
+        .filter(version=version)
+        .exclude(country="")
+        .values_list("country", flat=True)
+        .distinct()
+        .order_by()
+    )
+    return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
 
 
 def comments_chosen(*, version: DraftVersion, pks: Iterable[str]) -> QuerySet[Comment]:

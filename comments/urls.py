@@ -33,6 +33,12 @@ urlpatterns = [
         name="endorsement_withdraw",
     ),
     path("comments/<str:reference>/flag/", views.flag, name="flag"),
+    path("comments/<str:reference>/attachments/", views.attachment_add, name="attachment_add"),
+    path(
+        "comments/<str:reference>/attachments/<int:pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
     path("comments/<str:reference>/hide/", views.hide, name="hide"),
     path("comments/<str:reference>/restore/", views.restore, name="restore"),
     path(

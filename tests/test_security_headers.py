@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import Membership
+from comments import services as comment_services
 from comments.digests import services as digest_services
 from comments.digests.models import Digest, DigestExport
 from comments.services import bulk_submission_create
@@ -41,6 +42,8 @@ from tests.comments.factories import (
     submit,
     verified_organisation,
 )
+from tests.comments.papers import pdf_bytes
+from tests.comments.papers import upload as paper_upload
 from tests.conftest import login_with_two_factor
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +112,12 @@ def site(django_capture_on_commit_callbacks, secretariat_user, admin_user):
         body="Our confidential red-team budget.",
         visibility="confidential",
     )
+    papers = [
+        comment_services.attachments_add(
+            comment=comment, user=stakeholder, files=[paper_upload("paper.pdf", pdf_bytes())]
+        )[0]
+        for comment in (public, confidential)
+    ]
     RecoveryCodes.activate(secretariat_user)
     for user in (secretariat_user, stakeholder):
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -136,6 +145,7 @@ def site(django_capture_on_commit_callbacks, secretariat_user, admin_user):
         "staff": admin_user,
         "membership": Membership.objects.get(user=applicant),
         "comments": [public, confidential],
+        "attachments": papers,
         "token": token,
         "submission": submission,
         "digests": digests,
@@ -159,6 +169,8 @@ def _values(route: Route, param: str, site) -> list[str]:
     if param == "pk":
         if "members/" in path:
             return [str(site["membership"].pk)]
+        if "attachments/" in path:
+            return [str(paper.pk) for paper in site["attachments"]]
         return [str(digest.pk) for digest in site["digests"]]
     if param == "format":
         if path.startswith("digests/"):
@@ -305,6 +317,7 @@ NEVER_RENDERED = {
             "drafts:version_create",
             "drafts:version_close",
             "comments:comment_withdraw",
+            "comments:attachment_add",
             "comments:reply_create",
             "comments:endorse",
             "comments:endorsement_withdraw",

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
@@ -13,6 +14,8 @@ from haip_portal.text import forbidden_character
 from ..anchoring import MAX_CONTEXT_LENGTH, MAX_QUOTE_LENGTH
 from ..inputs import MAX_BODY_LENGTH
 from ..models import Comment, Disposition
+from ..selectors import comment_attachments
+from .attachment_serializers import AttachmentOutputSerializer
 
 MAX_BATCH = 1_000
 
@@ -178,6 +181,12 @@ class EndorsementOutputSerializer(serializers.Serializer):
 class CommentDetailSerializer(CommentOutputSerializer):
     replies = serializers.SerializerMethodField()
     endorsed_by = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+
+    @extend_schema_field(AttachmentOutputSerializer(many=True))
+    def get_attachments(self, comment: Comment) -> list[dict[str, Any]]:
+        attachments = comment_attachments(comment)
+        return AttachmentOutputSerializer(attachments, many=True).data  # type: ignore[return-value]
 
     def get_replies(self, comment: Comment) -> list[dict[str, Any]]:
         replies = comment.replies.filter(state=Comment.State.PUBLISHED).select_related(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachments, views
 
 app_name = "comments_api"
 
@@ -31,6 +31,16 @@ urlpatterns = [
         name="bulk_submission_rejections",
     ),
     path("comments/<str:reference>/", views.CommentDetailView.as_view(), name="comment_detail"),
+    path(
+        "comments/<str:reference>/attachments/",
+        attachments.CommentAttachmentsView.as_view(),
+        name="comment_attachments",
+    ),
+    path(
+        "comments/<str:reference>/attachments/<int:pk>/",
+        attachments.CommentAttachmentView.as_view(),
+        name="comment_attachment",
+    ),
     path(
         "comments/<str:reference>/withdraw/",
         views.CommentWithdrawView.as_view(),

@@ -84,6 +84,13 @@ LIST_PARAMETERS = [
     OpenApiParameter("organisation", str, description="Organisation slug."),
     OpenApiParameter("state", str, enum=Comment.State.values),
     OpenApiParameter("changed_since", datetime, description="Only comments changed at or after."),
+    OpenApiParameter(
+        "q",
+        str,
+        description="Words to search for in the comments' text, proposed text and attached "
+        "papers (PostgreSQL web-search syntax: quoted phrases, OR, -word); at most 200 "
+        "characters.",
+    ),
     OpenApiParameter("page_size", int, description="At most 200; default 50."),
 ]
 

@@ -6,6 +6,7 @@ is logged, never raised (``robust=True``): the comment is already stored, and th
 
 from ..anchoring import Quote
 from ..inputs import MAX_BODY_LENGTH, MAX_REPLY_LENGTH, CommentInput
+from .attachments import attachments_add
 from .bulk import (
     bulk_submission_create,
     bulk_submission_process,
@@ -30,6 +31,7 @@ __all__ = [
     "CommentInput",
     "ItemResult",
     "Quote",
+    "attachments_add",
     "bulk_submission_create",
     "bulk_submission_process",
     "bulk_submissions_requeue_stalled",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -26,6 +27,7 @@ from ..anchoring import Quote, content_hash
 from ..inputs import NON_FIELD, CommentInput, UnreadableItem
 from ..models import Comment, VersionCommentCounter
 from . import rules
+from .attachments import attachments_check, attachments_store
 
 
 @dataclass(slots=True)
@@ -229,15 +231,29 @@ def comment_submit(
     author: User,
     data: CommentInput,
     channel: str = Comment.Channel.WEB,
+    attachments: Sequence[UploadedFile] = (),
     now: datetime | None = None,
 ) -> Comment:
-    """Check and store one comment; from the web its receipt is mailed after commit.
+    """Check and store one comment, with its ``attachments`` (position papers); from the web
+    its receipt is mailed after commit.
 
     Refuses, naming the problem: a version that is not open or outside its period (by the
     server's clock), lines outside the version, a quote that is not the text at that place, an
     empty or oversized body, an organisation the author does not represent, an external id
-    already used.
+    already used, an attachment that is not a PDF, DOCX or ODT within the limits. The files
+    are checked before anything is stored; a refusal stores nothing.
     """
+    checked = attachments_check(attachments)
+    with transaction.atomic():
+        comment = _submit_one(version=version, author=author, data=data, channel=channel, now=now)
+        if checked:
+            attachments_store(comment=comment, user=author, files=checked)
+    return comment
+
+
+def _submit_one(
+    *, version: DraftVersion, author: User, data: CommentInput, channel: str, now: datetime | None
+) -> Comment:
     (result,) = comments_submit_batch(
         version=version, author=author, items=[data], channel=channel, now=now
     )

@@ -2,6 +2,7 @@
 it, the lists, the secretariat's moderation queue and comment matrix, and the comments carried
 from the previous version (their review queue, their list on the draft page)."""
 
+from .attachments import attachment_add, attachment_download
 from .carried import carried_page_extension, carried_review, carried_review_queue
 from .filing import (
     comment_create,
@@ -26,6 +27,8 @@ from .thread import (
 )
 
 __all__ = [
+    "attachment_add",
+    "attachment_download",
     "carried_page_extension",
     "carried_review",
     "carried_review_queue",

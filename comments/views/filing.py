@@ -78,7 +78,10 @@ def comment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
         else:
             try:
                 comment = services.comment_submit(
-                    version=version, author=acting_user(request), data=form.comment_input
+                    version=version,
+                    author=acting_user(request),
+                    data=form.comment_input,
+                    attachments=request.FILES.getlist("attachments"),
                 )
             except ApplicationError as error:
                 form.add_error(form.field_for(error.field), error.message)

@@ -4,6 +4,7 @@ filters as the query string names them."""
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -26,7 +27,14 @@ FILTERS = (
     "state",
     "disposition",
     "line",
+    "q",
+    "sort",
 )
+SORT_CHOICES = [
+    ("line", "Line"),
+    ("date", "Newest first"),
+    ("endorsements", "Most endorsed"),
+]
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -56,8 +64,10 @@ def list_filters(
     return selectors.CommentFilters.from_query(request.GET, names=names, strict=False)
 
 
-def filter_choices(version: DraftVersion) -> dict[str, Any]:
+def filter_choices(version: DraftVersion, user: User | AnonymousUser) -> dict[str, Any]:
     return {
+        "countries": selectors.version_countries(user=user, version=version),
+        "sorts": SORT_CHOICES,
         "sections": [
             (section.key, section.heading) for section in draft_selectors.version_sections(version)
         ],
@@ -85,6 +95,6 @@ def filtered_list(request: HttpRequest, version: DraftVersion, *, per_page: int)
         "draft": version.draft,
         "page": Paginator(comments, per_page).get_page(request.GET.get("page")),
         "filters": filters,
-        "choices": filter_choices(version),
+        "choices": filter_choices(version, request.user),
         "query": query_without_page(request),
     }

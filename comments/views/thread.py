@@ -45,6 +45,7 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             **_endorsing(comment, thread.endorsements, represented),
             "disposition": getattr(comment, "disposition", None),
             "revisions": thread.revisions,
+            "attachments": thread.attachments,
             "can_edit": permissions.can_edit_comment(user, comment)
             and comment.state == Comment.State.PUBLISHED
             and comment.version.status == DraftVersion.Status.OPEN,

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "comments.context_processors.moderation",
+                "comments.context_processors.attachment_limits",
                 "csp.context_processors.nonce",
             ],
         },
@@ -327,10 +328,24 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Position papers attached to comments live under MEDIA_ROOT/private, a folder no URL serves:
+# they are sent only by the view that checks who may see their comment.
+PRIVATE_STORAGE = {
+    "BACKEND": "haip_portal.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": f"{MEDIA_ROOT}/private"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Attachments to comments (PDF, DOCX, ODT): per file, per comment, and what is unpacked of
+# them (a DOCX or ODT is a zip: its declared sizes are checked before anything is read).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_PER_COMMENT = env.int("ATTACHMENT_MAX_PER_COMMENT", default=3)
+ATTACHMENT_MAX_UNPACKED_BYTES = env.int("ATTACHMENT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+ATTACHMENT_MAX_RATIO = env.int("ATTACHMENT_MAX_RATIO", default=100)
+ATTACHMENT_MAX_TEXT_CHARS = env.int("ATTACHMENT_MAX_TEXT_CHARS", default=200_000)
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 

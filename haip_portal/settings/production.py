@@ -4,7 +4,7 @@ the portal refuses to start on values that are unsafe to serve the public with."
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import PRIVATE_STORAGE, env
 
 # Values of SECRET_KEY that are published: .env.example's placeholder ("change-me-…"), the
 # embedded default of the settings and Django's own "insecure" prefix. A key containing any
@@ -36,6 +36,7 @@ if not ALLOWED_HOSTS:
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

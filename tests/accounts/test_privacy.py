@@ -465,10 +465,10 @@ def test_privacy_page_and_download_are_constant_in_queries(
         WorkingGroup.objects.create(name=f"WG {n}", slug=f"wg-{n}").members.add(user)
     enable_totp(user)
     login_with_two_factor(client, user)
-    # session, user, groups (navigation) + nine accounts sections + five comments sections
-    with django_assert_max_num_queries(17):
+    # session, user, groups (navigation) + nine accounts sections + six comments sections
+    with django_assert_max_num_queries(18):
         assert client.get(reverse("accounts:privacy")).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert client.post(reverse("accounts:privacy")).status_code == 200
 
 

@@ -1,0 +1,76 @@
+"""Attaching position papers to comments: every file of a request is checked (type by
+content, size, count, zip bombs, encryption) before anything is stored, so a refused request
+leaves nothing behind; accepted files go to the private storage with their extracted text."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import User
+from haip_portal.exceptions import ApplicationError, NotAllowed
+
+from ..attachment_files import FIELD, CheckedFile, check_attachment
+from ..models import Attachment, Comment
+from . import rules
+
+
+def attachments_check(files: Sequence[UploadedFile], *, already: int = 0) -> list[CheckedFile]:
+    """Every file checked, or the first problem raised naming the file; ``already`` is how
+    many the comment holds, counted against ``ATTACHMENT_MAX_PER_COMMENT``."""
+    limit = settings.ATTACHMENT_MAX_PER_COMMENT
+    if already + len(files) > limit:
+        held = f"; it already has {already}" if already else ""
+        raise ApplicationError(
+            f"A comment takes at most {limit} attachments{held}: {len(files)} were sent.",
+            field=FIELD,
+        )
+    return [check_attachment(upload) for upload in files]
+
+
+def attachments_store(
+    *, comment: Comment, user: User, files: list[CheckedFile]
+) -> list[Attachment]:
+    """Store checked files on ``comment`` (inside the caller's transaction)."""
+    stored = []
+    for checked in files:
+        attachment = Attachment(
+            comment=comment,
+            file_name=checked.name,
+            kind=checked.kind,
+            size=checked.size,
+            sha256=checked.sha256,
+            text=checked.text,
+            uploaded_by=user,
+        )
+        checked.upload.seek(0)
+        attachment.file.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.upload, save=True)
+        stored.append(attachment)
+    return stored
+
+
+@transaction.atomic
+def attachments_add(
+    *,
+    comment: Comment,
+    user: User,
+    files: Sequence[UploadedFile],
+    now: datetime | None = None,
+) -> list[Attachment]:
+    """Attach files to a published comment of one's own while its version's period runs;
+    all of them or none."""
+    comment = Comment.objects.select_for_update().select_related("version").get(pk=comment.pk)
+    if not permissions.can_attach_to_comment(user, comment):
+        raise NotAllowed("Only the comment's author can attach files to it.")
+    if comment.state != Comment.State.PUBLISHED:
+        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+    rules.refuse_unless_open(comment.version, now or timezone.now())
+    if not files:
+        raise ApplicationError("No file was sent.", field=FIELD)
+    checked = attachments_check(files, already=comment.attachments.count())
+    return attachments_store(comment=comment, user=user, files=checked)
