@@ -1,0 +1,154 @@
+"""The comment itself: its anchor, visibility and state, its revisions, and the per-version
+counter that numbers it."""
+
+from typing import Self
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.models import Organisation, User
+from drafts.models import DraftVersion, Section
+from haip_portal.models import TimeStampedModel
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
+        """The comments the user may know exist; for anyone else they do not exist at all.
+
+        The rule is :func:`accounts.permissions.can_see_comment`'s, as a query: its twin
+        :func:`accounts.permissions.comments_seen_by` is written beside it.
+        """
+        seen = permissions.comments_seen_by(user)
+        return self if seen is None else self.filter(seen)
+
+
+class Comment(TimeStampedModel):
+    class Kind(models.TextChoices):
+        GENERAL = "general", "General"
+        TECHNICAL = "technical", "Technical"
+        EDITORIAL = "editorial", "Editorial"
+
+    class Stance(models.TextChoices):
+        SUPPORT = "support", "Support"
+        OPPOSE = "oppose", "Oppose"
+        AMEND = "amend", "Amend"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        CONFIDENTIAL = "confidential", "Confidential"
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        HIDDEN = "hidden", "Hidden by moderation"
+        WITHDRAWN = "withdrawn", "Withdrawn by its author"
+
+    class Channel(models.TextChoices):
+        WEB = "web", "Web"
+        API = "api", "API"
+        BULK = "bulk", "Bulk upload"
+
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="comments")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="comments")
+    number = models.PositiveIntegerField(help_text="Sequence within the version.")
+    reference = models.CharField(max_length=40, unique=True)
+    line_start = models.PositiveIntegerField()
+    line_end = models.PositiveIntegerField()
+    quote_exact = models.TextField(blank=True)
+    quote_prefix = models.CharField(max_length=64, blank=True)
+    quote_suffix = models.CharField(max_length=64, blank=True)
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GENERAL)
+    stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
+    body = models.TextField()
+    proposed_text = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    language = models.CharField(max_length=12, default="en")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED)
+    state_reason = models.TextField(blank=True)
+    channel = models.CharField(max_length=6, choices=Channel.choices, default=Channel.WEB)
+    external_id = models.CharField(max_length=100, blank=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="comments"
+    )
+    stakeholder_type = models.CharField(
+        max_length=32,
+        choices=Organisation.StakeholderType.choices,
+        help_text="Copied from the organisation when the comment was filed.",
+    )
+    country = models.CharField(max_length=2, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    receipt_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="comments_unique_number"),
+            models.UniqueConstraint(
+                fields=["version", "author", "external_id"],
+                condition=~Q(external_id=""),
+                name="comments_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(line_end__gte=models.F("line_start")) & Q(line_start__gte=1),
+                name="comments_line_range_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(body=""), name="comments_body_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["version", "state", "line_start"]),
+            models.Index(fields=["version", "updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("comments:comment_detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.visibility == self.Visibility.CONFIDENTIAL
+
+
+class CommentRevision(models.Model):
+    """A comment's text before one of its author's edits; every edit is kept."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="revisions")
+    kind = models.CharField(max_length=10, choices=Comment.Kind.choices)
+    stance = models.CharField(max_length=10, choices=Comment.Stance.choices, blank=True)
+    body = models.TextField()
+    proposed_text = models.TextField(blank=True)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["comment", "replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.comment} before {self.replaced_at:%Y-%m-%d %H:%M}"
+
+
+class VersionCommentCounter(models.Model):
+    """The last comment number given in a version; locked to hand out the next ones."""
+
+    version = models.OneToOneField(
+        DraftVersion, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.last_number}"
