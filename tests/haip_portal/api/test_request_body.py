@@ -34,7 +34,7 @@ from comments.models import BulkSubmission, Comment, Reply
 from haip_portal.wsgi import application
 from tests.accounts.factories import make_token
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
-from tests.conftest import PROJECT_ROOT, _database_url
+from tests.conftest import PROJECT_ROOT, _database_url, wait_until
 from tests.processes import free_port
 
 WRITE = (ApiToken.Scope.COMMENTS_READ, ApiToken.Scope.COMMENTS_WRITE)
@@ -219,7 +219,8 @@ def test_runserver_answers_a_chunked_api_write_411_in_the_error_shape(runserver)
 @pytest.fixture
 def gunicorn(transactional_db, tmp_path):
     """``gunicorn haip_portal.wsgi:application`` (one sync worker) on the committed test
-    database; in-process tasks (no ``REDIS_URL``) so an upload is filed before it answers."""
+    database; in-process tasks (no ``REDIS_URL``): an upload is filed on the server's
+    background thread just after it answers."""
     if connection.vendor != "postgresql":
         pytest.skip("needs a PostgreSQL DATABASE_URL (as in CI): gunicorn reads the test data")
     port = free_port()
@@ -299,7 +300,11 @@ def test_gunicorn_reads_a_chunked_body_on_every_kind_of_api_write(gunicorn):
     headers = {"Content-Type": content_type, "Authorization": world["auth"]}
     status, _, content = _send_chunked(gunicorn, world["upload"], body, headers)
     assert status == 202, content
-    submission = BulkSubmission.objects.get()
+    submission = wait_until(
+        lambda: BulkSubmission.objects.filter(status=BulkSubmission.Status.DONE).first(),
+        timeout=60,
+        interval=0.1,
+    )
     assert (submission.rows_total, submission.created_count) == (4, 4)
 
     assert Comment.objects.count() == 1 + 1 + 3 + 4
