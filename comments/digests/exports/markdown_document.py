@@ -9,6 +9,7 @@ from typing import Any
 
 from comments.exports import labels
 
+from .briefing_report import ClaimView
 from .meta import DocumentMeta
 from .report import (
     STANCE_HEADERS,
@@ -17,6 +18,7 @@ from .report import (
     Report,
     SectionView,
     StanceRow,
+    ThemeView,
     build_report,
     stance_cells,
 )
@@ -93,7 +95,7 @@ def _header(report: Report) -> list[str]:
 
 def _overview(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     period = f", filed from {report.period}" if report.period else ""
-    out = ["## Overview", "", f"**{report.size}**{period}.", ""]
+    out = ["## Figures", "", f"**{report.size}**{period}.", ""]
     out += ["Copies of the same text, or near copies, count as one distinct position.", ""]
     if report.confidential_note:
         out += [report.confidential_note, ""]
@@ -116,19 +118,67 @@ def _overview(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     return out
 
 
+def _theme(theme: ThemeView) -> list[str]:
+    about = f"{md_line(theme.key_phrase)} · " if theme.key_phrase else ""
+    about += theme.size + (f" · in {theme.languages}" if theme.languages else "")
+    out = [f"#### “{md_line(theme.label)}”", "", f"_{about}_", ""]
+    if theme.held_by:
+        out += [f"Held by {md_line(theme.held_by)}.", ""]
+    line = f"Stakeholders: {_mix(theme.stakeholder_mix)}."
+    line += f" Countries: {md_line(theme.countries)}." if theme.countries else ""
+    line += f" Stances: {theme.stances}." if theme.stances else ""
+    out += [line, ""]
+    if theme.proposals:
+        out += ["Proposed texts:", "", *(f"- {md_line(p)}" for p in theme.proposals), ""]
+    for quote in theme.quotes:
+        out += _quote(quote)
+    return out
+
+
 def _themes(section: SectionView) -> list[str]:
     out = ["### Themes", ""]
     for theme in section.themes:
-        terms = f" · key terms: {md_line(theme.top_terms)}" if theme.top_terms else ""
-        terms += f" · in {theme.languages}" if theme.languages else ""
-        out += [f"#### {md_line(theme.label)}", "", f"_{theme.size}{terms}_", ""]
-        out += [f"Stakeholders: {_mix(theme.stakeholder_mix)}.", ""]
-        out += [f"Stances: {_mix(theme.stance_mix)}.", ""]
-        for quote in theme.quotes:
-            out += _quote(quote)
+        out += _theme(theme)
     if not section.themes:
-        out += ["No recurring theme found.", ""]
+        out += [md_line(section.no_themes), ""]
     return out
+
+
+def _claim(claim: ClaimView) -> list[str]:
+    about = "Campaign · " if claim.campaign else ""
+    about += f"{md_line(claim.where)} · {claim.summary}"
+    about += f" · {md_line(claim.groups)}" if claim.groups else ""
+    about += f" · stances: {claim.stances}" if claim.stances else ""
+    about += f" · {md_line(claim.reference)}"
+    about += " **Confidential**" if claim.confidential else ""
+    return [f"> {line}" if line else ">" for line in md_escape(claim.label).split("\n")] + [
+        ">",
+        f"> — {about}",
+        "",
+    ]
+
+
+def _briefing(report: Report) -> list[str]:
+    briefing = report.briefing
+    if briefing is None:
+        return []
+    who = f" from {briefing.respondents}" if briefing.respondents else ""
+    out = ["## Key messages", "", f"**{report.size}**{who}.", ""]
+    for number, claim in enumerate(briefing.key_messages, start=1):
+        out += [f"### {number}.", "", *_claim(claim)]
+    if briefing.group_wants:
+        out += ["## What each stakeholder group wants", ""]
+    for wants in briefing.group_wants:
+        stances = f"stances: {wants.stances}" if wants.stances else "no stance taken"
+        out += [f"### {md_line(wants.group)}", "", f"_{wants.summary} · {stances}_", ""]
+        out += [f"- “{md_line(c.label)}” ({md_line(c.where)}; {c.summary})" for c in wants.claims]
+        out += [""]
+    if briefing.contested:
+        out += ["## Most contested lines", ""]
+    for line in briefing.contested:
+        groups = f". By group: {md_line(line.groups)}" if line.groups else ""
+        out += [f"- **{md_line(line.title)}**: {line.stances}. _{line.summary}{groups}._"]
+    return [*out, ""]
 
 
 def _changes(section: SectionView) -> list[str]:
@@ -186,7 +236,7 @@ def _campaigns(report: Report) -> list[str]:
         out += _quote(campaign.representative)
     if not report.campaigns:
         out += ["No campaign found.", ""]
-    return out + _repeats(report)
+    return out
 
 
 def _repeats(report: Report) -> list[str]:
@@ -202,10 +252,10 @@ def _repeats(report: Report) -> list[str]:
 
 
 def _body(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
-    out = _header(report) + _overview(report, by_day)
+    out = _header(report) + _briefing(report) + _campaigns(report) + _overview(report, by_day)
     for section in report.sections:
         out += _section(section)
-    return out + _campaigns(report)
+    return out + _repeats(report)
 
 
 def digest_markdown(data: Mapping[str, Any], meta: DocumentMeta) -> str:

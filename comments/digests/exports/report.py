@@ -9,8 +9,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from comments.digests.synthesis.themes import MIN_POSITIONS_FOR_THEMES
 from comments.exports import labels
 
+from .briefing_report import BriefingView, briefing_view
 from .campaign_report import (
     MAX_CAMPAIGN_ORGANISATIONS,
     MAX_CAMPAIGN_REFERENCES,
@@ -26,7 +28,8 @@ from .campaign_report import (
 )
 from .charts import percent
 from .meta import DocumentMeta, check_audience
-from .rows import CountRow, ExcerptView, count_rows, excerpt_view
+from .rows import CountRow, ExcerptView, count_rows
+from .theme_report import ThemeView, size, theme_view
 
 __all__ = [
     "MAX_CAMPAIGNS_SHOWN",
@@ -38,6 +41,7 @@ __all__ = [
     "ExcerptView",
     "RepeatView",
     "Report",
+    "ThemeView",
     "build_report",
     "capped",
 ]
@@ -80,17 +84,6 @@ def stance_cells(row: StanceRow) -> tuple[object, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class ThemeView:
-    label: str
-    top_terms: str
-    size: str  # "12 comments, 9 distinct positions"
-    stakeholder_mix: tuple[CountRow, ...]
-    stance_mix: tuple[CountRow, ...]
-    quotes: tuple[ExcerptView, ...]
-    languages: str = ""  # "English 12, French 3" when its comments are in several languages
-
-
-@dataclass(frozen=True, slots=True)
 class ProposalView:
     text: str
     source: str  # "Lines 12–14 · proposed in 2 comments: R-1, R-2 (Org A; Org B)"
@@ -119,6 +112,7 @@ class SectionView:
     groups: tuple[StanceRow, ...]
     themes: tuple[ThemeView, ...]
     changes: tuple[ChangeView, ...]
+    no_themes: str = ""  # why a section has no themes, when it has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,11 +145,7 @@ class Report:
     notes: tuple[str, ...]
     repeats: tuple[RepeatView, ...] = ()
     repeats_more: str = ""  # "4 more repeats (9 comments) are in the JSON file." or ""
-
-
-def size(comments: int, positions: int) -> str:
-    """``"12 comments, 9 distinct positions"``."""
-    return f"{labels.plural(comments, 'comment')}, {labels.plural(positions, 'distinct position')}"
+    briefing: BriefingView | None = None
 
 
 def _natural(key: str) -> tuple[Any, ...]:
@@ -180,24 +170,6 @@ def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
         support_share=percent(counts["support_share"]),
         oppose_share=percent(counts["oppose_share"]),
         amend_share=percent(counts["amend_share"]),
-    )
-
-
-def _languages(rows: Sequence[Mapping[str, Any]]) -> str:
-    if len(rows) < 2:
-        return ""
-    return ", ".join(f"{labels.language(row['key'])} {row['count']}" for row in rows)
-
-
-def _theme(theme: Mapping[str, Any]) -> ThemeView:
-    return ThemeView(
-        label=theme["label"],
-        top_terms=", ".join(theme.get("top_terms", ())),
-        size=size(theme["comments"], theme["positions"]),
-        stakeholder_mix=count_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
-        stance_mix=count_rows(theme.get("stance_mix", ()), labels.stance),
-        quotes=tuple(excerpt_view(q) for q in theme.get("quotes", ())),
-        languages=_languages(theme.get("languages", ())),
     )
 
 
@@ -279,6 +251,19 @@ def _confidential_note(confidential: int, working_group: bool) -> str:
     )
 
 
+def _took_a_stance(counts: Mapping[str, Any]) -> bool:
+    return bool(counts["support"] or counts["oppose"] or counts["amend"])
+
+
+def _no_themes(comments: int) -> str:
+    if comments < MIN_POSITIONS_FOR_THEMES:
+        return (
+            f"Themes are drawn from at least {MIN_POSITIONS_FOR_THEMES} distinct positions; "
+            "this section's comments are read one by one in the comment matrix."
+        )
+    return "No recurring theme found."
+
+
 def _sections(
     data: Mapping[str, Any], order: Sequence[str], heading: Mapping[str, str]
 ) -> tuple[SectionView, ...]:
@@ -296,6 +281,9 @@ def _sections(
     for key in order:
         counted = by_section.get(key, {"count": 0, "share": 0.0})
         agreed = agreement.get(key)
+        if agreed and not _took_a_stance(agreed["overall"]):
+            agreed = None  # a table of zeros says nothing
+        themes = tuple(theme_view(t) for t in data.get("themes", ()) if t["section_key"] == key)
         sections.append(
             SectionView(
                 key=key,
@@ -307,8 +295,9 @@ def _sections(
                     _stance_row(g, labels.stakeholder_type(g["group"]))
                     for g in (agreed or {}).get("by_stakeholder_type", ())
                 ),
-                themes=tuple(_theme(t) for t in data.get("themes", ()) if t["section_key"] == key),
+                themes=themes,
                 changes=tuple(changes.get(key, ())),
+                no_themes="" if themes else _no_themes(counted["count"]),
             )
         )
     return tuple(sections)
@@ -363,4 +352,5 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
         notes=tuple(data.get("notes", ())),
         repeats=tuple(repeat_view(r) for r in repeats[:MAX_REPEATS_SHOWN]),
         repeats_more=repeats_more(repeats[MAX_REPEATS_SHOWN:]),
+        briefing=briefing_view(data, heading),
     )

@@ -13,6 +13,7 @@ from comments.exports import labels
 from comments.exports.cells import xml_text
 from comments.exports.word import add_rows, add_table, repeat_header
 
+from .briefing_report import ClaimView
 from .meta import DocumentMeta
 from .report import (
     STANCE_HEADERS,
@@ -20,6 +21,7 @@ from .report import (
     ExcerptView,
     Report,
     SectionView,
+    ThemeView,
     build_report,
     stance_cells,
 )
@@ -69,7 +71,7 @@ def _header(document: Any, report: Report) -> None:
 
 
 def _overview(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:
-    document.add_heading("Overview", level=1)
+    document.add_heading("Figures", level=1)
     period = f", filed from {report.period}" if report.period else ""
     _paragraph(document, f"{period}.", bold=report.size)
     note = "Copies of the same text, or near copies, count as one distinct position."
@@ -101,18 +103,68 @@ def _dispositions(document: Any, report: Report) -> None:
         _paragraph(document, note, style="List Bullet")
 
 
+def _theme(document: Any, theme: ThemeView) -> None:
+    document.add_heading(xml_text(f"“{theme.label}”"), level=3)
+    about = f"{theme.key_phrase} · " if theme.key_phrase else ""
+    about += theme.size + (f" · in {theme.languages}" if theme.languages else "")
+    _paragraph(document, about)
+    for label, value in (
+        ("Held by: ", theme.held_by),
+        ("Stakeholders: ", _mix(theme.stakeholder_mix)),
+        ("Countries: ", theme.countries),
+        ("Stances: ", theme.stances),
+    ):
+        if value:
+            _paragraph(document, value, bold=label)
+    for proposal in theme.proposals:
+        _paragraph(document, proposal, style="List Bullet")
+    for quote in theme.quotes:
+        _quote(document, quote)
+
+
 def _themes(document: Any, section: SectionView) -> None:
     document.add_heading("Themes", level=2)
     for theme in section.themes:
-        document.add_heading(xml_text(theme.label), level=3)
-        terms = f"; key terms: {theme.top_terms}" if theme.top_terms else ""
-        _paragraph(document, f"{theme.size}{terms}")
-        _paragraph(document, _mix(theme.stakeholder_mix), bold="Stakeholders: ")
-        _paragraph(document, _mix(theme.stance_mix), bold="Stances: ")
-        for quote in theme.quotes:
-            _quote(document, quote)
+        _theme(document, theme)
     if not section.themes:
-        _paragraph(document, "No recurring theme found.")
+        _paragraph(document, section.no_themes)
+
+
+def _claim(document: Any, claim: ClaimView) -> None:
+    _paragraph(document, claim.label, style="Quote")
+    about = "Campaign · " if claim.campaign else ""
+    about += f"{claim.where} · {claim.summary}"
+    about += f" · {claim.groups}" if claim.groups else ""
+    about += f" · stances: {claim.stances}" if claim.stances else ""
+    paragraph = _paragraph(document, f"{about} · {claim.reference}")
+    if claim.confidential:
+        paragraph.add_run("  CONFIDENTIAL").bold = True
+
+
+def _briefing(document: Any, report: Report) -> None:
+    briefing = report.briefing
+    if briefing is None:
+        return
+    document.add_heading("Key messages", level=1)
+    who = f" from {briefing.respondents}" if briefing.respondents else ""
+    _paragraph(document, f"{who}.", bold=report.size)
+    for claim in briefing.key_messages:
+        _claim(document, claim)
+    if briefing.group_wants:
+        document.add_heading("What each stakeholder group wants", level=1)
+    for wants in briefing.group_wants:
+        document.add_heading(xml_text(wants.group), level=2)
+        stances = f"stances: {wants.stances}" if wants.stances else "no stance taken"
+        _paragraph(document, f"{wants.summary} · {stances}")
+        for claim in wants.claims:
+            text = f"“{claim.label}” ({claim.where}; {claim.summary})"
+            _paragraph(document, text, style="List Bullet")
+    if briefing.contested:
+        document.add_heading("Most contested lines", level=1)
+    for line in briefing.contested:
+        groups = f". By group: {line.groups}" if line.groups else ""
+        text = f": {line.stances}. {line.summary}{groups}."
+        _paragraph(document, text, style="List Bullet", bold=line.title)
 
 
 def _changes(document: Any, section: SectionView) -> None:
@@ -175,7 +227,6 @@ def _campaigns(document: Any, report: Report) -> None:
         _quote(document, campaign.representative)
     if not report.campaigns:
         _paragraph(document, "No campaign found.")
-    _repeats(document, report)
 
 
 def _repeats(document: Any, report: Report) -> None:
@@ -192,11 +243,13 @@ def _repeats(document: Any, report: Report) -> None:
 
 def _write(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:
     _header(document, report)
+    _briefing(document, report)
+    _campaigns(document, report)
     _overview(document, report, by_day)
     _dispositions(document, report)
     for section in report.sections:
         _section(document, section)
-    _campaigns(document, report)
+    _repeats(document, report)
 
 
 def write_digest_docx(data: Mapping[str, Any], meta: DocumentMeta, out: IO[bytes]) -> None:

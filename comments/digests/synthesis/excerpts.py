@@ -111,10 +111,16 @@ def synthesis_excerpts(synthesis: Synthesis) -> Iterator[Excerpt]:
 
 
 def check_excerpts(synthesis: Synthesis, records: Iterable[CommentRecord]) -> None:
-    """Raise :class:`ExcerptMismatch` naming the first excerpt that is not an exact substring
-    of the body of the comment it cites (or that cites a comment not among ``records``)."""
+    """Raise :class:`ExcerptMismatch` naming the first excerpt or label (of a theme, of a key
+    message) that is not an exact substring of the body of the comment it cites (or that
+    cites a comment not among ``records``)."""
     bodies = {record.reference: record.body for record in records}
     for cited in synthesis_excerpts(synthesis):
         body = bodies.get(cited.reference)
         if body is None or not cited.text or cited.text not in body:
             raise ExcerptMismatch(cited.reference, cited.text)
+    labels = [(t.label_reference, t.label) for t in synthesis.themes if t.label_reference]
+    labels += [(m.reference, m.label) for m in synthesis.briefing.key_messages]
+    for reference, label in labels:
+        if label not in bodies.get(reference, ""):
+            raise ExcerptMismatch(reference, label)

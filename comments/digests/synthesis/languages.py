@@ -21,6 +21,7 @@ read too, as answers to consultations often come in it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
@@ -73,21 +74,24 @@ def _lingua():
     ).build()
 
 
+@cache
+def _stop_word_owner() -> dict[str, str]:
+    """Each distinctive stop word and the one language it belongs to."""
+    return {word: language for language, own in _distinctive_stop_words().items() for word in own}
+
+
 def _by_script_and_votes(text: str) -> str | None:
     """The language when the text's script or its stop words leave no doubt; ``None`` when a
     closer look is needed."""
-    letters = sum(character.isalpha() for character in text)
+    runs = _WORD.findall(text.lower())
+    letters = sum(map(len, runs))
     if letters < MIN_LETTERS:
         return UNDETERMINED
     if len(_JAPANESE_CHAR.findall(text)) * 2 >= letters:
         return "ja"
-    votes = dict.fromkeys(_LATIN, 0)
-    distinctive = _distinctive_stop_words()
-    for word in _WORD.findall(text.lower()):
-        for language in _LATIN:
-            if word in distinctive[language]:
-                votes[language] += 1
-    (first, most), (_, second) = sorted(votes.items(), key=lambda v: -v[1])[:2]
+    owner = _stop_word_owner()
+    votes = Counter(owner[word] for word in runs if word in owner)
+    (first, most), (_, second) = ([*votes.most_common(2), ("", 0), ("", 0)])[:2]
     if most >= _CLEAR_VOTES and most >= 2 * second:
         return first
     return None

@@ -39,7 +39,21 @@ def overview(
         by_stakeholder_type=counts(Counter(r.stakeholder_type for r in records)),
         by_country=counts(Counter(r.country or "unknown" for r in records)),
         by_day=tuple(DayCount(day=day, count=n) for day, n in sorted(by_day.items())),
+        **respondents(records),
     )
+
+
+def respondents(records: Sequence[CommentRecord]) -> dict[str, int]:
+    """Distinct submitters, and among them named organisations and individuals (an
+    individual counts once however many comments they filed)."""
+    submitters = {r.submitter_key: r for r in records}
+    organisations = {r.organisation for r in records if r.organisation}
+    individuals = sum(1 for r in submitters.values() if r.stakeholder_type == "individual")
+    return {
+        "respondents": len(submitters),
+        "organisations": len(organisations),
+        "individuals": individuals,
+    }
 
 
 def _stance_counts(group: str, stances: Counter[str]) -> StanceCounts:

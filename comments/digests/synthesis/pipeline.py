@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
+from .briefing import briefing
 from .campaigns import similarity_groups
 from .changes import proposed_changes
 from .excerpts import check_excerpts
@@ -58,6 +59,7 @@ def synthesise(
     folded = fold(chosen, grouping, min_submitters=request.campaign_min_submitters)
     report("Finding themes", 45)
     themes = tuple(themes_per_section(folded.positions, seed=request.seed))
+    report("Writing the briefing", 80)
     report("Summarising sections and proposed changes", 85)
     synthesis = Synthesis(
         audience=request.audience,
@@ -70,6 +72,7 @@ def synthesise(
         agreement=tuple(agreement(chosen)),
         changes=tuple(proposed_changes(chosen)),
         dispositions=disposition_summary(chosen, dispositions or {}),
+        briefing=briefing(chosen, themes, folded.campaigns),
     )
     report("Checking quotes", 95)
     check_excerpts(synthesis, chosen)

@@ -1,4 +1,5 @@
-"""Themes: recurring topics of a section, found by NMF over TF-IDF of its distinct positions.
+"""Themes: the claims made in a section, found by NMF over TF-IDF of the substantive sentences
+of its distinct positions (:mod:`.claims`), each labelled by its most central sentence.
 
 Each campaign or group of copies enters once (its representative), weighted by its size in
 the counts, so a thousand copies of one letter do not become a theme of their own. Each text
@@ -22,19 +23,28 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
-from comments.anchoring import normalise
-
 from . import languages
-from .excerpts import excerpt
+from .claims import (
+    LABEL_CANDIDATE_POSITIONS,
+    central_sentence,
+    distinct_quotes,
+    holders,
+    key_phrase,
+    substantive_sentences,
+)
 from .languages import UNDETERMINED
-from .stubs import is_stub
-from .types import NO_STANCE, CommentRecord, Excerpt, Theme, counts
+from .types import NO_STANCE, CommentRecord, Theme, counts
 
 MAX_THEMES = 8
 MIN_POSITIONS_PER_THEME = 10
+# A section with fewer distinct positions than this gets no themes: a handful of comments is
+# read in full (the matrix, the section's proposed changes), not summarised into "themes".
+MIN_POSITIONS_FOR_THEMES = 20
 TOP_TERMS = 8
-QUOTES_PER_THEME = 3
 _SELECTION_SAMPLE = 600
+# Topics are fitted on at most this many positions of a section (a fixed sample), and every
+# position is then loaded on them: the cost of fitting does not grow with the corpus.
+FIT_SAMPLE = 2_000
 MAX_FEATURES = 4_000
 
 
@@ -70,81 +80,133 @@ def _choose_topics(matrix: np.ndarray, *, most: int, seed: int) -> int:
     return best
 
 
-def _themes_of_section(
-    section_key: str, positions: Sequence[Position], *, seed: int
-) -> list[Theme]:
+@dataclass(frozen=True, slots=True)
+class _Fitted:
+    """A section's positions read for themes: their languages and terms, the fitted
+    vectoriser and NMF model, and every position's topic loadings."""
+
+    spoken: list[str]
+    vectoriser: TfidfVectorizer
+    model: NMF
+    loadings: np.ndarray
+    topics: int
+
+
+def _sample(rows: int, seed: int) -> np.ndarray:
+    if rows <= FIT_SAMPLE:
+        return np.arange(rows)
+    return np.sort(np.random.default_rng(seed).choice(rows, FIT_SAMPLE, replace=False))
+
+
+def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
+    """Fit the section's topics on at most ``FIT_SAMPLE`` positions (the same ones for the
+    same input) and load every position on them; ``None`` when nothing is left to read."""
     texts = [p.representative.body for p in positions]
     spoken = languages.detect_many(texts)
-    documents = [_terms(text, language) for text, language in zip(texts, spoken, strict=True)]
-    most = min(MAX_THEMES, len(positions) // MIN_POSITIONS_PER_THEME)
+    documents = [_terms(_substance(t, lang), lang) for t, lang in zip(texts, spoken, strict=True)]
+    sample = _sample(len(documents), seed)
+    fitted = [documents[i] for i in sample]
     try:
         vectoriser = TfidfVectorizer(
             analyzer=_given,
-            min_df=_min_df(len(texts)),
-            max_df=0.9 if len(texts) >= 20 else 1.0,
+            min_df=_min_df(len(fitted)),
+            max_df=0.9 if len(fitted) >= 20 else 1.0,
             sublinear_tf=True,
             max_features=MAX_FEATURES,
             dtype=np.float64,
         )
-        matrix = vectoriser.fit_transform(documents)
+        matrix = vectoriser.fit_transform(fitted)
     except ValueError:  # nothing but stop words, or too few documents for min_df
-        return []
+        return None
+    most = min(MAX_THEMES, len(fitted) // MIN_POSITIONS_PER_THEME)
     enough = most >= 2 and matrix.shape[1] >= 2
     topics = _choose_topics(matrix, most=most, seed=seed) if enough else 1
     model = NMF(n_components=topics, init="nndsvda", random_state=seed, max_iter=400)
     loadings = _quietly(model, matrix)
-    terms = vectoriser.get_feature_names_out()
-    assigned = loadings.argmax(axis=1)
-    themes: list[Theme] = []
-    for topic in range(topics):
-        indices = np.flatnonzero((assigned == topic) & (loadings[:, topic] > 0)).tolist()
-        if not indices:
-            continue
-        top = tuple(str(terms[i]) for i in np.argsort(-model.components_[topic])[:TOP_TERMS])
-        members = [m for i in indices for m in positions[i].members]
-        in_languages = Counter(
-            spoken[i] for i in indices for _ in positions[i].members if spoken[i] != UNDETERMINED
-        )
-        by_loading = sorted(
-            indices,
-            key=lambda i: (-loadings[i, topic], positions[i].representative.reference),
-        )
-        quotable = [positions[i].representative for i in by_loading]
-        themes.append(
-            Theme(
-                section_key=section_key,
-                label=", ".join(top[:3]),
-                top_terms=top,
-                positions=len(indices),
-                comments=len(members),
-                stakeholder_mix=counts(Counter(m.stakeholder_type for m in members)),
-                stance_mix=counts(Counter(m.stance or NO_STANCE for m in members)),
-                quotes=_distinct_quotes(quotable, top),
-                references=tuple(sorted(positions[i].representative.reference for i in indices)),
-                languages=counts(in_languages),
-            )
-        )
+    if len(sample) < len(documents):
+        with threadpool_limits(limits=1):
+            loadings = model.transform(vectoriser.transform(documents))
+    return _Fitted(spoken, vectoriser, model, loadings, topics)
+
+
+def _themes_of_section(
+    section_key: str, positions: Sequence[Position], *, seed: int
+) -> list[Theme]:
+    if len(positions) < MIN_POSITIONS_FOR_THEMES:
+        return []
+    fitted = _fit(positions, seed=seed)
+    if fitted is None:
+        return []
+    assigned = fitted.loadings.argmax(axis=1)
+    themes = []
+    for topic in range(fitted.topics):
+        mask = (assigned == topic) & (fitted.loadings[:, topic] > 0)
+        indices = np.flatnonzero(mask).tolist()
+        if indices:
+            themes.append(_theme(section_key, positions, fitted, topic, indices))
     themes.sort(key=lambda t: (-t.comments, t.top_terms))
     return themes
 
 
-def _distinct_quotes(
-    quotable: Sequence[CommentRecord], terms: Sequence[str]
-) -> tuple[Excerpt, ...]:
-    """Up to ``QUOTES_PER_THEME`` excerpts of the positions in order, never two that say the
-    same thing (equal once normalised) nor a stub."""
-    quotes: list[Excerpt] = []
-    seen: set[str] = set()
-    for record in quotable:
-        quote = excerpt(record, terms)
-        key = normalise(quote.text)
-        if key in seen or is_stub(quote.text):
-            continue
-        seen.add(key)
-        quotes.append(quote)
-        if len(quotes) == QUOTES_PER_THEME:
-            break
-    return tuple(quotes)
+def _theme(
+    section_key: str,
+    positions: Sequence[Position],
+    fitted: _Fitted,
+    topic: int,
+    indices: list[int],
+) -> Theme:
+    component = fitted.model.components_[topic]
+    terms = fitted.vectoriser.get_feature_names_out()
+    top = tuple(str(terms[i]) for i in np.argsort(-component)[:TOP_TERMS])
+    members = [m for i in indices for m in positions[i].members]
+    in_languages = Counter(
+        fitted.spoken[i]
+        for i in indices
+        for _ in positions[i].members
+        if fitted.spoken[i] != UNDETERMINED
+    )
+    by_loading = sorted(
+        indices,
+        key=lambda i: (-fitted.loadings[i, topic], positions[i].representative.reference),
+    )
+    leading = by_loading[:LABEL_CANDIDATE_POSITIONS]
+    label = central_sentence(
+        [(positions[i].representative, fitted.spoken[i]) for i in leading],
+        component,
+        lambda texts, spoken: fitted.vectoriser.transform(
+            [_terms(t, lang) for t, lang in zip(texts, spoken, strict=True)]
+        ),
+    )
+    label_text = label.text if label else ", ".join(top[:3])
+    held = holders(members)
+    return Theme(
+        section_key=section_key,
+        label=label_text,
+        top_terms=top,
+        positions=len(indices),
+        comments=len(members),
+        stakeholder_mix=counts(Counter(m.stakeholder_type for m in members)),
+        stance_mix=counts(Counter(m.stance or NO_STANCE for m in members)),
+        quotes=distinct_quotes(
+            [positions[i].representative for i in by_loading], top, label=label_text
+        ),
+        references=tuple(sorted(positions[i].representative.reference for i in indices)),
+        languages=counts(in_languages),
+        label_reference=label.reference if label else "",
+        key_phrase=key_phrase(top),
+        respondents=held.respondents,
+        organisation_count=held.organisation_count,
+        organisations=held.organisations,
+        by_country=held.by_country,
+        proposals=held.proposals,
+        confidential=any(m.confidential for m in members),
+    )
+
+
+def _substance(text: str, language: str) -> str:
+    """The text's substantive sentences (greetings, pointers to attachments and the like
+    left out), or the text itself when it has none."""
+    return " ".join(substantive_sentences(text, language)) or text
 
 
 def _terms(text: str, language: str) -> list[str]:

@@ -122,8 +122,17 @@ class Repeat:
 
 
 @dataclass(frozen=True, slots=True)
+class ProposedText:
+    """One replacement text proposed by a theme's amendments, with how many proposed it."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class Theme:
-    """A recurring topic of one section, found by NMF over TF-IDF of the distinct positions."""
+    """A claim made in one section: distinct positions grouped by what their substantive
+    sentences say (NMF over TF-IDF), labelled by its most central sentence, verbatim."""
 
     section_key: str
     label: str
@@ -136,6 +145,17 @@ class Theme:
     references: tuple[str, ...]
     # The languages its comments are written in (ISO 639-1), when they could be told.
     languages: tuple[Count, ...] = ()
+    # The comment the label is a sentence of, and a short key phrase from its top terms.
+    label_reference: str = ""
+    key_phrase: str = ""
+    # Who holds it: distinct submitters, named organisations (the first ones by comments,
+    # and how many in all), countries; and for amendments, the proposed texts grouped.
+    respondents: int = 0
+    organisation_count: int = 0
+    organisations: tuple[str, ...] = ()
+    by_country: tuple[Count, ...] = ()
+    proposals: tuple[ProposedText, ...] = ()
+    confidential: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +175,10 @@ class Overview:
     by_stakeholder_type: tuple[Count, ...]
     by_country: tuple[Count, ...]
     by_day: tuple[DayCount, ...]
+    # Who commented: distinct submitters, of them named organisations and individuals.
+    respondents: int = 0
+    organisations: int = 0
+    individuals: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +231,72 @@ class DispositionSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class KeyMessage:
+    """One of the most widely held claims (a theme or a campaign) across stakeholder groups."""
+
+    kind: Literal["theme", "campaign"]
+    label: str
+    reference: str  # the comment the label is quoted from
+    section_keys: tuple[str, ...]
+    comments: int
+    respondents: int
+    organisation_count: int
+    groups: tuple[Count, ...]
+    stances: tuple[Count, ...]
+    confidential: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class GroupClaim:
+    label: str
+    reference: str
+    section_keys: tuple[str, ...]
+    comments: int  # the group's own comments holding it
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWants:
+    """What one stakeholder group wants: its stance overall and its most held claims."""
+
+    group: str
+    comments: int
+    respondents: int
+    stances: tuple[Count, ...]
+    claims: tuple[GroupClaim, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStance:
+    group: str
+    comments: int
+    stance: str  # the group's most frequent stance on the lines
+
+
+@dataclass(frozen=True, slots=True)
+class ContestedLine:
+    """An anchored range where the comments disagree: ``disagreement`` is the share of the
+    comments with a stance that do not take the most frequent one."""
+
+    section_key: str
+    line_start: int
+    line_end: int
+    comments: int
+    respondents: int
+    stances: tuple[Count, ...]
+    groups: tuple[GroupStance, ...]
+    disagreement: float
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    """What a working group reads first: key messages, each group's wants, contested lines."""
+
+    key_messages: tuple[KeyMessage, ...] = ()
+    group_wants: tuple[GroupWants, ...] = ()
+    contested_lines: tuple[ContestedLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Synthesis:
     """What the synthesis finds in one version's comments for one audience."""
 
@@ -221,6 +311,7 @@ class Synthesis:
     dispositions: DispositionSummary
     notes: tuple[str, ...] = field(default=())
     repeats: tuple[Repeat, ...] = field(default=())
+    briefing: Briefing = field(default_factory=Briefing)
 
     def to_dict(self) -> dict[str, Any]:
         """The synthesis as JSON-ready data (what ``Digest.data`` holds): tuples become lists,

@@ -1,0 +1,74 @@
+"""A theme as a digest's documents show it: its label and key phrase, its size, who holds it
+(respondents, organisations, countries), the stances taken, the texts its amendments propose
+and its quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from comments.exports import labels
+
+from .briefing_report import mix, stance_mix
+from .rows import CountRow, ExcerptView, count_rows, excerpt_view
+
+
+def size(comments: int, positions: int) -> str:
+    """``"12 comments, 9 distinct positions"``."""
+    return f"{labels.plural(comments, 'comment')}, {labels.plural(positions, 'distinct position')}"
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeView:
+    label: str
+    top_terms: str
+    size: str  # "12 comments, 9 distinct positions"
+    stakeholder_mix: tuple[CountRow, ...]
+    stance_mix: tuple[CountRow, ...]
+    quotes: tuple[ExcerptView, ...]
+    languages: str = ""  # "English 12, French 3" when its comments are in several languages
+    key_phrase: str = ""
+    held_by: str = ""  # "40 respondents; organisations: A; B and 3 more"
+    countries: str = ""  # "France 12, Japan 3"
+    stances: str = ""  # "Support 4, Amend 2", or "" when nobody took a stance
+    proposals: tuple[str, ...] = ()  # "“new text” (proposed 3 times)"
+
+
+def _languages(rows: Sequence[Mapping[str, Any]]) -> str:
+    if len(rows) < 2:
+        return ""
+    return ", ".join(f"{labels.language(row['key'])} {row['count']}" for row in rows)
+
+
+def _held_by(theme: Mapping[str, Any]) -> str:
+    if not theme.get("respondents"):
+        return ""
+    text = labels.plural(theme["respondents"], "respondent")
+    named = list(theme.get("organisations", ()))
+    if named:
+        hidden = theme.get("organisation_count", len(named)) - len(named)
+        text += f"; organisations: {'; '.join(named)}"
+        text += f" and {hidden:,} more" if hidden > 0 else ""
+    return text
+
+
+def theme_view(theme: Mapping[str, Any]) -> ThemeView:
+    proposals = tuple(
+        f"“{p['text']}” (proposed {labels.plural(p['count'], 'time')})"
+        for p in theme.get("proposals", ())
+    )
+    return ThemeView(
+        key_phrase=theme.get("key_phrase", ""),
+        held_by=_held_by(theme),
+        countries=mix(theme.get("by_country", ()), labels.country),
+        stances=stance_mix(theme.get("stance_mix", ())),
+        proposals=proposals,
+        label=theme["label"],
+        top_terms=", ".join(theme.get("top_terms", ())),
+        size=size(theme["comments"], theme["positions"]),
+        stakeholder_mix=count_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
+        stance_mix=count_rows(theme.get("stance_mix", ()), labels.stance),
+        quotes=tuple(excerpt_view(q) for q in theme.get("quotes", ())),
+        languages=_languages(theme.get("languages", ())),
+    )
