@@ -18,7 +18,7 @@ WORKDIR /app
 
 # Pango and fonts for WeasyPrint, which renders the digests' PDF export.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-ipafont-gothic \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so editing the code does not reinstall them. Every wheel is checked

@@ -13,9 +13,11 @@ from comments.exports import labels
 from .rows import CountRow, ExcerptView, count_rows, excerpt_view
 
 # A campaign of thousands of copies lists its first references and says how many more.
-MAX_CAMPAIGN_REFERENCES = 20
+MAX_CAMPAIGN_REFERENCES = 10
 # A campaign names its first organisations and says how many more (all are in the JSON).
-MAX_CAMPAIGN_ORGANISATIONS = 20
+MAX_CAMPAIGN_ORGANISATIONS = 10
+# A campaign filed on many sections names its first ones and says how many more.
+MAX_CAMPAIGN_SECTIONS = 3
 # Repeats (one text filed again and again by one or two submitters) listed, largest first.
 MAX_REPEATS_SHOWN = 30
 # The largest campaigns are described one by one; the rest are counted (all are in the JSON).
@@ -78,12 +80,19 @@ def campaign_view(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> Ca
         signatories=campaign["signatories"],
         organisations=tuple(campaign.get("organisations", ())),
         stakeholder_mix=count_rows(campaign.get("stakeholder_mix", ()), labels.stakeholder_type),
-        sections=tuple(heading.get(key, key) for key in campaign.get("section_keys", ())),
+        sections=_sections(campaign.get("section_keys", ()), heading),
         representative=excerpt_view(campaign["representative"]),
         includes_confidential=bool(campaign.get("includes_confidential")),
         references=references[:MAX_CAMPAIGN_REFERENCES],
         more_references=max(0, len(references) - MAX_CAMPAIGN_REFERENCES),
     )
+
+
+def _sections(keys: Sequence[str], heading: Mapping[str, str]) -> tuple[str, ...]:
+    named = [heading.get(key, key).rstrip(".") for key in keys[:MAX_CAMPAIGN_SECTIONS]]
+    if len(keys) > MAX_CAMPAIGN_SECTIONS:
+        named.append(f"and {labels.plural(len(keys) - MAX_CAMPAIGN_SECTIONS, 'more section')}")
+    return tuple(named)
 
 
 def repeat_view(repeat: Mapping[str, Any]) -> RepeatView:

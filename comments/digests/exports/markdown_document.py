@@ -141,6 +141,8 @@ def _themes(section: SectionView) -> list[str]:
         out += _theme(theme)
     if not section.themes:
         out += [md_line(section.no_themes), ""]
+    if section.themes_more:
+        out += [f"_{section.themes_more}_", ""]
     return out
 
 

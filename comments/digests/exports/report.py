@@ -50,6 +50,8 @@ __all__ = [
 # supported first, up to this many; where each proposal was made once, the first as an
 # example. Every one of them stays in the JSON file and the comment matrix.
 MAX_PROPOSALS_SHOWN = 3
+# The largest themes of a section are described; the rest are counted (all are in the JSON).
+MAX_THEMES_SHOWN = 5
 # A proposal made in many comments names its first references and organisations, and counts
 # the rest.
 MAX_PROPOSAL_REFERENCES = 10
@@ -113,6 +115,7 @@ class SectionView:
     themes: tuple[ThemeView, ...]
     changes: tuple[ChangeView, ...]
     no_themes: str = ""  # why a section has no themes, when it has none
+    themes_more: str = ""  # "3 smaller themes (40 comments) are in the JSON file." or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +254,16 @@ def _confidential_note(confidential: int, working_group: bool) -> str:
     )
 
 
+def _themes_more(rest: Sequence[Mapping[str, Any]]) -> str:
+    if not rest:
+        return ""
+    comments = sum(t["comments"] for t in rest)
+    return (
+        f"{labels.plural(len(rest), 'smaller theme')} ({labels.plural(comments, 'comment')}) "
+        "are in the JSON file."
+    )
+
+
 def _took_a_stance(counts: Mapping[str, Any]) -> bool:
     return bool(counts["support"] or counts["oppose"] or counts["amend"])
 
@@ -283,7 +296,8 @@ def _sections(
         agreed = agreement.get(key)
         if agreed and not _took_a_stance(agreed["overall"]):
             agreed = None  # a table of zeros says nothing
-        themes = tuple(theme_view(t) for t in data.get("themes", ()) if t["section_key"] == key)
+        found = [t for t in data.get("themes", ()) if t["section_key"] == key]
+        themes = tuple(theme_view(t) for t in found[:MAX_THEMES_SHOWN])
         sections.append(
             SectionView(
                 key=key,
@@ -298,6 +312,7 @@ def _sections(
                 themes=themes,
                 changes=tuple(changes.get(key, ())),
                 no_themes="" if themes else _no_themes(counted["count"]),
+                themes_more=_themes_more(found[MAX_THEMES_SHOWN:]),
             )
         )
     return tuple(sections)

@@ -128,6 +128,8 @@ def _themes(document: Any, section: SectionView) -> None:
         _theme(document, theme)
     if not section.themes:
         _paragraph(document, section.no_themes)
+    if section.themes_more:
+        _paragraph(document, section.themes_more)
 
 
 def _claim(document: Any, claim: ClaimView) -> None:

@@ -2,7 +2,8 @@
 submitters, across groups), what each stakeholder group wants, and the most contested lines.
 
 Claims are the themes and the campaigns of the synthesis: a campaign is one claim however
-many copies it has, and its weight is its distinct submitters, as a theme's is.
+many copies it has, and its weight is its distinct submitters, as a theme's is. A theme
+labelled by a sentence of a campaign's letter holds that campaign: the theme stands for both.
 """
 
 from __future__ import annotations
@@ -81,7 +82,11 @@ def _claims(
 ) -> list[_Claim]:
     stance_of = {r.reference: r.stance or NO_STANCE for r in records}
     found = [_theme_claim(t) for t in themes if t.label_reference]
+    labelled = {t.label_reference for t in themes}
     for campaign in campaigns:
+        if labelled.intersection(campaign.references):
+            continue  # a theme speaks for it in the campaign's own words, with its signers
+
         stances = counts(Counter(stance_of.get(ref, NO_STANCE) for ref in campaign.references))
         found.append(_campaign_claim(campaign, stances))
     return found

@@ -11,7 +11,7 @@ from .types import CommentRecord, Excerpt, ExcerptMismatch, Synthesis
 
 MAX_EXCERPT_LENGTH = 300
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
 _WORD = re.compile(r"\w+")
 
 

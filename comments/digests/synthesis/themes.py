@@ -37,6 +37,9 @@ from .types import NO_STANCE, CommentRecord, Theme, counts
 
 MAX_THEMES = 8
 MIN_POSITIONS_PER_THEME = 10
+# A topic is split by stance (support, oppose, amend, none) where each part has this many
+# positions: "keep the clause" and "drop the clause" share their words, not their claim.
+MIN_POSITIONS_PER_CLAIM = 3
 # A section with fewer distinct positions than this gets no themes: a handful of comments is
 # read in full (the matrix, the section's proposed changes), not summarised into "themes".
 MIN_POSITIONS_FOR_THEMES = 20
@@ -141,11 +144,25 @@ def _themes_of_section(
     themes = []
     for topic in range(fitted.topics):
         mask = (assigned == topic) & (fitted.loadings[:, topic] > 0)
-        indices = np.flatnonzero(mask).tolist()
-        if indices:
+        for indices in _by_direction(positions, np.flatnonzero(mask).tolist()):
             themes.append(_theme(section_key, positions, fitted, topic, indices))
     themes.sort(key=lambda t: (-t.comments, t.top_terms))
     return themes
+
+
+def _by_direction(positions: Sequence[Position], indices: list[int]) -> list[list[int]]:
+    """A topic's positions split by the stance they take, so that a claim and its opposite
+    are two themes; a stance held by fewer than ``MIN_POSITIONS_PER_CLAIM`` positions stays
+    with the topic's largest part."""
+    parts: dict[str, list[int]] = {}
+    for i in indices:
+        parts.setdefault(positions[i].representative.stance or NO_STANCE, []).append(i)
+    ordered = sorted(parts.values(), key=lambda part: (-len(part), part[0]))
+    kept = [part for part in ordered if len(part) >= MIN_POSITIONS_PER_CLAIM] or ordered[:1]
+    for part in ordered:
+        if not any(part is k for k in kept):
+            kept[0].extend(part)
+    return [sorted(part) for part in kept if part]
 
 
 def _theme(
@@ -169,7 +186,11 @@ def _theme(
         indices,
         key=lambda i: (-fitted.loadings[i, topic], positions[i].representative.reference),
     )
-    leading = by_loading[:LABEL_CANDIDATE_POSITIONS]
+    # The label is said by a position taking the theme's main stance (by comments).
+    stance_mix = counts(Counter(m.stance or NO_STANCE for m in members))
+    main = [i for i in by_loading if (positions[i].representative.stance or NO_STANCE)
+            == stance_mix[0].key]  # fmt: skip
+    leading = (main or by_loading)[:LABEL_CANDIDATE_POSITIONS]
     label = central_sentence(
         [(positions[i].representative, fitted.spoken[i]) for i in leading],
         component,
@@ -186,7 +207,7 @@ def _theme(
         positions=len(indices),
         comments=len(members),
         stakeholder_mix=counts(Counter(m.stakeholder_type for m in members)),
-        stance_mix=counts(Counter(m.stance or NO_STANCE for m in members)),
+        stance_mix=stance_mix,
         quotes=distinct_quotes(
             [positions[i].representative for i in by_loading], top, label=label_text
         ),
