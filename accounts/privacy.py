@@ -111,6 +111,7 @@ def _account(user: User) -> dict[str, Any]:
         "last_login": _iso(user.last_login),
         "is_active": user.is_active,
         "notify_new_versions": user.notify_new_versions,
+        "first_steps_hidden_at": _iso(user.first_steps_dismissed_at),
         "groups": sorted(user.groups.values_list("name", flat=True)),
     }
 

@@ -143,6 +143,33 @@ def line_quotes(
     )
 
 
+def comments_with_anchored_lines(comments: Iterable[Comment]) -> list[Comment]:
+    """The comments, each that proposes a text given ``anchored_lines``: the lines of its
+    version it would replace, for its word diff in a list (one query for them all, none when
+    no comment proposes a text)."""
+    comments = list(comments)
+    wanted = {
+        (comment.version_id, number)
+        for comment in comments
+        if comment.proposed_text
+        for number in range(comment.line_start, comment.line_end + 1)
+    }
+    if not wanted:
+        return comments
+    lines = Line.objects.filter(
+        version_id__in={version for version, _ in wanted},
+        number__in={number for _, number in wanted},
+    )
+    by_place = {(line.version_id, line.number): line for line in lines}
+    for comment in comments:
+        if comment.proposed_text:
+            span = range(comment.line_start, comment.line_end + 1)
+            found = [by_place.get((comment.version_id, number)) for number in span]
+            lines_found = [line for line in found if line is not None]
+            comment.anchored_lines = lines_found  # type: ignore[attr-defined]
+    return comments
+
+
 @dataclass(frozen=True, slots=True)
 class FiledText:
     """A comment's words as its author filed them, before any later edit."""

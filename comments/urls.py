@@ -15,6 +15,7 @@ urlpatterns = [
         views.comment_create,
         name="comment_create",
     ),
+    path("account/first-steps/hide/", views.first_steps_dismiss, name="first_steps_dismiss"),
     path("comments/mine/", views.my_comments, name="my_comments"),
     path("comments/<str:reference>/", views.comment_detail, name="comment_detail"),
     path("comments/<str:reference>/receipt/", views.comment_receipt, name="comment_receipt"),

@@ -48,7 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def _home_extensions() -> list[Callable[..., dict[str, Any]]]:
     """Functions other apps plug into the home page (``HOME_PAGE_EXTENSIONS``), so drafts
     never imports them: each gets the request and returns extra context
-    (``home_panel_template``, drawn above the consultations)."""
+    (``home_intro_template`` and ``home_panel_template``, drawn in that order above the
+    consultations)."""
     return [import_string(path) for path in settings.HOME_PAGE_EXTENSIONS]
 
 

@@ -327,6 +327,7 @@ NEVER_RENDERED = {
             "comments:dismiss_reports",
             "comments:dispose",
             "comments:carried_review",
+            "comments:first_steps_dismiss",
             "comments_api:bulk_comments",
             "comments_api:bulk_submissions",
             "comments_api:comment_endorse",

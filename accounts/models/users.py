@@ -46,6 +46,11 @@ class User(AbstractUser):
         default=True,
         help_text="One e-mail per new version: what became of your comments and their answers.",
     )
+    first_steps_dismissed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person hid the first-steps panel of the home page (if they did).",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -14,7 +14,7 @@ from .organisations import (
     organisation_reject,
     organisation_verify,
 )
-from .preferences import notices_set, notices_token, user_for_notices_token
+from .preferences import first_steps_dismiss, notices_set, notices_token, user_for_notices_token
 from .tokens import (
     API_TOKEN_LAST_USED_RESOLUTION,
     API_TOKEN_MARKER,
@@ -43,6 +43,7 @@ __all__ = [
     "api_token_create",
     "api_token_revoke",
     "audit_record",
+    "first_steps_dismiss",
     "membership_approve",
     "membership_reject",
     "membership_request",

@@ -1,6 +1,9 @@
-"""A person's choices about the e-mails the portal sends them."""
+"""A person's choices: the e-mails the portal sends them, the first-steps panel they hid."""
+
+from datetime import datetime
 
 from django.core import signing
+from django.utils import timezone
 
 from haip_portal.exceptions import ApplicationError
 
@@ -41,4 +44,13 @@ def notices_set(*, user: User, on: bool) -> User:
             action="account.notices_on" if on else "account.notices_off",
             target=user,
         )
+    return user
+
+
+def first_steps_dismiss(*, user: User, now: datetime | None = None) -> User:
+    """Hide the first-steps panel of the home page from ``user`` for good (the first time
+    only: a second dismissal keeps the first date)."""
+    if user.first_steps_dismissed_at is None:
+        user.first_steps_dismissed_at = now or timezone.now()
+        user.save(update_fields=["first_steps_dismissed_at"])
     return user

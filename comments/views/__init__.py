@@ -11,6 +11,7 @@ from .filing import (
     comment_receipt_pdf,
     draft_page_extension,
 )
+from .first_steps import first_steps_dismiss, first_steps_page_extension
 from .lists import my_comments, version_comments
 from .secretariat import home_page_extension, matrix, moderation_queue
 from .thread import (
@@ -43,6 +44,8 @@ __all__ = [
     "draft_page_extension",
     "endorse",
     "endorsement_withdraw",
+    "first_steps_dismiss",
+    "first_steps_page_extension",
     "flag",
     "hide",
     "home_page_extension",

@@ -42,7 +42,7 @@ def draft_page_extension(
     filters = list_filters(request, names=("line",))
     if filters.line is not None:
         context["line_filter"] = filters.line
-        context["line_comments"] = list(
+        context["line_comments"] = selectors.comments_with_anchored_lines(
             selectors.version_comments(user=request.user, version=version, filters=filters)
         )
     if request.user.is_authenticated and context["accepting_comments"]:

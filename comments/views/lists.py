@@ -15,7 +15,10 @@ from .shared import (
 
 def version_comments(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = version_asked(request, slug, number)
-    return render(request, "comments/list.html", filtered_list(request, version, per_page=50))
+    context = filtered_list(request, version, per_page=50)
+    page = context["page"]
+    page.object_list = selectors.comments_with_anchored_lines(page.object_list)
+    return render(request, "comments/list.html", context)
 
 
 @login_required

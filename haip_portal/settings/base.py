@@ -291,7 +291,10 @@ DRAFT_PAGE_EXTENSIONS = [
     "comments.views.carried_page_extension",
 ]
 # The comments app adds the secretariat's list of what waits to be done to the home page.
-HOME_PAGE_EXTENSIONS = ["comments.views.home_page_extension"]
+HOME_PAGE_EXTENSIONS = [
+    "comments.views.home_page_extension",
+    "comments.views.first_steps_page_extension",
+]
 # Called with the version inside the transaction that closes its comment period: the digests
 # app queues the digests for the public and the working groups.
 VERSION_CLOSED_HOOKS = ["comments.digests.services.digests_for_closed_version"]

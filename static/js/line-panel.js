@@ -76,25 +76,25 @@
     if (top < 0 || top > window.innerHeight / 2) panel.scrollIntoView({ block: "start" });
   }
 
-  // Mark each comment's quoted phrase in its line: at its recorded offset when the line still
-  // reads the same there, else at its first occurrence in the line.
-  function markQuote(lineNo, exact, start) {
-    var line = document.getElementById("L" + lineNo);
-    var lt = line && line.querySelector(".lt");
-    if (!lt || !exact) return;
-    var content = lt.textContent;
-    var at = content.substr(start, exact.length) === exact ? start : content.indexOf(exact);
-    var key = at + ":" + exact.length;
-    if (at < 0 || lt.querySelector('mark.quote[data-at="' + key + '"]')) return;
+  function lineTextOf(number) {
+    var line = document.getElementById("L" + number);
+    return line && line.querySelector(".lt");
+  }
+
+  // Wrap the characters [at, at + length) of a line's readable text in <mark class="quote">,
+  // once.
+  function markSpan(lt, at, length) {
+    var key = at + ":" + length;
+    if (length <= 0 || lt.querySelector('mark.quote[data-at="' + key + '"]')) return;
     var walker = document.createTreeWalker(lt, NodeFilter.SHOW_TEXT);
     var range = document.createRange();
     var seen = 0;
     var started = false;
     for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-      var length = node.data.length;
-      if (!started && at < seen + length) { range.setStart(node, at - seen); started = true; }
-      if (started && at + exact.length <= seen + length) {
-        range.setEnd(node, at + exact.length - seen);
+      var size = node.data.length;
+      if (!started && at < seen + size) { range.setStart(node, at - seen); started = true; }
+      if (started && at + length <= seen + size) {
+        range.setEnd(node, at + length - seen);
         var mark = document.createElement("mark");
         mark.className = "quote";
         mark.setAttribute("data-at", key);
@@ -102,8 +102,42 @@
         range.insertNode(mark);
         return;
       }
-      seen += length;
+      seen += size;
     }
+  }
+
+  // Where each line of a quote that spans lines sits: the end of its first line, the whole of
+  // the lines between, the start of its last line (its lines' text joined by new lines, as
+  // filed). Nothing if the text no longer reads so.
+  function spansAcross(lineNo, parts, start) {
+    var spans = [];
+    for (var i = 0; i < parts.length; i++) {
+      var lt = lineTextOf(Number(lineNo) + i);
+      if (!lt) return [];
+      var content = lt.textContent;
+      var at = i === 0 ? content.length - parts[0].length : 0;
+      if (i === 0 && content.substr(start, parts[0].length) === parts[0]) at = start;
+      var fits = i === 0 ? at >= 0 && at + parts[0].length === content.length
+        : i === parts.length - 1 ? content.indexOf(parts[i]) === 0 : content === parts[i];
+      if (!fits || content.substr(at, parts[i].length) !== parts[i]) return [];
+      spans.push([lt, at, parts[i].length]);
+    }
+    return spans;
+  }
+
+  // Mark each comment's quoted phrase in its line (or lines): at its recorded offset when the
+  // line still reads the same there, else at its first occurrence in the line.
+  function markQuote(lineNo, exact, start) {
+    var lt = lineTextOf(lineNo);
+    if (!lt || !exact) return;
+    var parts = exact.split("\n");
+    if (parts.length > 1) {
+      spansAcross(lineNo, parts, start).forEach(function (span) { markSpan(span[0], span[1], span[2]); });
+      return;
+    }
+    var content = lt.textContent;
+    var at = content.substr(start, exact.length) === exact ? start : content.indexOf(exact);
+    if (at >= 0) markSpan(lt, at, exact.length);
   }
 
   function markQuotes(scope) {
