@@ -61,9 +61,11 @@ def _own_spans(
     if not spans:
         return {}
     texts = [members[m].body[a:b] for m, (a, b) in spans]
-    hashes, offsets = shingle_hashes(texts)
+    # A letter's sentences recur in most copies: each distinct one is hashed once.
+    distinct = {text: index for index, text in enumerate(dict.fromkeys(texts))}
+    hashes, offsets = shingle_hashes(list(distinct))
     inside = np.add.reduceat(np.isin(hashes, template).astype(np.int64), offsets[:-1])
-    shares = inside / np.diff(offsets)
+    shares = (inside / np.diff(offsets))[[distinct[text] for text in texts]]
     own: dict[int, list[tuple[int, int]]] = {}
     for (m, span), share in zip(spans, shares.tolist(), strict=True):
         if share < OWN_TEXT_SHARE:

@@ -29,6 +29,9 @@ LANGUAGES = ("en", "fr", "de", "it", "ja", "es")
 UNDETERMINED = "und"
 MIN_LETTERS = 12
 _CLEAR_VOTES = 3
+# Lingua reads at most this many characters of a text: its cost grows with the length, and a
+# few sentences tell the language as well as a whole letter.
+_LINGUA_CHARS = 400
 _LATIN = ("en", "fr", "de", "it", "es")
 
 _JAPANESE_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
@@ -109,7 +112,9 @@ def detect_many(texts: Iterable[str]) -> list[str]:
     found = [_by_script_and_votes(text) for text in texts]
     unsure = [i for i, language in enumerate(found) if language is None]
     if unsure:
-        answers = _lingua().detect_languages_in_parallel_of([texts[i] for i in unsure])
+        answers = _lingua().detect_languages_in_parallel_of(
+            [texts[i][:_LINGUA_CHARS] for i in unsure]
+        )
         for i, answer in zip(unsure, answers, strict=True):
             code = answer.iso_code_639_1.name.lower() if answer is not None else UNDETERMINED
             found[i] = code if code in LANGUAGES else UNDETERMINED

@@ -16,12 +16,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import re
+import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
-
-from comments.anchoring import normalise
 
 NUM_PERM = 128
 SHINGLE_SIZE = 3
@@ -48,13 +48,23 @@ def _token_hash(token: str) -> int:
     return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=4).digest(), "little")
 
 
+_WORD = re.compile(r"\w+")
+
+
+def words(body: str) -> list[str]:
+    """The words of ``body`` as :func:`comments.anchoring.normalise` leaves them (Unicode
+    variants and case folded, split at everything that is not a letter, digit or ``_``):
+    ``normalise(body).split()``, in one pass."""
+    return _WORD.findall(unicodedata.normalize("NFKC", body).casefold())
+
+
 def shingle_hashes(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The 32-bit hashes of every body's word 3-shingles, concatenated, and each body's offset.
 
     A body shorter than three words is one shingle of its words. A shingle's hash depends only
     on its words, so signatures are stable across runs and corpora.
     """
-    token_lists = [normalise(body).split() or [""] for body in bodies]
+    token_lists = [words(body) or [""] for body in bodies]
     lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(bodies))
     tokens = list(itertools.chain.from_iterable(token_lists))
     vocabulary = {token: index for index, token in enumerate(dict.fromkeys(tokens))}

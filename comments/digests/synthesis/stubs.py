@@ -8,6 +8,7 @@ real opinion ("We oppose this clause entirely.") is not a stub.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from comments.anchoring import normalise
@@ -51,6 +52,7 @@ def _words(text: str) -> int:
     return sum(max(1, len(r) // _CHARS_PER_WORD) if _SPACELESS.match(r) else 1 for r in runs)
 
 
+@functools.lru_cache(maxsize=65_536)  # a letter's sentences recur in every copy
 def is_stub(text: str) -> bool:
     """Whether ``text`` holds no position: too few words, or a short text that only points
     to an attachment, greets or signs off, or announces a redaction."""

@@ -106,9 +106,10 @@ def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
     same input) and load every position on them; ``None`` when nothing is left to read."""
     texts = [p.representative.body for p in positions]
     spoken = languages.detect_many(texts)
-    documents = [_terms(_substance(t, lang), lang) for t, lang in zip(texts, spoken, strict=True)]
-    sample = _sample(len(documents), seed)
-    fitted = [documents[i] for i in sample]
+    sample = _sample(len(texts), seed)
+    # The topics are learnt from the sample's substantive sentences; the other positions are
+    # loaded on them by all their words (what a greeting adds weighs next to nothing there).
+    fitted = [_terms(_substance(texts[i], spoken[i]), spoken[i]) for i in sample]
     try:
         vectoriser = TfidfVectorizer(
             analyzer=_given,
@@ -126,7 +127,10 @@ def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
     topics = _choose_topics(matrix, most=most, seed=seed) if enough else 1
     model = NMF(n_components=topics, init="nndsvda", random_state=seed, max_iter=400)
     loadings = _quietly(model, matrix)
-    if len(sample) < len(documents):
+    if len(sample) < len(texts):
+        documents = [_terms(text, lang) for text, lang in zip(texts, spoken, strict=True)]
+        for index, document in zip(sample.tolist(), fitted, strict=True):
+            documents[index] = document
         with threadpool_limits(limits=1):
             loadings = model.transform(vectoriser.transform(documents))
     return _Fitted(spoken, vectoriser, model, loadings, topics)

@@ -2,7 +2,10 @@
 
 import numpy as np
 from datasketch import MinHash
+from hypothesis import given
+from hypothesis import strategies as st
 
+from comments.anchoring import normalise
 from comments.digests.synthesis import minhash, minhash_signatures
 from comments.digests.synthesis.minhash import NUM_PERM, shingle_hashes
 
@@ -33,3 +36,9 @@ def test_signatures_do_not_depend_on_how_the_bodies_are_split_into_blocks(monkey
     monkeypatch.setattr(minhash, "_BODIES_PER_BLOCK", 2)
     assert np.array_equal(minhash_signatures(BODIES * 3), whole)
     assert minhash_signatures([]).shape == (0, NUM_PERM)
+
+
+@given(st.text(max_size=300))
+def test_words_are_the_normalised_words(text):
+    """Shingles read the words as the content hash normalises them, whatever the script."""
+    assert minhash.words(text) == normalise(text).split()
