@@ -11,7 +11,7 @@ from django.http import Http404
 from accounts import permissions
 from accounts.models import User, WorkingGroup
 from comments.export_selectors import ROWS_PER_FETCH, comments_published, disposition_outcomes
-from comments.models import Comment
+from comments.models import Attachment, Comment
 from drafts.models import DraftVersion
 
 from .models import Digest, DigestExport
@@ -121,12 +121,33 @@ def digest_records(digest: Digest) -> "list[CommentRecord]":
 
     comments = _readable(digest).order_by("reference").values_list(*RECORD_COLUMNS)
     confidential = Comment.Visibility.CONFIDENTIAL
+    papers = _papers(digest)
     records = []
     for row in comments.iterator(chunk_size=ROWS_PER_FETCH):
         submitter = f"organisation:{row[15]}" if row[15] else f"person:{row[16]}"
-        fields = (*row[:9], row[9] == confidential, row[10] or "", *row[11:15], submitter)
+        paper = papers.get(row[0], "")
+        fields = (*row[:9], row[9] == confidential, row[10] or "", *row[11:15], submitter, paper)
         records.append(CommentRecord(*fields))
     return records
+
+
+# The text of a comment's papers a digest reads (each paper's text is capped on upload too).
+PAPER_CHARS_READ = 20_000
+
+
+def _papers(digest: Digest) -> dict[str, str]:
+    """The text of the papers of the comments the digest's audience may read, joined per
+    comment (by reference), at most ``PAPER_CHARS_READ`` characters each."""
+    rows = (
+        Attachment.objects.filter(comment__in=_readable(digest))
+        .exclude(text="")
+        .order_by("comment__reference", "pk")
+        .values_list("comment__reference", "text")
+    )
+    joined: dict[str, str] = {}
+    for reference, text in rows.iterator(chunk_size=ROWS_PER_FETCH):
+        joined[reference] = f"{joined.get(reference, '')}\n\n{text}".strip()[:PAPER_CHARS_READ]
+    return joined
 
 
 def digest_dispositions(digest: Digest) -> dict[str, str]:

@@ -104,7 +104,7 @@ def _sample(rows: int, seed: int) -> np.ndarray:
 def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
     """Fit the section's topics on at most ``FIT_SAMPLE`` positions (the same ones for the
     same input) and load every position on them; ``None`` when nothing is left to read."""
-    texts = [p.representative.body for p in positions]
+    texts = [_reading(p.representative) for p in positions]
     spoken = languages.detect_many(texts)
     sample = _sample(len(texts), seed)
     # The topics are learnt from the sample's substantive sentences; the other positions are
@@ -226,6 +226,11 @@ def _theme(
         proposals=held.proposals,
         confidential=any(m.confidential for m in members),
     )
+
+
+def _reading(record: CommentRecord) -> str:
+    """What themes read of a comment: its body, then the text of its papers."""
+    return f"{record.body}\n\n{record.papers}" if record.papers else record.body
 
 
 def _substance(text: str, language: str) -> str:

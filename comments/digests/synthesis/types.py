@@ -53,6 +53,10 @@ class CommentRecord:
     # Who filed it, for counting distinct submitters: the organisation, or for an individual
     # their own key; empty when unknown (the organisation, or else the reference, counts).
     submitter: str = ""
+    # The text of the position papers attached to it (extracted on upload): themes read it
+    # beside the body, so a comment that is "see our paper" and a paper holds a position.
+    # Labels and quotes come from the body only.
+    papers: str = ""
 
     @property
     def submitter_key(self) -> str:
