@@ -2,6 +2,7 @@
 it, the lists, the secretariat's moderation queue and comment matrix, and the comments carried
 from the previous version (their review queue, their list on the draft page)."""
 
+from .answers import compare_page_extension
 from .attachments import attachment_add, attachment_download
 from .carried import carried_page_extension, carried_review, carried_review_queue
 from .filing import (
@@ -38,6 +39,7 @@ __all__ = [
     "comment_receipt",
     "comment_receipt_pdf",
     "comment_withdraw",
+    "compare_page_extension",
     "dismiss_reports",
     "dispose",
     "draft_page_extension",
