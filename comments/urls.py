@@ -47,6 +47,17 @@ urlpatterns = [
         name="dismiss_reports",
     ),
     path("comments/<str:reference>/dispose/", views.dispose, name="dispose"),
+    path(
+        "comments/<str:reference>/respond/",
+        views.disposition_respond,
+        name="disposition_respond",
+    ),
+    path("secretariat/objections/", views.objections_list, name="objections"),
+    path(
+        "secretariat/drafts/<slug:slug>/v<int:number>/responses/",
+        views.response_deadline,
+        name="response_deadline",
+    ),
     path("secretariat/carried/", views.carried_review_queue, name="carried_queue"),
     path("secretariat/carried/<int:pk>/", views.carried_review, name="carried_review"),
     path("secretariat/moderation/", views.moderation_queue, name="moderation_queue"),

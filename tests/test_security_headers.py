@@ -327,6 +327,8 @@ NEVER_RENDERED = {
             "comments:dismiss_reports",
             "comments:dispose",
             "comments:carried_review",
+            "comments:disposition_respond",
+            "comments:response_deadline",
             "comments_api:bulk_comments",
             "comments_api:bulk_submissions",
             "comments_api:comment_endorse",

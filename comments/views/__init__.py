@@ -2,7 +2,12 @@
 it, the lists, the secretariat's moderation queue and comment matrix, and the comments carried
 from the previous version (their review queue, their list on the draft page)."""
 
-from .answers import compare_page_extension
+from .answers import (
+    compare_page_extension,
+    disposition_respond,
+    objections_list,
+    response_deadline,
+)
 from .attachments import attachment_add, attachment_download
 from .carried import carried_page_extension, carried_review, carried_review_queue
 from .filing import (
@@ -42,6 +47,7 @@ __all__ = [
     "compare_page_extension",
     "dismiss_reports",
     "dispose",
+    "disposition_respond",
     "draft_page_extension",
     "endorse",
     "endorsement_withdraw",
@@ -51,7 +57,9 @@ __all__ = [
     "matrix",
     "moderation_queue",
     "my_comments",
+    "objections_list",
     "reply_create",
+    "response_deadline",
     "restore",
     "version_comments",
 ]

@@ -26,6 +26,7 @@ from .. import citations, selectors, services
 from ..answer_forms import CitationsForm
 from ..forms import DispositionForm, ReasonForm, ReplyForm
 from ..models import Comment, Endorsement
+from .answers import responding_context
 from .shared import View, acting_user, next_or
 
 
@@ -71,6 +72,8 @@ def _answer(request: HttpRequest, comment: Comment) -> dict[str, Any]:
         "cited_lines": citations.cited_lines_of(comment) if disposition else [],
         "can_dispose": permissions.can_dispose(request.user),
     }
+    if disposition is not None:
+        context.update(responding_context(request, comment))
     if not context["can_dispose"]:
         return context
     context["disposition_form"] = DispositionForm(
