@@ -15,6 +15,16 @@ urlpatterns = [
         views.comment_create,
         name="comment_create",
     ),
+    path(
+        "drafts/<slug:slug>/v<int:number>/you-said-we-did/",
+        views.you_said_we_did_page,
+        name="you_said_we_did",
+    ),
+    path(
+        "drafts/<slug:slug>/v<int:number>/you-said-we-did.<str:format>",
+        views.you_said_we_did_file,
+        name="you_said_we_did_file",
+    ),
     path("comments/mine/", views.my_comments, name="my_comments"),
     path("comments/<str:reference>/", views.comment_detail, name="comment_detail"),
     path("comments/<str:reference>/receipt/", views.comment_receipt, name="comment_receipt"),

@@ -175,6 +175,8 @@ def _values(route: Route, param: str, site) -> list[str]:
     if param == "format":
         if path.startswith("digests/"):
             return list(DigestExport.Format.values)
+        if "you-said-we-did" in path:
+            return ["pdf", "docx"]
         return ["csv", "json"]
     if param == "token_id":
         return [str(site["token"].pk)]

@@ -31,6 +31,7 @@ from .thread import (
     reply_create,
     restore,
 )
+from .you_said import you_said_we_did_file, you_said_we_did_page
 
 __all__ = [
     "attachment_add",
@@ -62,4 +63,6 @@ __all__ = [
     "response_deadline",
     "restore",
     "version_comments",
+    "you_said_we_did_file",
+    "you_said_we_did_page",
 ]

@@ -35,7 +35,15 @@ def compare_page_extension(
     lines a disposition cites, the comments on the old version those lines answer, as the
     viewer may see them."""
     notes = citations.answers_by_row(user=request.user, old=old, new=new, sections=sections)
-    return {"row_notes": notes, "row_notes_heading": _("Answers the comments")}
+    links = []
+    if new.number == old.number + 1:
+        url = reverse("comments:you_said_we_did", args=[new.draft.slug, new.number])
+        links.append({"url": url, "label": _("You said, we did")})
+    return {
+        "row_notes": notes,
+        "row_notes_heading": _("Answers the comments"),
+        "compare_links": links,
+    }
 
 
 def responding_context(request: HttpRequest, comment: Comment) -> dict[str, Any]:
