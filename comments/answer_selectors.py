@@ -7,14 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import User
 from drafts.models import DraftVersion
 
-from .models import Comment, DispositionResponse, ResponsePeriod
+from .models import (
+    CarriedComment,
+    CitedLines,
+    Comment,
+    Disposition,
+    DispositionResponse,
+    ResponsePeriod,
+)
 
 Answer = DispositionResponse.Answer
 
@@ -131,3 +138,60 @@ def versions_with_dispositions() -> list[VersionAnswers]:
         )
         for version in versions
     ]
+
+
+# --- For the API: per version, as the user may see them ----------------------------------
+
+
+def _visible(user: User | AnonymousUser) -> QuerySet[Comment]:
+    return Comment.objects.visible_to(user).exclude(state=Comment.State.WITHDRAWN)
+
+
+def carried_rows(*, user: User | AnonymousUser, version: DraftVersion) -> QuerySet[CarriedComment]:
+    """The comments carried to ``version`` whose comment the user may see, with it."""
+    return CarriedComment.objects.filter(
+        version=version, comment__in=_visible(user)
+    ).select_related("comment__version")
+
+
+def carried_summary(*, user: User | AnonymousUser, version: DraftVersion) -> dict[str, int]:
+    """How the comments the user may see were carried to ``version`` and where their review
+    stands: ``{outcome or review state: count}`` (one query)."""
+    rows = carried_rows(user=user, version=version)
+    counts = rows.aggregate(
+        total=Count("pk"),
+        **{value: Count("pk", filter=Q(outcome=value)) for value in CarriedComment.Outcome.values},
+        **{value: Count("pk", filter=Q(review=value)) for value in CarriedComment.Review.values},
+    )
+    return {name: int(value or 0) for name, value in counts.items()}
+
+
+def dispositions_of(*, user: User | AnonymousUser, version: DraftVersion) -> QuerySet[Disposition]:
+    """The dispositions of ``version``'s comments the user may see, with their cited lines and
+    the number of acceptances and objections (``accepted``, ``objected``); two queries a page."""
+    return (
+        Disposition.objects.filter(comment__version=version, comment__in=_visible(user))
+        .select_related("comment", "addressed_in")
+        .prefetch_related(
+            Prefetch("cited_lines", queryset=CitedLines.objects.select_related("version"))
+        )
+        .annotate(
+            accepted=Count("responses", filter=Q(responses__answer=Answer.ACCEPTED)),
+            objected=Count("responses", filter=Q(responses__answer=Answer.OBJECTED)),
+        )
+    )
+
+
+def objections_on(
+    *, user: User | AnonymousUser, version: DraftVersion
+) -> QuerySet[DispositionResponse]:
+    """Objections to the dispositions of ``version``'s comments: every one for the
+    secretariat, the user's own for anyone else."""
+    rows = DispositionResponse.objects.filter(
+        answer=Answer.OBJECTED, disposition__comment__version=version
+    ).select_related("disposition__comment", "organisation")
+    if permissions.can_dispose(user):
+        return rows
+    if not user.is_authenticated:
+        return rows.none()
+    return rows.filter(user=user)
