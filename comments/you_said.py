@@ -48,6 +48,7 @@ class AnsweredComment:
     outcome: str
     response: str
     cited: str
+    cited_one_line: bool
     carried: str
     accepted: int
     objections: int
@@ -186,6 +187,7 @@ def _answered(
         outcome=disposition.get_outcome_display(),
         response=disposition.response,
         cited=", ".join(row.label for row in sorted(cited, key=lambda row: row.line_start)),
+        cited_one_line=len(cited) == 1 and cited[0].line_start == cited[0].line_end,
         carried=_carried_label(carried),
         accepted=counts[0],
         objections=counts[1],

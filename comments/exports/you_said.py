@@ -61,7 +61,12 @@ def _comment_paragraphs(document: Any, item: AnsweredComment, report: YouSaidWeD
     answer.add_run(xml_text(item.outcome) + ": ").bold = True
     answer.add_run(xml_text(item.response))
     notes = []
-    if item.cited:
+    if item.cited_one_line:
+        notes.append(
+            _("Answered by %(label)s, line %(line)s.")
+            % {"label": report.new.label, "line": item.cited}
+        )
+    elif item.cited:
         notes.append(
             _("Answered by %(label)s, lines %(lines)s.")
             % {"label": report.new.label, "lines": item.cited}
