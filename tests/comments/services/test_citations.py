@@ -1,7 +1,10 @@
 """Dispositions that cite the lines of the next version that answer them, and the lines the
 portal suggests citing."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from comments import citations, services
 from comments.models import CitedLines
@@ -77,3 +80,16 @@ def test_nothing_is_suggested_before_the_next_version_is_published(db):
     comment = submit(version=v1, author=make_user(), line_start=4)
     draft_services.version_create(draft=v1.draft, source=V2, created_by=None)
     assert citations.citation_target(comment) is None
+
+
+def test_the_authors_e_mail_names_the_cited_lines_and_the_deadline(
+    loop, secretariat_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    services.response_period_set(
+        version=loop.v1, closes_at=timezone.now() + timedelta(days=5), user=secretariat_user
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        dispose(loop.amendment, secretariat_user, cited=[(4, 4), (6, 7)])
+    (message,) = mailoutbox
+    assert "Answered by: v2, line 4; v2, lines 6–7" in message.body
+    assert "You may accept this answer or object to it on the comment's page until" in message.body
