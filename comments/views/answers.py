@@ -41,7 +41,7 @@ def compare_page_extension(
         links.append({"url": url, "label": _("You said, we did")})
     return {
         "row_notes": notes,
-        "row_notes_heading": _("Answers the comments"),
+        "row_notes_heading": _("This change answers"),
         "compare_links": links,
     }
 

@@ -57,7 +57,7 @@ def test_the_compare_page_shows_the_comments_a_change_answers(client, loop, secr
     _cite_all(loop, secretariat_user)
     url = reverse("drafts:compare", args=[loop.v1.draft.slug]) + "?from=1&to=2"
     page = client.get(url).content.decode()
-    assert "Answers the comments" in page
+    assert "This change answers" in page
     assert loop.amendment.reference in page
     assert loop.secret.reference not in page  # confidential: not for the public
 

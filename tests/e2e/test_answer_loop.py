@@ -77,6 +77,9 @@ def test_a_stakeholder_objects_to_the_answer_given_in_the_next_version(
     publish_v2(page, live_server.url, "haip")
     dispose_citing_v2(page, live_server.url, comment)
     screenshot("disposed-citing-v2")
+    page.goto(f"{live_server.url}/drafts/haip/compare/?from=1&to=2")
+    expect(page.locator(".row-notes")).to_contain_text(comment.reference)
+    screenshot("compare-with-answers")
     assert list(CitedLines.objects.values_list("line_start", "line_end")) == [(4, 4)]
     sign_out(page)
 
