@@ -354,6 +354,17 @@ def token_scopes_missing(token: Any, required: Iterable[str]) -> list[str]:
     return sorted(set(required) - set(scopes))
 
 
+def can_answer_disposition(user: User | AnonymousUser, comment: Any) -> bool:
+    """Accept or object to the secretariat's answer to a comment: its author, or an approved
+    representative (or admin) of the verified organisation it was filed for."""
+    if not user.is_authenticated:
+        return False
+    if comment.author_id == user.pk:
+        return True
+    organisation = comment.organisation
+    return organisation is not None and can_file_for(user, organisation)
+
+
 def can_keep_receipt(user: User | AnonymousUser, comment: Any) -> bool:
     """The filing receipt (its page and its PDF): the comment's author only."""
     return bool(user.is_authenticated and comment.author_id == user.pk)

@@ -14,7 +14,15 @@ from django.utils import timezone
 
 from haip_portal.site import site_url
 
-from .models import CarriedComment, Comment, Disposition, Reply, VersionNotice
+from .models import (
+    CarriedComment,
+    CitedLines,
+    Comment,
+    Disposition,
+    Reply,
+    ResponsePeriod,
+    VersionNotice,
+)
 
 
 def _send(*, template: str, to: str, subject: str, context: dict) -> None:
@@ -77,7 +85,10 @@ def send_moderation_notice(comment_id: int, action: str) -> None:
 
 
 def send_disposition_notice(comment_id: int) -> None:
+    """The answer, the lines of the next version it cites, and until when the author may
+    accept it or object on the comment's page."""
     comment = Comment.objects.select_related("author", "disposition").get(pk=comment_id)
+    period = ResponsePeriod.objects.filter(version_id=comment.version_id).first()
     _send(
         template="disposition",
         to=comment.author.email,
@@ -85,6 +96,10 @@ def send_disposition_notice(comment_id: int) -> None:
         context={
             "comment": comment,
             "disposition": comment.disposition,
+            "cited_lines": list(
+                CitedLines.objects.filter(disposition=comment.disposition).select_related("version")
+            ),
+            "responses_close_at": period.closes_at if period else None,
             "url": site_url(comment.get_absolute_url()),
         },
     )

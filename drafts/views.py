@@ -96,19 +96,28 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     sections = compare_sections(
         selectors.version_sections_as_text(old), selectors.version_sections_as_text(new)
     )
-    return render(
-        request,
-        "drafts/compare.html",
-        {
-            "draft": current.draft,
-            "versions": versions,
-            "old": old,
-            "new": new,
-            "layout": layout,
-            "sections": sections,
-            "changed_count": sum(1 for section in sections if section.status != "unchanged"),
-        },
-    )
+    context = {
+        "draft": current.draft,
+        "versions": versions,
+        "old": old,
+        "new": new,
+        "layout": layout,
+        "sections": sections,
+        "changed_count": sum(1 for section in sections if section.status != "unchanged"),
+    }
+    for extension in _compare_extensions():
+        context.update(extension(request, old, new, sections))
+    return render(request, "drafts/compare.html", context)
+
+
+@lru_cache(maxsize=1)
+def _compare_extensions() -> list[Callable[..., dict[str, Any]]]:
+    """Functions other apps plug into the compare page (``COMPARE_PAGE_EXTENSIONS``): each
+    gets the request, the old and new versions and the section diffs, and returns extra
+    context (``row_notes``: notes to show under the row of a line of the new version, keyed
+    by its number, each with ``url``, ``label`` and ``note``; ``compare_links``: links to
+    show above the diff, each with ``url`` and ``label``)."""
+    return [import_string(path) for path in settings.COMPARE_PAGE_EXTENSIONS]
 
 
 def _int(value: str | None) -> int | None:

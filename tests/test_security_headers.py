@@ -175,6 +175,8 @@ def _values(route: Route, param: str, site) -> list[str]:
     if param == "format":
         if path.startswith("digests/"):
             return list(DigestExport.Format.values)
+        if "you-said-we-did" in path:
+            return ["pdf", "docx"]
         return ["csv", "json"]
     if param == "token_id":
         return [str(site["token"].pk)]
@@ -328,6 +330,8 @@ NEVER_RENDERED = {
             "comments:dispose",
             "comments:carried_review",
             "comments:first_steps_dismiss",
+            "comments:disposition_respond",
+            "comments:response_deadline",
             "comments_api:bulk_comments",
             "comments_api:bulk_submissions",
             "comments_api:comment_endorse",

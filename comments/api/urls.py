@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attachments, views
+from . import answers, attachments, views
 
 app_name = "comments_api"
 
@@ -29,6 +29,26 @@ urlpatterns = [
         "bulk-submissions/<int:submission_id>/rejections.csv",
         views.BulkRejectionsView.as_view(),
         name="bulk_submission_rejections",
+    ),
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/carried/",
+        answers.CarriedCommentsView.as_view(),
+        name="carried_comments",
+    ),
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/carried/summary/",
+        answers.CarriedSummaryView.as_view(),
+        name="carried_summary",
+    ),
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/dispositions/",
+        answers.DispositionsView.as_view(),
+        name="dispositions",
+    ),
+    path(
+        "drafts/<slug:slug>/versions/<int:number>/objections/",
+        answers.ObjectionsView.as_view(),
+        name="objections",
     ),
     path("comments/<str:reference>/", views.CommentDetailView.as_view(), name="comment_detail"),
     path(

@@ -11,20 +11,24 @@ from .bulk import BulkRejection, BulkSubmission
 from .carried import CarriedComment, VersionNotice
 from .comments import Comment, CommentQuerySet, CommentRevision, VersionCommentCounter
 from .discussion import Endorsement, Flag, Reply
-from .dispositions import Disposition
+from .dispositions import CitedLines, Disposition
+from .responses import DispositionResponse, ResponsePeriod
 
 __all__ = [
     "Attachment",
     "BulkRejection",
     "BulkSubmission",
     "CarriedComment",
+    "CitedLines",
     "Comment",
     "CommentQuerySet",
     "CommentRevision",
     "Disposition",
+    "DispositionResponse",
     "Endorsement",
     "Flag",
     "Reply",
+    "ResponsePeriod",
     "VersionCommentCounter",
     "VersionNotice",
     "private_storage",

@@ -30,3 +30,35 @@ class Disposition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment}: {self.get_outcome_display()}"
+
+
+class CitedLines(models.Model):
+    """Lines of the next version that answer a disposed comment: the change the secretariat
+    points to when it says what it did. Only lines of a published (frozen) version are cited,
+    so the numbers never move under the citation."""
+
+    disposition = models.ForeignKey(
+        Disposition, on_delete=models.CASCADE, related_name="cited_lines"
+    )
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    line_start = models.PositiveIntegerField()
+    line_end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["disposition", "line_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(line_start__gte=1, line_end__gte=models.F("line_start")),
+                name="comments_cited_line_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "line_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.version} lines {self.line_start}–{self.line_end}"
+
+    @property
+    def label(self) -> str:
+        if self.line_start == self.line_end:
+            return str(self.line_start)
+        return f"{self.line_start}–{self.line_end}"

@@ -22,6 +22,7 @@ from .discussion import endorsement_create, endorsement_withdraw, reply_create
 from .dispositions import comment_dispose
 from .edit import comment_edit, comment_withdraw
 from .moderation import comment_hide, comment_restore, flag_create, flags_dismiss
+from .responses import disposition_answer, response_period_set
 from .submit import BatchRejected, ItemResult, comment_submit, comments_submit_batch
 
 __all__ = [
@@ -46,9 +47,11 @@ __all__ = [
     "comment_withdraw",
     "comments_carry",
     "comments_submit_batch",
+    "disposition_answer",
     "endorsement_create",
     "endorsement_withdraw",
     "flag_create",
     "flags_dismiss",
     "reply_create",
+    "response_period_set",
 ]

@@ -1,10 +1,12 @@
 """Dispositions: the secretariat's answer to one comment or to a selection, each recorded
-in the audit trail, its author told after commit."""
+in the audit trail, its author told after commit; an answer may cite the lines of the next
+version that carry it out."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts import services as account_services
@@ -15,7 +17,11 @@ from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import check_text
 
 from .. import tasks
-from ..models import Comment, Disposition
+from ..anchoring import AnchorError, check_line_range
+from ..citations import next_version
+from ..models import CitedLines, Comment, Disposition
+
+LineRange = tuple[int, int]
 
 
 @transaction.atomic
@@ -26,35 +32,75 @@ def comment_dispose(
     outcome: str,
     response: str,
     addressed_in: DraftVersion | None = None,
+    cited: Sequence[LineRange] | None = None,
 ) -> list[Disposition]:
-    """Answer one or many comments with the same outcome and response."""
+    """Answer one or many comments with the same outcome and response.
+
+    ``cited`` names lines of the version after the comments' own that answer them (it must be
+    published, so its numbers never move); given, it replaces the lines cited before and sets
+    ``addressed_in`` to that version. ``None`` keeps the lines cited before.
+    """
     if not permissions.can_dispose(user):
-        raise ApplicationError("Only the secretariat disposes comments.")
+        raise ApplicationError(_("Only the secretariat disposes comments."))
     if outcome not in Disposition.Outcome.values:
-        raise ApplicationError(f"Unknown outcome '{outcome}'.", field="outcome")
+        raise ApplicationError(_("Unknown outcome '%s'.") % outcome, field="outcome")
     check_text(response, field="response")
     response = response.strip()
     if not response:
-        raise ApplicationError("Write the response the commenters will read.", field="response")
+        raise ApplicationError(_("Write the response the commenters will read."), field="response")
     now = timezone.now()
     dispositions = []
     for comment in comments:
-        disposition, _ = Disposition.objects.update_or_create(
+        cited_in = _cited_version(comment, cited) if cited else None
+        disposition, _created = Disposition.objects.update_or_create(
             comment=comment,
             defaults={
                 "outcome": outcome,
                 "response": response,
                 "decided_by": user,
                 "decided_at": now,
-                "addressed_in": addressed_in,
+                "addressed_in": cited_in or addressed_in,
             },
         )
+        if cited is not None:
+            _cite(disposition, cited_in, cited)
+        data: dict[str, object] = {"outcome": outcome}
+        if cited:
+            data["cited"] = [list(pair) for pair in cited]
         account_services.audit_record(
-            actor=user, action="comment.dispose", target=comment, data={"outcome": outcome}
+            actor=user, action="comment.dispose", target=comment, data=data
         )
         dispositions.append(disposition)
     if not dispositions:
-        raise ApplicationError("Choose at least one comment.", field="comments")
+        raise ApplicationError(_("Choose at least one comment."), field="comments")
     for disposition in dispositions:
         enqueue_on_commit(tasks.send_disposition_notice, disposition.comment_id)
     return dispositions
+
+
+def _cited_version(comment: Comment, cited: Sequence[LineRange]) -> DraftVersion:
+    """The version whose lines ``cited`` names: the one after the comment's, published."""
+    following = next_version(comment.version)
+    if following is None or not following.is_frozen:
+        raise ApplicationError(
+            _("Lines can be cited once the next version of the draft is published."),
+            field="cited",
+        )
+    for start, end in cited:
+        try:
+            check_line_range(start, end, following.line_count)
+        except AnchorError as error:
+            raise ApplicationError(str(error), field="cited") from error
+    return following
+
+
+def _cite(
+    disposition: Disposition, version: DraftVersion | None, cited: Sequence[LineRange]
+) -> None:
+    CitedLines.objects.filter(disposition=disposition).delete()
+    if version is None:
+        return
+    CitedLines.objects.bulk_create(
+        CitedLines(disposition=disposition, version=version, line_start=start, line_end=end)
+        for start, end in sorted(set(cited))
+    )

@@ -2,6 +2,12 @@
 it, the lists, the secretariat's moderation queue and comment matrix, and the comments carried
 from the previous version (their review queue, their list on the draft page)."""
 
+from .answers import (
+    compare_page_extension,
+    disposition_respond,
+    objections_list,
+    response_deadline,
+)
 from .attachments import attachment_add, attachment_download
 from .carried import carried_page_extension, carried_review, carried_review_queue
 from .filing import (
@@ -26,6 +32,7 @@ from .thread import (
     reply_create,
     restore,
 )
+from .you_said import you_said_we_did_file, you_said_we_did_page
 
 __all__ = [
     "attachment_add",
@@ -39,8 +46,10 @@ __all__ = [
     "comment_receipt",
     "comment_receipt_pdf",
     "comment_withdraw",
+    "compare_page_extension",
     "dismiss_reports",
     "dispose",
+    "disposition_respond",
     "draft_page_extension",
     "endorse",
     "endorsement_withdraw",
@@ -52,7 +61,11 @@ __all__ = [
     "matrix",
     "moderation_queue",
     "my_comments",
+    "objections_list",
     "reply_create",
+    "response_deadline",
     "restore",
     "version_comments",
+    "you_said_we_did_file",
+    "you_said_we_did_page",
 ]

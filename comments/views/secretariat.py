@@ -20,7 +20,7 @@ from haip_portal.errors import show_as_message
 from haip_portal.exceptions import ApplicationError
 from haip_portal.middleware import mark_confidential
 
-from .. import secretariat_selectors, selectors, services
+from .. import answer_selectors, secretariat_selectors, selectors, services
 from ..forms import DispositionForm
 from .shared import (
     View,
@@ -87,8 +87,11 @@ def matrix(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         return redirect(request.get_full_path())
     context = filtered_list(request, version, per_page=100)
     counts = secretariat_selectors.matrix_counts(version)
+    window = answer_selectors.response_window(version)
     return render(
-        request, "comments/matrix.html", {**context, "form": DispositionForm(), "counts": counts}
+        request,
+        "comments/matrix.html",
+        {**context, "form": DispositionForm(), "counts": counts, "response_window": window},
     )
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -21,9 +22,11 @@ from haip_portal.errors import show_as_message
 from haip_portal.exceptions import ApplicationError
 from haip_portal.middleware import mark_confidential
 
-from .. import selectors, services
+from .. import citations, selectors, services
+from ..answer_forms import CitationsForm
 from ..forms import DispositionForm, ReasonForm, ReplyForm
 from ..models import Comment, Endorsement
+from .answers import responding_context
 from .shared import View, acting_user, next_or
 
 
@@ -43,28 +46,50 @@ def comment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             "body_html": render_markdown(comment.body),
             "replies": [(reply, render_markdown(reply.body)) for reply in thread.replies],
             **_endorsing(comment, thread.endorsements, represented),
-            "disposition": getattr(comment, "disposition", None),
+            **_answer(request, comment),
             "revisions": thread.revisions,
             "attachments": thread.attachments,
             "can_edit": permissions.can_edit_comment(user, comment)
             and comment.state == Comment.State.PUBLISHED
             and comment.version.status == DraftVersion.Status.OPEN,
             "can_moderate": permissions.can_moderate(user),
-            "can_dispose": permissions.can_dispose(user),
             "reply_form": ReplyForm(organisations=_verified(represented)),
             "reason_form": ReasonForm(auto_id="id_flag_%s"),
             "moderation_form": ReasonForm(auto_id="id_moderation_%s"),
-            "disposition_form": DispositionForm(
-                initial={
-                    "outcome": getattr(getattr(comment, "disposition", None), "outcome", None),
-                    "response": getattr(getattr(comment, "disposition", None), "response", ""),
-                }
-            ),
         },
     )
     if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
         mark_confidential(response)
     return response
+
+
+def _answer(request: HttpRequest, comment: Comment) -> dict[str, Any]:
+    """The secretariat's answer, the lines of the next version it cites, and for the
+    secretariat the form to record it with the lines it might cite."""
+    disposition = getattr(comment, "disposition", None)
+    context: dict[str, Any] = {
+        "disposition": disposition,
+        "cited_lines": citations.cited_lines_of(comment) if disposition else [],
+        "can_dispose": permissions.can_dispose(request.user),
+    }
+    if disposition is not None:
+        context.update(responding_context(request, comment))
+    if not context["can_dispose"]:
+        return context
+    context["disposition_form"] = DispositionForm(
+        initial={
+            "outcome": getattr(disposition, "outcome", None),
+            "response": getattr(disposition, "response", ""),
+        }
+    )
+    following = citations.citation_target(comment)
+    if following is not None:
+        context["citation_version"] = following
+        context["citations_form"] = CitationsForm(
+            suggestions=citations.citation_suggestions(comment, following),
+            initial={"cited": ", ".join(cited.label for cited in context["cited_lines"])},
+        )
+    return context
 
 
 def _verified(organisations: list[Organisation]) -> list[Organisation]:
@@ -192,10 +217,24 @@ def dismiss_reports(request: HttpRequest, comment: Comment) -> str:
 
 @_acting
 def dispose(request: HttpRequest, comment: Comment) -> str:
+    """Record the disposition; with the lines of the next version it cites when the form
+    offered them (a published next version), else keeping those cited before."""
+    cited = None
+    if "cited" in request.POST:
+        following = citations.citation_target(comment)
+        suggestions = citations.citation_suggestions(comment, following) if following else []
+        form = CitationsForm(request.POST, suggestions=suggestions)
+        if not form.is_valid():
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            raise ApplicationError(" ".join(errors), field="cited")
+        cited = form.cleaned_data["ranges"]
     services.comment_dispose(
         comments=[comment],
         user=acting_user(request),
         outcome=request.POST.get("outcome", ""),
         response=request.POST.get("response", ""),
+        cited=cited,
     )
-    return f"Disposition recorded for {comment.reference}; its author is told."
+    return _("Disposition recorded for %(reference)s; its author is told.") % {
+        "reference": comment.reference
+    }

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -53,3 +54,9 @@ def segments(parts: tuple[Segment, ...]) -> SafeString:
         text = escape(part.text)
         html.append(f"<{tag}>{text}</{tag}>" if tag else text)
     return mark_safe("".join(html))  # noqa: S308 - every piece of text is escaped above
+
+
+@register.filter
+def at(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """``mapping[key]``, or None when the mapping or the key is missing."""
+    return mapping.get(key) if mapping else None

@@ -290,6 +290,8 @@ DRAFT_PAGE_EXTENSIONS = [
     "comments.views.draft_page_extension",
     "comments.views.carried_page_extension",
 ]
+# The comments app shows, beside each change on the compare page, the comments it answers.
+COMPARE_PAGE_EXTENSIONS = ["comments.views.compare_page_extension"]
 # The comments app adds the secretariat's list of what waits to be done to the home page.
 HOME_PAGE_EXTENSIONS = [
     "comments.views.home_page_extension",

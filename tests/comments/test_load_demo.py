@@ -9,7 +9,13 @@ from django.core.management import call_command
 from accounts.models import Organisation, User
 from comments.digests.models import Digest, DigestExport
 from comments.management.commands.load_demo import COMMENTS, DRAFT_SLUG, STAKEHOLDERS
-from comments.models import CarriedComment, Comment
+from comments.models import (
+    CarriedComment,
+    CitedLines,
+    Comment,
+    DispositionResponse,
+    ResponsePeriod,
+)
 from drafts.models import DraftVersion
 
 pytestmark = pytest.mark.django_db(transaction=True)  # digests are queued on commit
@@ -32,7 +38,7 @@ def test_load_demo_builds_the_consultation_and_two_ready_digests():
 
     v1 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=1)
     v2 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=2)
-    assert (v1.status, v2.status) == (DraftVersion.Status.OPEN, DraftVersion.Status.DRAFT)
+    assert (v1.status, v2.status) == (DraftVersion.Status.CLOSED, DraftVersion.Status.OPEN)
     keys = set(v1.sections.values_list("key", flat=True))
     assert {f"action-{n}" for n in range(1, 12)} <= keys
     assert Comment.objects.filter(version=v1).count() >= len(COMMENTS)
@@ -48,6 +54,14 @@ def test_load_demo_builds_the_consultation_and_two_ready_digests():
         formats = set(digest.exports.values_list("format", flat=True))
         assert formats == set(DigestExport.Format.values), digest.audience
     assert "secretariat@haip.example" in out.getvalue()
+    # The second round: answers citing v2's lines, a deadline, an acceptance and an objection.
+    assert CitedLines.objects.filter(version=v2).count() >= 4
+    assert ResponsePeriod.objects.filter(version=v1).exists()
+    assert sorted(DispositionResponse.objects.values_list("answer", flat=True)) == [
+        "accepted",
+        "objected",
+    ]
+    assert "/drafts/haip-code-of-conduct/v2/you-said-we-did/" in out.getvalue()
 
     before = _counts()
     call_command("load_demo", stdout=StringIO())

@@ -1,6 +1,7 @@
-"""Load the demonstration consultation: the HAIP Code of Conduct as v1 (open for comment) and a
-revised v2 (unpublished), a secretariat account, verified organisations in every stakeholder
-group with a representative each, and a first round of comments. Safe to run again: what
+"""Load the demonstration consultation: the HAIP Code of Conduct as v1 with a first round of
+comments, a secretariat account, verified organisations in every stakeholder group with a
+representative each, and a revised v2, published with v1's comments carried to it and
+answered (``comments.management.demo_round_two``). Safe to run again: what
 exists is left as it is, and the demo passwords are set to the printed values."""
 
 from collections import Counter
@@ -23,6 +24,7 @@ from accounts.models import Organisation, User, WorkingGroup
 from accounts.permissions import SECRETARIAT_GROUP
 from comments import services as comment_services
 from comments.anchoring import Quote
+from comments.management import demo_round_two
 from comments.models import Comment
 from drafts import services
 from drafts.demo import DEMO_DIR
@@ -145,6 +147,7 @@ class Command(BaseCommand):
         v1 = self._draft(secretariat)
         self._comments(v1, people, secretariat)
         self._carry(v1)
+        demo_round_two.publish_and_answer(v1=v1, secretariat=secretariat, say=self.stdout.write)
         self._extensions(v1, secretariat)
         return secretariat, wg_member, people
 
