@@ -5,13 +5,13 @@ comments app's selectors (:mod:`comments.export_selectors`)."""
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from accounts import permissions
 from accounts.models import User, WorkingGroup
 from comments.export_selectors import ROWS_PER_FETCH, comments_published, disposition_outcomes
-from comments.models import Attachment, Comment
+from comments.models import Attachment, Comment, DispositionResponse
 from drafts.models import DraftVersion
 
 from .models import Digest, DigestExport
@@ -153,6 +153,22 @@ def _papers(digest: Digest) -> dict[str, str]:
 def digest_dispositions(digest: Digest) -> dict[str, str]:
     """The outcome of every disposed comment of the digest's version, by reference."""
     return disposition_outcomes(digest.version)
+
+
+def digest_answers(digest: Digest) -> dict[str, tuple[int, int]]:
+    """``{reference: (acceptances, objections)}`` the commenters gave the answers to the
+    comments the digest's audience may read (one query)."""
+    rows = (
+        DispositionResponse.objects.filter(disposition__comment__in=_readable(digest))
+        .values("disposition__comment__reference")
+        .annotate(
+            accepted=Count("pk", filter=Q(answer=DispositionResponse.Answer.ACCEPTED)),
+            objected=Count("pk", filter=Q(answer=DispositionResponse.Answer.OBJECTED)),
+        )
+    )
+    return {
+        row["disposition__comment__reference"]: (row["accepted"], row["objected"]) for row in rows
+    }
 
 
 def _readable(digest: Digest) -> QuerySet[Comment]:

@@ -185,6 +185,7 @@ def digest_build(*, digest_id: int) -> Digest | None:
     records = selectors.digest_records(digest)
     withheld = selectors.digest_withheld_count(digest)
     dispositions = selectors.digest_dispositions(digest)
+    answers = selectors.digest_answers(digest)
     clock.lap("read")
     _progress(digest, "Finding campaigns", READ_DONE)
 
@@ -196,6 +197,7 @@ def digest_build(*, digest_id: int) -> Digest | None:
         SynthesisRequest(audience=digest.audience, cutoff=digest.cutoff),  # type: ignore[arg-type]
         dispositions,
         withheld=withheld,
+        answers=answers,
         progress=synthesis_progress,
     )
     data = synthesis.to_dict()

@@ -51,7 +51,8 @@ def _organisations(records, shape: str) -> list[Organisation]:
             )
             for n in range(50)
         ]
-        return [found[number % len(found)] for number in range(1, len(records) + 1)]
+        # "Org N" spread over the 50, so the copies of a letter come from several of them.
+        return [found[int(r.organisation.split()[-1]) % len(found)] for r in records]
     names = sorted({r.organisation for r in records})
     created = Organisation.objects.bulk_create(  # PostgreSQL gives each its id
         [

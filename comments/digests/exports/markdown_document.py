@@ -113,6 +113,8 @@ def _overview(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
     out += _table(("Day", "Comments"), ((str(d["day"]), d["count"]) for d in by_day))
     out += ["## Dispositions", "", _DISPOSITIONS.format(report.disposed_total)]
     out += ["", *_counts("Outcome", report.dispositions)]
+    if report.answers:
+        out += [report.answers, ""]
     if report.notes:
         out += ["### Notes", "", *(f"- {md_line(note)}" for note in report.notes), ""]
     return out
@@ -198,6 +200,8 @@ def _changes(section: SectionView) -> list[str]:
             out += [f"_{md_line(change.more)}_", ""]
     if not section.changes:
         out += ["No proposed changes.", ""]
+    if section.changes_more:
+        out += [f"_{section.changes_more}_", ""]
     return out
 
 

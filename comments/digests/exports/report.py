@@ -52,6 +52,8 @@ __all__ = [
 MAX_PROPOSALS_SHOWN = 3
 # The largest themes of a section are described; the rest are counted (all are in the JSON).
 MAX_THEMES_SHOWN = 5
+# The line ranges of a section with most proposing comments are described, the rest counted.
+MAX_CHANGES_SHOWN = 5
 # A proposal made in many comments names its first references and organisations, and counts
 # the rest.
 MAX_PROPOSAL_REFERENCES = 10
@@ -116,6 +118,7 @@ class SectionView:
     changes: tuple[ChangeView, ...]
     no_themes: str = ""  # why a section has no themes, when it has none
     themes_more: str = ""  # "3 smaller themes (40 comments) are in the JSON file." or ""
+    changes_more: str = ""  # "12 more line ranges with proposals (30 comments) are …" or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,7 @@ class Report:
     repeats: tuple[RepeatView, ...] = ()
     repeats_more: str = ""  # "4 more repeats (9 comments) are in the JSON file." or ""
     briefing: BriefingView | None = None
+    answers: str = ""  # "Commenters accepted 4 answers and objected to 2." or ""
 
 
 def _natural(key: str) -> tuple[Any, ...]:
@@ -254,6 +258,33 @@ def _confidential_note(confidential: int, working_group: bool) -> str:
     )
 
 
+def _answers(dispositions: Mapping[str, Any]) -> str:
+    accepted, objected = dispositions.get("accepted", 0), dispositions.get("objected", 0)
+    if not accepted and not objected:
+        return ""
+    return (
+        f"Commenters accepted {labels.plural(accepted, 'answer')} and objected to "
+        f"{labels.plural(objected, 'answer')}."
+    )
+
+
+def _most_proposed(found: Sequence[ChangeView]) -> tuple[ChangeView, ...]:
+    """The ``MAX_CHANGES_SHOWN`` ranges with most proposing comments, in line order."""
+    ranked = sorted(found, key=lambda c: -c.comments)[:MAX_CHANGES_SHOWN]
+    return tuple(c for c in found if any(c is r for r in ranked))
+
+
+def _changes_more(found: Sequence[ChangeView]) -> str:
+    rest = sorted(found, key=lambda c: -c.comments)[MAX_CHANGES_SHOWN:]
+    if not rest:
+        return ""
+    return (
+        f"{labels.plural(len(rest), 'more line range')} with proposed text "
+        f"({labels.plural(sum(c.comments for c in rest), 'comment')}) "
+        "are in the comment matrix and the JSON file."
+    )
+
+
 def _themes_more(rest: Sequence[Mapping[str, Any]]) -> str:
     if not rest:
         return ""
@@ -310,7 +341,8 @@ def _sections(
                     for g in (agreed or {}).get("by_stakeholder_type", ())
                 ),
                 themes=themes,
-                changes=tuple(changes.get(key, ())),
+                changes=_most_proposed(changes.get(key, [])),
+                changes_more=_changes_more(changes.get(key, [])),
                 no_themes="" if themes else _no_themes(counted["count"]),
                 themes_more=_themes_more(found[MAX_THEMES_SHOWN:]),
             )
@@ -368,4 +400,5 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
         repeats=tuple(repeat_view(r) for r in repeats[:MAX_REPEATS_SHOWN]),
         repeats_more=repeats_more(repeats[MAX_REPEATS_SHOWN:]),
         briefing=briefing_view(data, heading),
+        answers=_answers(dispositions),
     )

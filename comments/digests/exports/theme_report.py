@@ -10,7 +10,7 @@ from typing import Any
 
 from comments.exports import labels
 
-from .briefing_report import mix, stance_mix
+from .briefing_report import mix, short, stance_mix
 from .rows import CountRow, ExcerptView, count_rows, excerpt_view
 
 
@@ -41,11 +41,19 @@ def _languages(rows: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(f"{labels.language(row['key'])} {row['count']}" for row in rows)
 
 
+# A theme in a document names its first organisations and countries, and its most proposed
+# texts by their opening words; the JSON file keeps them all, whole.
+THEME_ORGANISATIONS_SHOWN = 5
+THEME_COUNTRIES_SHOWN = 5
+THEME_PROPOSALS_SHOWN = 2
+THEME_QUOTES_SHOWN = 2
+
+
 def _held_by(theme: Mapping[str, Any]) -> str:
     if not theme.get("respondents"):
         return ""
     text = labels.plural(theme["respondents"], "respondent")
-    named = list(theme.get("organisations", ()))
+    named = list(theme.get("organisations", ()))[:THEME_ORGANISATIONS_SHOWN]
     if named:
         hidden = theme.get("organisation_count", len(named)) - len(named)
         text += f"; organisations: {'; '.join(named)}"
@@ -53,15 +61,25 @@ def _held_by(theme: Mapping[str, Any]) -> str:
     return text
 
 
+def _countries(rows: Sequence[Mapping[str, Any]]) -> str:
+    shown = mix(rows[:THEME_COUNTRIES_SHOWN], labels.country)
+    hidden = len(rows) - THEME_COUNTRIES_SHOWN
+    return (
+        f"{shown} and {labels.plural(hidden, 'more country', 'more countries')}"
+        if (hidden > 0)
+        else shown
+    )
+
+
 def theme_view(theme: Mapping[str, Any]) -> ThemeView:
     proposals = tuple(
-        f"“{p['text']}” (proposed {labels.plural(p['count'], 'time')})"
-        for p in theme.get("proposals", ())
+        f"“{short(p['text'])}” (proposed {labels.plural(p['count'], 'time')})"
+        for p in theme.get("proposals", ())[:THEME_PROPOSALS_SHOWN]
     )
     return ThemeView(
         key_phrase=theme.get("key_phrase", ""),
         held_by=_held_by(theme),
-        countries=mix(theme.get("by_country", ()), labels.country),
+        countries=_countries(list(theme.get("by_country", ()))),
         stances=stance_mix(theme.get("stance_mix", ())),
         proposals=proposals,
         label=theme["label"],
@@ -69,6 +87,6 @@ def theme_view(theme: Mapping[str, Any]) -> ThemeView:
         size=size(theme["comments"], theme["positions"]),
         stakeholder_mix=count_rows(theme.get("stakeholder_mix", ()), labels.stakeholder_type),
         stance_mix=count_rows(theme.get("stance_mix", ()), labels.stance),
-        quotes=tuple(excerpt_view(q) for q in theme.get("quotes", ())),
+        quotes=tuple(excerpt_view(q) for q in theme.get("quotes", ())[:THEME_QUOTES_SHOWN]),
         languages=_languages(theme.get("languages", ())),
     )

@@ -99,6 +99,8 @@ def _dispositions(document: Any, report: Report) -> None:
     )
     table = add_table(document, ("Outcome", "Comments", "Share"))
     add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in report.dispositions))
+    if report.answers:
+        _paragraph(document, report.answers)
     for note in report.notes:
         _paragraph(document, note, style="List Bullet")
 
@@ -183,6 +185,8 @@ def _changes(document: Any, section: SectionView) -> None:
             _paragraph(document, change.more)
     if not section.changes:
         _paragraph(document, "No proposed changes.")
+    if section.changes_more:
+        _paragraph(document, section.changes_more)
 
 
 def _section(document: Any, section: SectionView) -> None:

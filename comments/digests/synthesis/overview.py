@@ -101,10 +101,14 @@ def agreement(records: Sequence[CommentRecord]) -> list[SectionAgreement]:
 
 
 def disposition_summary(
-    records: Sequence[CommentRecord], dispositions: Mapping[str, str]
+    records: Sequence[CommentRecord],
+    dispositions: Mapping[str, str],
+    answers: Mapping[str, tuple[int, int]] | None = None,
 ) -> DispositionSummary:
     """How many of ``records`` were accepted, partially accepted, rejected, noted or are still
-    open (no entry in ``dispositions``). An unknown outcome is a caller's error."""
+    open (no entry in ``dispositions``), and how many acceptances and objections their
+    commenters gave the answers (``answers``: reference → (accepted, objected)). An unknown
+    outcome is a caller's error."""
     tally: Counter[str] = Counter({outcome: 0 for outcome in OUTCOMES})
     for record in records:
         outcome = dispositions.get(record.reference, "open")
@@ -114,6 +118,10 @@ def disposition_summary(
     ordered: dict[str, int] = {outcome: tally[outcome] for outcome in OUTCOMES}
     summary = counts(ordered, total=len(records))
     by_outcome = {c.key: c for c in summary}
+    answered = [(answers or {}).get(record.reference, (0, 0)) for record in records]
     return DispositionSummary(
-        total=len(records), counts=tuple(by_outcome[outcome] for outcome in OUTCOMES)
+        total=len(records),
+        counts=tuple(by_outcome[outcome] for outcome in OUTCOMES),
+        accepted=sum(a for a, _ in answered),
+        objected=sum(o for _, o in answered),
     )

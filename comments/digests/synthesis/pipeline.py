@@ -35,6 +35,7 @@ def synthesise(
     dispositions: Mapping[str, str] | None = None,
     *,
     withheld: int = 0,
+    answers: Mapping[str, tuple[int, int]] | None = None,
     progress: Callable[[str, int], None] | None = None,
 ) -> Synthesis:
     """Synthesise ``records`` for ``request.audience``; the same input gives the same synthesis.
@@ -45,6 +46,9 @@ def synthesise(
     else: no term, label, quote, reference, organisation, section, count by group or
     campaign membership comes from it. ``withheld`` counts confidential comments the caller
     did not even pass (the worker does not read their text for a public digest).
+
+    ``answers`` gives, by reference, how many acceptances and objections the commenters gave
+    the secretariat's answer (those of the records the audience reads are counted).
 
     ``progress`` is told each stage as it starts, with the share of the work done (0-100).
     """
@@ -71,7 +75,7 @@ def synthesise(
         themes=themes,
         agreement=tuple(agreement(chosen)),
         changes=tuple(proposed_changes(chosen)),
-        dispositions=disposition_summary(chosen, dispositions or {}),
+        dispositions=disposition_summary(chosen, dispositions or {}, answers),
         briefing=briefing(chosen, themes, folded.campaigns),
     )
     report("Checking quotes", 95)

@@ -232,6 +232,9 @@ class ChangeGroup:
 class DispositionSummary:
     total: int
     counts: tuple[Count, ...]
+    # How the commenters answered the answers: acceptances and objections.
+    accepted: int = 0
+    objected: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import json
 import random
 from collections import Counter
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from comments.digests.synthesis import (
     similarity_groups,
     synthesise,
 )
+from comments.digests.synthesis.campaigns import sorted_unique
 from comments.digests.synthesis.excerpts import synthesis_excerpts
 from comments.digests.synthesis.stubs import is_stub
 from tests.digests.corpora import (
@@ -181,3 +183,9 @@ def test_distinct_proposed_texts_on_one_line_never_fold_together(proposals, copi
     groups = similarity_groups(records).groups
     for group in groups:
         assert len({proposed[records[i].reference] for i in group}) == 1
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=200))
+def test_sorted_unique_is_numpys_unique(values):
+    array = np.asarray(values, dtype=np.uint64)
+    assert np.array_equal(sorted_unique(array), np.unique(array))
