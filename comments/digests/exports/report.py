@@ -9,7 +9,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from comments.digests.synthesis.themes import MIN_POSITIONS_FOR_THEMES
 from comments.exports import labels
 
 from .briefing_report import BriefingView, briefing_view
@@ -50,6 +49,9 @@ __all__ = [
 # supported first, up to this many; where each proposal was made once, the first as an
 # example. Every one of them stays in the JSON file and the comment matrix.
 MAX_PROPOSALS_SHOWN = 3
+# The fewest distinct positions a section needs for themes: the synthesis's own rule
+# (``synthesis.themes.MIN_POSITIONS_FOR_THEMES``, which web processes do not load).
+MIN_POSITIONS_FOR_THEMES = 20
 # The largest themes of a section are described; the rest are counted (all are in the JSON).
 MAX_THEMES_SHOWN = 5
 # The line ranges of a section with most proposing comments are described, the rest counted.

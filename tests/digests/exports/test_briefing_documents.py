@@ -131,3 +131,10 @@ def test_a_pdf_is_as_long_as_what_there_is_to_say_not_as_the_corpus():
     assert len(data["campaigns"]) == 27 and len(signers) > 20_000
     assert large <= small + 5, (small, large)
     assert large <= 40
+
+
+def test_the_documents_state_the_synthesiss_minimum_for_themes():
+    from comments.digests.exports import report
+    from comments.digests.synthesis import themes
+
+    assert report.MIN_POSITIONS_FOR_THEMES == themes.MIN_POSITIONS_FOR_THEMES
