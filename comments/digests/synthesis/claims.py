@@ -34,7 +34,7 @@ MAX_LABEL_LENGTH = 220
 
 def substantive_sentences(text: str, language: str) -> list[str]:
     """The sentences of ``text`` that say something (verbatim slices of it), in order."""
-    return [s for s in languages.sentences(text, language) if not is_stub(s)]
+    return [part for part in languages.sentences(text, language) if not is_stub(part)]
 
 
 @dataclass(frozen=True, slots=True)
