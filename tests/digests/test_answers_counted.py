@@ -43,12 +43,11 @@ def test_objections_are_counted_in_the_digest_for_its_audience(
             capture=django_capture_on_commit_callbacks,
             audience=audience,
         )
-        counted[audience] = (
-            digest.data["dispositions"]["accepted"],
-            digest.data["dispositions"]["objected"],
-        )
+        data = digest.data
+        assert data is not None
+        counted[audience] = (data["dispositions"]["accepted"], data["dispositions"]["objected"])
         if audience == "public":
-            text = digest_markdown(digest.data, document_meta(digest))
+            text = digest_markdown(data, document_meta(digest))
             assert "Commenters accepted 1 answer and objected to 1 answer." in text
     # The confidential comment's objection is the working group's to see.
     assert counted == {"public": (1, 1), "working_group": (1, 2)}
