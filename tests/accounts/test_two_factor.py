@@ -132,6 +132,13 @@ def _page_verifies_organisation(client: Client, w: World) -> bool:
     return w.organisation.status == Organisation.Status.VERIFIED
 
 
+def _page_exports_matrix(client: Client, w: World) -> bool:
+    response = client.get(reverse("comments:matrix_download", args=["haip", 1]))
+    if response.status_code != 200:
+        return False
+    return w.confidential.reference in b"".join(response.streaming_content).decode()
+
+
 def _page_opens_desk(client: Client, w: World) -> bool:
     return client.get(reverse("drafts:desk")).status_code == 200
 
@@ -171,6 +178,7 @@ CAPABILITIES = [
     (SECRETARIAT, "record a disposition", _page_disposes, None),
     (SECRETARIAT, "approve another organisation's member", _page_approves_member, None),
     (SECRETARIAT, "verify an organisation", _page_verifies_organisation, None),
+    (SECRETARIAT, "export the comment matrix", _page_exports_matrix, None),
     (SECRETARIAT, "open the secretariat's desk", _page_opens_desk, None),
     (SECRETARIAT, "open the admin", _page_opens_admin, None),
     (SECRETARIAT, "ask for a digest", _page_asks_for_digest, _api_asks_for_digest),
