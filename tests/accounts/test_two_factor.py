@@ -136,7 +136,8 @@ def _page_exports_matrix(client: Client, w: World) -> bool:
     response = client.get(reverse("comments:matrix_download", args=["haip", 1]))
     if response.status_code != 200:
         return False
-    return w.confidential.reference in b"".join(response.streaming_content).decode()
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    return w.confidential.reference in content.decode()
 
 
 def _page_opens_desk(client: Client, w: World) -> bool:
