@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 LANGUAGES = ("en", "fr", "de", "it", "ja", "es")
@@ -83,10 +83,15 @@ def _stop_word_owner() -> dict[str, str]:
     return {word: language for language, own in _distinctive_stop_words().items() for word in own}
 
 
-def _by_script_and_votes(text: str) -> str | None:
+def letter_runs(text: str) -> list[str]:
+    """The lower-cased runs of letters of ``text`` (with inner apostrophes), in order: what
+    detection counts and :func:`words` filters, found once when both are needed."""
+    return _WORD.findall(text.lower())
+
+
+def _by_script_and_votes(text: str, runs: list[str]) -> str | None:
     """The language when the text's script or its stop words leave no doubt; ``None`` when a
-    closer look is needed."""
-    runs = _WORD.findall(text.lower())
+    closer look is needed. ``runs`` are the text's :func:`letter_runs`."""
     letters = sum(map(len, runs))
     if letters < MIN_LETTERS:
         return UNDETERMINED
@@ -105,11 +110,13 @@ def detect(text: str) -> str:
     return detect_many([text])[0]
 
 
-def detect_many(texts: Iterable[str]) -> list[str]:
+def detect_many(texts: Iterable[str], runs: Sequence[list[str]] | None = None) -> list[str]:
     """:func:`detect` for many texts; those that need lingua go to it together (it works on
-    them in parallel)."""
+    them in parallel). ``runs`` may give each text's :func:`letter_runs`."""
     texts = list(texts)
-    found = [_by_script_and_votes(text) for text in texts]
+    if runs is None:
+        runs = [letter_runs(text) for text in texts]
+    found = [_by_script_and_votes(text, r) for text, r in zip(texts, runs, strict=True)]
     unsure = [i for i, language in enumerate(found) if language is None]
     if unsure:
         answers = _lingua().detect_languages_in_parallel_of(
@@ -214,13 +221,23 @@ def _janome():
     return Tokenizer()
 
 
-def words(text: str, language: str = UNDETERMINED) -> list[str]:
+def words(text: str, language: str = UNDETERMINED, runs: list[str] | None = None) -> list[str]:
     """The words of ``text`` that carry meaning, lower-cased, in order. Stop words of the
-    text's language and of English (quoted terms and mixed texts are common) are left out."""
+    text's language and of English (quoted terms and mixed texts are common) are left out.
+    ``runs`` may give the text's :func:`letter_runs`."""
     if language == "ja" or (language == UNDETERMINED and _JAPANESE_CHAR.search(text)):
         return _japanese_words(text)
-    skipped = stop_words(language) | stop_words("en")
-    return [word for word in _WORD.findall(text.lower()) if len(word) > 1 and word not in skipped]
+    skipped = _skipped(language)
+    return [
+        word
+        for word in (letter_runs(text) if runs is None else runs)
+        if len(word) > 1 and word not in skipped
+    ]
+
+
+@cache
+def _skipped(language: str) -> frozenset[str]:
+    return stop_words(language) | stop_words("en")
 
 
 def _japanese_words(text: str) -> list[str]:

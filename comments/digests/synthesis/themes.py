@@ -105,7 +105,8 @@ def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
     """Fit the section's topics on at most ``FIT_SAMPLE`` positions (the same ones for the
     same input) and load every position on them; ``None`` when nothing is left to read."""
     texts = [_reading(p.representative) for p in positions]
-    spoken = languages.detect_many(texts)
+    runs = [languages.letter_runs(text) for text in texts]
+    spoken = languages.detect_many(texts, runs)
     sample = _sample(len(texts), seed)
     # The topics are learnt from the sample's substantive sentences; the other positions are
     # loaded on them by all their words (what a greeting adds weighs next to nothing there).
@@ -128,9 +129,11 @@ def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
     model = NMF(n_components=topics, init="nndsvda", random_state=seed, max_iter=400)
     loadings = _quietly(model, matrix)
     if len(sample) < len(texts):
-        documents = [_terms(text, lang) for text, lang in zip(texts, spoken, strict=True)]
+        documents: list[list[str]] = [[] for _ in texts]
         for index, document in zip(sample.tolist(), fitted, strict=True):
             documents[index] = document
+        for index in np.setdiff1d(np.arange(len(texts)), sample).tolist():
+            documents[index] = _terms(texts[index], spoken[index], runs[index])
         with threadpool_limits(limits=1):
             loadings = model.transform(vectoriser.transform(documents))
     return _Fitted(spoken, vectoriser, model, loadings, topics)
@@ -239,9 +242,10 @@ def _substance(text: str, language: str) -> str:
     return " ".join(substantive_sentences(text, language)) or text
 
 
-def _terms(text: str, language: str) -> list[str]:
-    """The words of ``text`` that carry meaning, in its own language, and their pairs."""
-    found = languages.words(text, language)
+def _terms(text: str, language: str, runs: list[str] | None = None) -> list[str]:
+    """The words of ``text`` that carry meaning, in its own language, and their pairs
+    (``runs``: the text's letter runs, when already found)."""
+    found = languages.words(text, language, runs)
     return found + [f"{a} {b}" for a, b in pairwise(found)]
 
 
