@@ -253,6 +253,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
 BULK_LEASE_SECONDS = env.int("BULK_LEASE_SECONDS", default=20)
 # Rows filed per transaction: progress is committed (and visible) after each chunk.
 BULK_CHUNK_ROWS = env.int("BULK_CHUNK_ROWS", default=1000)
+# A chunk of a ZIP upload also ends once the papers its rows name reach this many bytes: they
+# are held in memory while the chunk is filed.
+BULK_CHUNK_PAPER_BYTES = env.int("BULK_CHUNK_PAPER_BYTES", default=64 * 1024 * 1024)
 # A digest that shows no progress for this long is built again (each stage reports progress).
 DIGEST_STALLED_AFTER_SECONDS = env.int("DIGEST_STALLED_AFTER_SECONDS", default=600)
 # A receipt not sent this long after filing (broker or mail down) is sent by beat's catch-up.
