@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -93,6 +94,14 @@ class CommentInputSerializer(serializers.Serializer):
     )
     language = serializers.CharField(max_length=12, default="en")
     organisation = serializers.SlugField(required=False, allow_null=True, default=None)
+    attachments = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        help_text="Ids of position papers you uploaded to /api/v1/papers/ (at most "
+        f"{settings.ATTACHMENT_MAX_PER_COMMENT}): the comment takes them as attachments. An id "
+        "that is not yours, has expired, was taken by another comment or is named twice in "
+        "the request rejects the item, naming the id.",
+    )
 
 
 class OrganisationRefSerializer(serializers.Serializer):

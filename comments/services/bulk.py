@@ -34,7 +34,7 @@ from haip_portal.queueing import enqueue_on_commit
 from .. import tasks
 from ..attachment_files import CheckedFile
 from ..bulk_files import Chunk, bulk_file_rows, file_chunks, format_of, sheet_of
-from ..inputs import NON_FIELD, CommentInput, UnreadableItem
+from ..inputs import UnreadableItem
 from ..models import BulkRejection, BulkSubmission, Comment
 from . import submit
 from .attachments import attachments_check, attachments_check_count, attachments_store
@@ -187,12 +187,13 @@ def _file_chunk(submission: BulkSubmission, chunk: Chunk) -> None:
     """File one chunk's rows with their papers and record its rejections; add to the counters
     (saved by the caller in the same transaction). A row whose paper is refused is rejected
     naming the paper; nothing of it is stored."""
-    items, papers = _check_papers(chunk)
+    refused, papers = _check_papers(chunk)
     results = submit.comments_submit_batch(
         version=submission.version,
         author=submission.owner,
-        items=items,
+        items=[item for _line, item in chunk.rows],
         channel=Comment.Channel.BULK,
+        refused=refused,
     )
     for index, checked in papers.items():
         comment = results[index].comment
@@ -213,21 +214,20 @@ def _file_chunk(submission: BulkSubmission, chunk: Chunk) -> None:
 
 def _check_papers(
     chunk: Chunk,
-) -> tuple[list[CommentInput | UnreadableItem], dict[int, list[CheckedFile]]]:
-    """The chunk's items, those whose papers are refused turned into the refusal, and the
-    checked papers of the others by index (read from the archive as a single upload is
-    checked)."""
-    items = [item for _line, item in chunk.rows]
+) -> tuple[dict[int, ApplicationError], dict[int, list[CheckedFile]]]:
+    """Why the papers of a row of the chunk are refused, and the checked papers of the others,
+    by the row's index (read from the archive, checked as a single upload is)."""
+    refused: dict[int, ApplicationError] = {}
     checked: dict[int, list[CheckedFile]] = {}
     for index, names in chunk.papers.items():
-        if isinstance(items[index], UnreadableItem) or chunk.archive is None:
+        if isinstance(chunk.rows[index][1], UnreadableItem) or chunk.archive is None:
             continue
         try:
             attachments_check_count(len(names))
             checked[index] = attachments_check([chunk.archive.open(name) for name in names])
         except ApplicationError as error:
-            items[index] = UnreadableItem({error.field or NON_FIELD: [error.message]})
-    return items, checked
+            refused[index] = error
+    return refused, checked
 
 
 def bulk_submissions_requeue_stalled(*, now: datetime | None = None) -> list[int]:
