@@ -109,7 +109,9 @@ def archive_sheet(archive: zipfile.ZipFile) -> str:
     sheets = [
         member.filename
         for member in members
-        if not member.is_dir() and member.filename.lower().endswith(SHEET_EXTENSIONS)
+        if not member.is_dir()
+        and member.filename.lower().endswith(SHEET_EXTENSIONS)
+        and not _system_file(member.filename)
     ]
     if len(sheets) != 1:
         found = ", ".join(sheets[:5]) if sheets else _("none")
@@ -121,6 +123,11 @@ def archive_sheet(archive: zipfile.ZipFile) -> str:
             % {"found": found}
         )
     return sheets[0]
+
+
+def _system_file(name: str) -> bool:
+    """What a desktop adds when it zips a folder (macOS resource forks), never a sheet."""
+    return name.startswith("__MACOSX/") or posixpath.basename(name).startswith("._")
 
 
 def paper_names(value: object) -> tuple[str, ...] | str:

@@ -98,6 +98,7 @@ def test_a_zip_files_its_rows_with_their_papers_stored_read_and_searchable(
             "papers/annex.docx": docx_bytes("Incident reporting within 72 hours."),
             "papers/annex.odt": odt_bytes("Provenance metadata."),
             "papers/unused.pdf": pdf_bytes("Never named."),
+            "__MACOSX/._comments.csv": b"\x00\x05\x16\x07",
         }
     )
     job, submission = _filed(client, setting, content, django_capture_on_commit_callbacks)
