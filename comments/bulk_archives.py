@@ -9,6 +9,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from typing import IO
 
 from django.conf import settings
@@ -29,6 +30,9 @@ SHEET_EXTENSIONS = (".csv", ".jsonl", ".ndjson")
 NESTED_EXTENSIONS = (".zip", ".jar", ".7z", ".rar", ".gz", ".tgz", ".tar")
 PAPER_SEPARATOR = ";"
 _DRIVE = re.compile(r"^[A-Za-z]:")
+# What reading a damaged or unusual entry raises: a bad CRC or header, corrupt compressed
+# data, a truncated archive, a compression method the standard library does not read.
+ARCHIVE_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError)
 
 
 def is_archive(name: str) -> bool:
@@ -166,7 +170,7 @@ class Papers:
         try:
             with self.archive.open(member) as handle:
                 data = handle.read(settings.ATTACHMENT_MAX_BYTES + 1)
-        except (zipfile.BadZipFile, EOFError, NotImplementedError, OSError) as error:
+        except ARCHIVE_READ_ERRORS as error:
             raise ApplicationError(
                 _("%(name)s: the paper is damaged in the ZIP.") % {"name": name[:120]},
                 field=PAPERS_FIELD,

@@ -23,7 +23,14 @@ from haip_portal.api.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from haip_portal.exceptions import ApplicationError
 
 from .attachment_files import FIELD as PAPERS_FIELD
-from .bulk_archives import Papers, archive_sheet, is_archive, open_archive, paper_names
+from .bulk_archives import (
+    ARCHIVE_READ_ERRORS,
+    Papers,
+    archive_sheet,
+    is_archive,
+    open_archive,
+    paper_names,
+)
 from .exports.cells import neutralise
 from .inputs import (
     FLAT_COLUMNS,
@@ -220,8 +227,13 @@ def bulk_file_rows(upload: UploadedFile) -> int:
                     % {"name": sheet, "max": f"{MAX_BYTES:,}"},
                     field="file",
                 )
-            with archive.open(sheet) as handle:
-                copy.write(handle.read(MAX_BYTES + 1))
+            try:
+                with archive.open(sheet) as handle:
+                    copy.write(handle.read(MAX_BYTES + 1))
+            except ARCHIVE_READ_ERRORS as error:
+                raise ApplicationError(
+                    _("The sheet %(name)s is damaged in the ZIP.") % {"name": sheet}, field="file"
+                ) from error
         upload.seek(0)
         sheet_file = UploadedFile(copy, name=sheet, size=copy.tell())
         return _count_rows(sheet_file, _format_of_name(sheet))

@@ -372,3 +372,38 @@ def test_a_member_name_is_refused_exactly_when_it_could_climb_out(parts, lead):
         assert "outside the archive" in error.message
     else:
         assert not climbs, name
+
+
+GOOD_ZIP = archive({"comments.csv": SHEET, "a.pdf": pdf_bytes("Damaged or not.")})
+
+
+@given(
+    cuts=st.lists(
+        st.tuples(st.integers(0, len(GOOD_ZIP) - 1), st.integers(0, 255)), min_size=1, max_size=6
+    ),
+    keep=st.integers(20, len(GOOD_ZIP)),
+)
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_no_damage_to_a_zip_makes_its_upload_or_its_filing_a_server_error(
+    client, setting, cuts, keep
+):
+    data = bytearray(GOOD_ZIP)
+    for at, value in cuts:
+        data[at] = value
+    submissions = BulkSubmission.objects.count()
+    response = _upload(client, setting, "papers.zip", bytes(data[:keep]))
+    assert response.status_code in (202, 422), response.content[:300]
+    if response.status_code == 422:
+        assert response.json()["errors"]["file"]
+        assert BulkSubmission.objects.count() == submissions
+        return
+    # Taken: the worker files it (tasks run in-process) with every row answered.
+    submission = BulkSubmission.objects.get(pk=response.json()["id"])
+    bulk.bulk_submission_process(submission_id=submission.pk)
+    submission.refresh_from_db()
+    assert submission.status == "done", submission.error
+    assert submission.rows_done == submission.rows_total
