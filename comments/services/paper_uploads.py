@@ -30,7 +30,6 @@ def paper_upload_create(
     """Check one file as an attachment is checked and keep it for ``PAPER_UPLOAD_HOURS``;
     refuses past ``PAPER_UPLOADS_MAX_PENDING`` unused uploads of the owner."""
     now = now or timezone.now()
-    (checked,) = attachments_check([upload])
     pending = PaperUpload.objects.filter(owner=owner, expires_at__gt=now).count()
     limit = settings.PAPER_UPLOADS_MAX_PENDING
     if pending >= limit:
@@ -42,6 +41,7 @@ def paper_upload_create(
             % {"count": f"{pending:,}"},
             field="file",
         )
+    (checked,) = attachments_check([upload])
     paper = PaperUpload(
         owner=owner,
         file_name=checked.name,
