@@ -1,21 +1,36 @@
-"""Bulk files: reading an uploaded JSON Lines or CSV file of up to 100,000 comments row by row,
-the checks of its name, size, encoding and shape that refuse it whole, and the CSV of its
-rejected rows. No workflow here: :mod:`comments.services.bulk` files the rows."""
+"""Bulk files: reading an uploaded JSON Lines or CSV file of up to 100,000 comments row by row
+(alone, or as the sheet of a ZIP that holds the position papers its rows name), the checks of
+its name, size, encoding and shape that refuse it whole, and the CSV of its rejected rows. No
+workflow here: :mod:`comments.services.bulk` files the rows."""
 
 import codecs
 import csv
+import dataclasses
 import io
 import json
+import tempfile
+import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from haip_portal.api.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from haip_portal.exceptions import ApplicationError
 
+from .attachment_files import FIELD as PAPERS_FIELD
+from .bulk_archives import (
+    ARCHIVE_READ_ERRORS,
+    Papers,
+    archive_sheet,
+    is_archive,
+    open_archive,
+    paper_names,
+)
 from .exports.cells import neutralise
 from .inputs import (
     FLAT_COLUMNS,
@@ -30,6 +45,8 @@ from .models import BulkSubmission
 MAX_ROWS = 100_000
 MAX_BYTES = 50 * 1024 * 1024
 CSV_COLUMNS = FLAT_COLUMNS
+# In a ZIP upload, the column (or JSON key) naming a row's papers.
+PAPERS_COLUMN = PAPERS_FIELD
 CSV_REQUIRED = ("line_start", "body")
 
 # (line of the file, the row as a raw item, or why the line is no item at all)
@@ -85,7 +102,10 @@ def _text_rows(text: io.TextIOWrapper, format: str) -> Iterator[Row]:
         return
     reader = csv.DictReader(text)
     for row in reader:
-        yield reader.line_num, item_from_flat(row)
+        item = item_from_flat(row)
+        if row.get(PAPERS_COLUMN):
+            item[PAPERS_COLUMN] = row[PAPERS_COLUMN]
+        yield reader.line_num, item
 
 
 def _unreadable(reason: str) -> UnreadableItem:
@@ -130,7 +150,7 @@ def _check_csv_header(upload: UploadedFile) -> None:
                 len(missing),
             )
             % {"missing": ", ".join(missing)}
-            + f"the columns are: {', '.join(CSV_COLUMNS)}.",
+            + f"the columns are: {', '.join(CSV_COLUMNS)} (and, in a ZIP, {PAPERS_COLUMN}).",
             field="file",
         )
 
@@ -158,43 +178,132 @@ def _not_utf8(upload: UploadedFile) -> str:
     return "The file is not UTF-8; save it as UTF-8 and upload it again."
 
 
-def format_of(upload: UploadedFile) -> str:
-    name = (upload.name or "").lower()
+def _format_of_name(name: str) -> str:
+    name = name.lower()
     if name.endswith((".jsonl", ".ndjson", ".json")):
         return BulkSubmission.Format.JSONL
     if name.endswith(".csv"):
         return BulkSubmission.Format.CSV
     raise ApplicationError(
-        "Name the file .jsonl (JSON Lines: one comment object per line) or .csv.", field="file"
+        "Name the file .jsonl (JSON Lines: one comment object per line) or .csv, or send "
+        "the sheet and its position papers together as a .zip.",
+        field="file",
     )
 
 
+def sheet_of(upload: UploadedFile) -> str:
+    """The name of the comments sheet inside an uploaded ZIP, once the archive passed its
+    checks; empty when the upload is the sheet itself."""
+    if not is_archive(upload.name or ""):
+        return ""
+    upload.seek(0)
+    try:
+        with open_archive(upload) as archive:
+            return archive_sheet(archive)
+    finally:
+        upload.seek(0)
+
+
+def format_of(upload: UploadedFile) -> str:
+    """The format of the upload's comments sheet (CSV or JSON Lines), by its name."""
+    return _format_of_name(sheet_of(upload) or upload.name or "")
+
+
 def bulk_file_rows(upload: UploadedFile) -> int:
-    """Check an uploaded file's name, size, encoding and shape; return its number of rows."""
+    """Check an uploaded file's name, size, encoding and shape (a ZIP's too, and its sheet's);
+    return its number of rows."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ApplicationError(
             f"The file is {upload.size:,} bytes; the limit is {MAX_BYTES:,} (50 MB).", field="file"
         )
-    return _count_rows(upload, format_of(upload))
+    sheet = sheet_of(upload)
+    if not sheet:
+        return _count_rows(upload, format_of(upload))
+    with tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE) as copy:
+        with open_archive(upload) as archive:
+            if archive.getinfo(sheet).file_size > MAX_BYTES:
+                raise ApplicationError(
+                    _("The sheet %(name)s would unpack to more than %(max)s bytes (50 MB).")
+                    % {"name": sheet, "max": f"{MAX_BYTES:,}"},
+                    field="file",
+                )
+            try:
+                with archive.open(sheet) as handle:
+                    copy.write(handle.read(MAX_BYTES + 1))
+            except ARCHIVE_READ_ERRORS as error:
+                raise ApplicationError(
+                    _("The sheet %(name)s is damaged in the ZIP.") % {"name": sheet}, field="file"
+                ) from error
+        upload.seek(0)
+        sheet_file = UploadedFile(copy, name=sheet, size=copy.tell())
+        return _count_rows(sheet_file, _format_of_name(sheet))
 
 
-def file_chunks(submission: BulkSubmission, start: int) -> Iterator[list[Item]]:
-    """The file's rows after the first ``start``, read as comments, in chunks of
-    ``BULK_CHUNK_ROWS``."""
-    with submission.file.open("rb") as handle:
-        rows = rows_of(handle, submission.format)
-        for _ in range(start):
-            next(rows, None)
-        chunk: list[Item] = []
-        for line, value in rows:
-            chunk.append(
-                (line, value if isinstance(value, UnreadableItem) else read_comment_item(value))
+@dataclass(slots=True)
+class Chunk:
+    """Rows of a file filed together, with the papers each names (by the row's index in
+    ``rows``) and the archive to read them from (``None`` for a plain sheet)."""
+
+    rows: list[Item] = dataclasses.field(default_factory=list)
+    papers: dict[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    archive: Papers | None = None
+    paper_bytes: int = 0
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def add(self, line: int, value: dict[str, Any] | UnreadableItem) -> None:
+        if isinstance(value, UnreadableItem):
+            self.rows.append((line, value))
+            return
+        names = paper_names(value.get(PAPERS_COLUMN))
+        if isinstance(names, str):
+            self.rows.append((line, UnreadableItem({PAPERS_COLUMN: [names]})))
+            return
+        if names and self.archive is None:
+            refusal = _(
+                "Papers can be named only in a ZIP upload: send the sheet and its papers "
+                "together as a .zip."
             )
-            if len(chunk) == settings.BULK_CHUNK_ROWS:
-                yield chunk
-                chunk = []
-        if chunk:
+            self.rows.append((line, UnreadableItem({PAPERS_COLUMN: [refusal]})))
+            return
+        if names and self.archive is not None:
+            self.papers[len(self.rows)] = names
+            limit = settings.ATTACHMENT_MAX_BYTES + 1
+            self.paper_bytes += sum(min(self.archive.declared_size(name), limit) for name in names)
+        self.rows.append((line, read_comment_item(value)))
+
+    def full(self) -> bool:
+        return (
+            len(self.rows) >= settings.BULK_CHUNK_ROWS
+            or self.paper_bytes >= settings.BULK_CHUNK_PAPER_BYTES
+        )
+
+
+def file_chunks(submission: BulkSubmission, start: int) -> Iterator[Chunk]:
+    """The file's rows after the first ``start``, read as comments, in chunks of
+    ``BULK_CHUNK_ROWS``, or fewer when their papers reach ``BULK_CHUNK_PAPER_BYTES`` (the
+    papers of one chunk are held in memory while it is filed)."""
+    with submission.file.open("rb") as handle:
+        if not submission.sheet_name:
+            yield from _chunks(rows_of(handle, submission.format), start, None)
+            return
+        with zipfile.ZipFile(handle) as archive, archive.open(submission.sheet_name) as sheet:
+            papers = Papers(archive)
+            yield from _chunks(rows_of(sheet, submission.format), start, papers)
+
+
+def _chunks(rows: Iterator[Row], start: int, papers: Papers | None) -> Iterator[Chunk]:
+    for _skipped in range(start):
+        next(rows, None)
+    chunk = Chunk(archive=papers)
+    for line, value in rows:
+        chunk.add(line, value)
+        if chunk.full():
             yield chunk
+            chunk = Chunk(archive=papers)
+    if chunk.rows:
+        yield chunk
 
 
 def rejections_csv(submission: BulkSubmission) -> Iterator[str]:

@@ -13,6 +13,7 @@ bulk-file reader can all share them.
 """
 
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -226,3 +227,43 @@ def item_from_flat(row: Mapping[str, Any]) -> dict[str, Any]:
     if "exact" in quote:
         item["quote"] = quote
     return item
+
+
+PAPERS = "attachments"
+NOT_PAPER_IDS = "Give the ids of your paper uploads as a list of texts."
+
+
+def read_paper_ids(raw: Any) -> tuple[str, ...] | UnreadableItem:
+    """The paper uploads an API item names in ``attachments`` (ids as texts, each read as a
+    UUID where it is one, so case and braces do not matter), or why they cannot be read."""
+    value = raw.get(PAPERS) if isinstance(raw, Mapping) else None
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
+        return UnreadableItem({PAPERS: [NOT_PAPER_IDS]})
+    ids = []
+    for key in value:
+        try:
+            ids.append(str(uuid.UUID(key.strip())))
+        except ValueError:
+            ids.append(key.strip()[:MAX_EXTERNAL_ID_LENGTH])
+    return tuple(ids)
+
+
+def read_items_with_papers(
+    raws: list[Any],
+) -> tuple[list[CommentInput | UnreadableItem], dict[int, tuple[str, ...]]]:
+    """Each raw API item read as a comment, and the paper uploads each names, by index."""
+    items: list[CommentInput | UnreadableItem] = []
+    papers: dict[int, tuple[str, ...]] = {}
+    for index, raw in enumerate(raws):
+        item = read_comment_item(raw)
+        ids = read_paper_ids(raw)
+        if isinstance(ids, UnreadableItem):
+            item = UnreadableItem(
+                {**(item.errors if isinstance(item, UnreadableItem) else {}), **ids.errors}
+            )
+        elif ids:
+            papers[index] = ids
+        items.append(item)
+    return items, papers

@@ -86,3 +86,11 @@ def resume_stalled_bulk_submissions() -> list[int]:
     from .services import bulk
 
     return bulk.bulk_submissions_requeue_stalled()
+
+
+@shared_task(name="comments.tasks.delete_expired_paper_uploads", ignore_result=True)
+def delete_expired_paper_uploads() -> int:
+    """Run by beat: delete the papers uploaded over the API that no comment took in time."""
+    from .services import paper_uploads
+
+    return paper_uploads.paper_uploads_delete_expired()

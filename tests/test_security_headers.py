@@ -334,6 +334,7 @@ NEVER_RENDERED = {
             "comments:response_deadline",
             "comments_api:bulk_comments",
             "comments_api:bulk_submissions",
+            "comments_api:paper_uploads",
             "comments_api:comment_endorse",
             "comments_api:comment_endorsement",
             "comments_api:comment_reply",

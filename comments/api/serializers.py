@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import ProhibitNullCharactersValidator
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -93,6 +94,14 @@ class CommentInputSerializer(serializers.Serializer):
     )
     language = serializers.CharField(max_length=12, default="en")
     organisation = serializers.SlugField(required=False, allow_null=True, default=None)
+    attachments = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        help_text="Ids of position papers you uploaded to /api/v1/papers/ (at most "
+        f"{settings.ATTACHMENT_MAX_PER_COMMENT}): the comment takes them as attachments. An id "
+        "that is not yours, has expired, was taken by another comment or is named twice in "
+        "the request rejects the item, naming the id.",
+    )
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -236,7 +245,15 @@ class BulkSubmissionInputSerializer(serializers.Serializer):
         help_text="JSON Lines (.jsonl: one comment object per line, as in the bulk endpoint) "
         "or CSV (.csv with the columns external_id, line_start, line_end, quote_exact, "
         "quote_prefix, quote_suffix, quote_start, kind, stance, body, proposed_text, "
-        "visibility, language, organisation). Up to 100,000 rows and 50 MB, UTF-8."
+        "visibility, language, organisation). Up to 100,000 rows and 50 MB, UTF-8. "
+        "Or a ZIP (.zip, up to 50 MB) holding one such sheet and the position papers (PDF, "
+        "DOCX, ODT) its rows name: the CSV column or JSON key `attachments` lists a row's "
+        "papers by their path in the ZIP, several separated by ';' (in JSON also a list). "
+        "Each paper is checked as a single attachment is; a row whose paper is refused is "
+        "rejected naming the paper, and nothing of it is stored. The ZIP is refused whole "
+        "if it holds more than 10,000 entries, would unpack to more than 1 GiB, names an "
+        "entry outside itself, holds an encrypted entry or another archive, or does not hold "
+        "exactly one sheet."
     )
 
 
@@ -245,13 +262,19 @@ class BulkSubmissionSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
     rejections_url = serializers.SerializerMethodField()
     file_name = serializers.CharField()
-    format = serializers.CharField()
+    format = serializers.CharField(help_text="The format of the comments sheet: csv or jsonl.")
+    sheet_name = serializers.CharField(
+        allow_blank=True, help_text="The sheet inside an uploaded ZIP; empty for a plain file."
+    )
     status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
     rows_total = serializers.IntegerField()
     rows_done = serializers.IntegerField()
     created = serializers.IntegerField(source="created_count")
     duplicate = serializers.IntegerField(source="duplicate_count")
     rejected = serializers.IntegerField(source="rejected_count")
+    papers = serializers.IntegerField(
+        source="papers_count", help_text="Position papers stored with the comments filed."
+    )
     error = serializers.CharField(allow_blank=True)
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)

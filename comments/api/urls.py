@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import answers, attachments, views
+from . import answers, attachments, papers, views
 
 app_name = "comments_api"
 
 urlpatterns = [
+    path("papers/", papers.PaperUploadsView.as_view(), name="paper_uploads"),
     path(
         "drafts/<slug:slug>/versions/<int:number>/comments/",
         views.VersionCommentsView.as_view(),

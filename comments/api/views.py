@@ -25,7 +25,7 @@ from haip_portal.api.schema import ERRORS, IDEMPOTENCY_KEY, WRITE_ERRORS
 from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 
 from .. import bulk_files, selectors, services
-from ..inputs import UnreadableItem, read_comment_item
+from ..inputs import UnreadableItem, read_items_with_papers
 from ..models import BulkSubmission, Comment
 from .rows import comment_rows, comment_rows_output
 from .serializers import (
@@ -40,6 +40,8 @@ from .serializers import (
     ReplyInputSerializer,
     ReplyOutputSerializer,
 )
+
+API = Comment.Channel.API
 
 
 def _version_closes_at(slug: str, number: int) -> datetime | None:
@@ -148,11 +150,11 @@ class VersionCommentsView(CommentsApiView):
     @idempotent(keep_until=_version_closes_at)
     def post(self, request: Request, slug: str, number: int) -> Response:
         version = self.version()
-        item = read_comment_item(request.data)
+        (item,), papers = read_items_with_papers([request.data])
         if isinstance(item, UnreadableItem):
             raise serializers.ValidationError(item.errors)
-        (result,) = services.comments_submit_batch(
-            version=version, author=self.user(), items=[item], channel=Comment.Channel.API
+        (result,) = services.comments_submit_with_papers(
+            version=version, author=self.user(), items=[item], papers=papers, channel=API
         )
         if result.status == "rejected":
             message = next(iter(result.errors.values()))[0]
@@ -193,12 +195,14 @@ class BulkCommentsView(CommentsApiView):
                 [f"Send between 1 and {MAX_BATCH:,} comments per request (got {len(items):,})."]
             )
         atomic = request.query_params.get("atomic", "").lower() in ("1", "true", "yes")
+        items, papers = read_items_with_papers(items)
         try:
-            results = services.comments_submit_batch(
+            results = services.comments_submit_with_papers(
                 version=version,
                 author=self.user(),
-                items=[read_comment_item(raw) for raw in items],
-                channel=Comment.Channel.API,
+                items=items,
+                papers=papers,
+                channel=API,
                 atomic=atomic,
             )
         except services.BatchRejected as rejected:

@@ -6,7 +6,7 @@ Nothing here is ever hard-deleted: a comment is hidden by moderation or withdraw
 author, and stays in the record.
 """
 
-from .attachments import Attachment, private_storage
+from .attachments import Attachment, PaperUpload, private_storage
 from .bulk import BulkRejection, BulkSubmission
 from .carried import CarriedComment, VersionNotice
 from .comments import Comment, CommentQuerySet, CommentRevision, VersionCommentCounter
@@ -27,6 +27,7 @@ __all__ = [
     "DispositionResponse",
     "Endorsement",
     "Flag",
+    "PaperUpload",
     "Reply",
     "ResponsePeriod",
     "VersionCommentCounter",

@@ -1,5 +1,7 @@
 """Position papers attached to comments, kept where no URL serves them."""
 
+import uuid
+
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
@@ -52,3 +54,27 @@ ATTACHMENT_CONTENT_TYPES: dict[str, str] = {
     ),
     Attachment.Kind.ODT: "application/vnd.oasis.opendocument.text",
 }
+
+
+class PaperUpload(models.Model):
+    """A position paper uploaded over the API before the comments that carry it are filed
+    (``POST /api/v1/papers/``): checked and read like any attachment, named in the items by
+    ``key``, usable only by its owner, and deleted with its file once it expires unused. When
+    a comment takes it, it becomes an :class:`Attachment` (the same stored file)."""
+
+    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(storage=private_storage, upload_to="attachments/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=4, choices=Attachment.Kind.choices)
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    sha256 = models.CharField(max_length=64)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(help_text="Deleted with its file if unused by then.")
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="comments_paperupload_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.file_name}"

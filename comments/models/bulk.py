@@ -9,7 +9,8 @@ from haip_portal.models import TimeStampedModel
 
 
 class BulkSubmission(TimeStampedModel):
-    """A file of comments (JSON Lines or CSV) uploaded over the API and filed by the worker."""
+    """A file of comments (JSON Lines or CSV) uploaded over the API and filed by the worker;
+    or a ZIP holding such a sheet (``sheet_name``) and the position papers its rows name."""
 
     class Format(models.TextChoices):
         JSONL = "jsonl", "JSON Lines"
@@ -25,13 +26,23 @@ class BulkSubmission(TimeStampedModel):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to="bulk-submissions/%Y/%m/")
     file_name = models.CharField(max_length=255)
-    format = models.CharField(max_length=5, choices=Format.choices)
+    format = models.CharField(
+        max_length=5, choices=Format.choices, help_text="The format of the comments sheet."
+    )
+    sheet_name = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The comments sheet inside the uploaded ZIP; empty when the file is the sheet.",
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     duplicate_count = models.PositiveIntegerField(default=0)
     rejected_count = models.PositiveIntegerField(default=0)
+    papers_count = models.PositiveIntegerField(
+        default=0, help_text="Position papers stored with the comments filed."
+    )
     error = models.TextField(blank=True, help_text="Why the whole file failed, if it did.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

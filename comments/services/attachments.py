@@ -20,16 +20,22 @@ from ..models import Attachment, Comment
 from . import rules
 
 
+def attachments_check_count(count: int, *, already: int = 0) -> None:
+    """Refuse ``count`` more files on a comment that holds ``already``, past
+    ``ATTACHMENT_MAX_PER_COMMENT`` (checked before any file is read)."""
+    limit = settings.ATTACHMENT_MAX_PER_COMMENT
+    if already + count > limit:
+        held = f"; it already has {already}" if already else ""
+        raise ApplicationError(
+            f"A comment takes at most {limit} attachments{held}: {count} were sent.",
+            field=FIELD,
+        )
+
+
 def attachments_check(files: Sequence[UploadedFile], *, already: int = 0) -> list[CheckedFile]:
     """Every file checked, or the first problem raised naming the file; ``already`` is how
     many the comment holds, counted against ``ATTACHMENT_MAX_PER_COMMENT``."""
-    limit = settings.ATTACHMENT_MAX_PER_COMMENT
-    if already + len(files) > limit:
-        held = f"; it already has {already}" if already else ""
-        raise ApplicationError(
-            f"A comment takes at most {limit} attachments{held}: {len(files)} were sent.",
-            field=FIELD,
-        )
+    attachments_check_count(len(files), already=already)
     return [check_attachment(upload) for upload in files]
 
 

@@ -1,4 +1,5 @@
-"""Bulk uploads: a JSON Lines or CSV file of up to 100,000 comments, filed by the worker.
+"""Bulk uploads: a JSON Lines or CSV file of up to 100,000 comments (alone, or in a ZIP with
+the position papers its rows name), filed by the worker.
 
 The database is the record of progress: each chunk's comments, rejections and counters are
 written in one transaction, under a lock on the submission row. A worker that dies mid-file
@@ -31,9 +32,12 @@ from haip_portal.exceptions import ApplicationError
 from haip_portal.queueing import enqueue_on_commit
 
 from .. import tasks
-from ..bulk_files import Item, bulk_file_rows, file_chunks, format_of
+from ..attachment_files import CheckedFile
+from ..bulk_files import Chunk, bulk_file_rows, file_chunks, format_of, sheet_of
+from ..inputs import UnreadableItem
 from ..models import BulkRejection, BulkSubmission, Comment
 from . import submit
+from .attachments import attachments_check, attachments_check_count, attachments_store
 
 # A file whose runs stop this many times in a row before committing a chunk (a row that kills
 # the worker, say) is marked failed rather than taken up for ever.
@@ -44,13 +48,15 @@ UNFINISHED = (BulkSubmission.Status.QUEUED, BulkSubmission.Status.RUNNING)
 def bulk_submission_create(
     *, version: DraftVersion, owner: User, upload: UploadedFile, rows: int | None = None
 ) -> BulkSubmission:
-    """Check an uploaded file, store it and queue it for the worker (after commit).
+    """Check an uploaded file (a sheet, or a ZIP of a sheet and papers), store it and queue
+    it for the worker (after commit).
 
     ``rows`` is the count from :func:`bulk_file_rows` when the caller already checked the file.
     """
     if version.status != DraftVersion.Status.OPEN:
         raise ApplicationError(f"{version} is not open for comment.")
     format = format_of(upload)
+    sheet_name = sheet_of(upload)
     if rows is None:
         rows = bulk_file_rows(upload)
     with transaction.atomic():
@@ -60,6 +66,7 @@ def bulk_submission_create(
             file=upload,
             file_name=(upload.name or "upload")[:255],
             format=format,
+            sheet_name=sheet_name,
             rows_total=rows,
             # Queued, held by nobody: beat sends it again if no run has claimed it by then.
             lease_expires_at=_lease_until(timezone.now()),
@@ -167,6 +174,7 @@ def _file_rows(submission: BulkSubmission, holder: str) -> BulkSubmission:
                     "created_count",
                     "duplicate_count",
                     "rejected_count",
+                    "papers_count",
                     "lease_expires_at",
                     "stalled_runs",
                     "updated_at",
@@ -175,18 +183,26 @@ def _file_rows(submission: BulkSubmission, holder: str) -> BulkSubmission:
             position = locked.rows_done
 
 
-def _file_chunk(submission: BulkSubmission, chunk: list[Item]) -> None:
-    """File one chunk's rows and record its rejections; add to the counters (saved by the
-    caller in the same transaction)."""
+def _file_chunk(submission: BulkSubmission, chunk: Chunk) -> None:
+    """File one chunk's rows with their papers and record its rejections; add to the counters
+    (saved by the caller in the same transaction). A row whose paper is refused is rejected
+    naming the paper; nothing of it is stored."""
+    refused, papers = _check_papers(chunk)
     results = submit.comments_submit_batch(
         version=submission.version,
         author=submission.owner,
-        items=[item for _line, item in chunk],
+        items=[item for _line, item in chunk.rows],
         channel=Comment.Channel.BULK,
+        refused=refused,
     )
+    for index, checked in papers.items():
+        comment = results[index].comment
+        if results[index].status == "created" and comment is not None:
+            attachments_store(comment=comment, user=submission.owner, files=checked)
+            submission.papers_count += len(checked)
     rejections = [
         BulkRejection(submission=submission, line=line, errors=result.errors)
-        for (line, _item), result in zip(chunk, results, strict=True)
+        for (line, _item), result in zip(chunk.rows, results, strict=True)
         if result.status == "rejected"
     ]
     BulkRejection.objects.bulk_create(rejections)
@@ -194,6 +210,24 @@ def _file_chunk(submission: BulkSubmission, chunk: list[Item]) -> None:
     submission.created_count += sum(1 for result in results if result.status == "created")
     submission.duplicate_count += sum(1 for result in results if result.status == "duplicate")
     submission.rejected_count += len(rejections)
+
+
+def _check_papers(
+    chunk: Chunk,
+) -> tuple[dict[int, ApplicationError], dict[int, list[CheckedFile]]]:
+    """Why the papers of a row of the chunk are refused, and the checked papers of the others,
+    by the row's index (read from the archive, checked as a single upload is)."""
+    refused: dict[int, ApplicationError] = {}
+    checked: dict[int, list[CheckedFile]] = {}
+    for index, names in chunk.papers.items():
+        if isinstance(chunk.rows[index][1], UnreadableItem) or chunk.archive is None:
+            continue
+        try:
+            attachments_check_count(len(names))
+            checked[index] = attachments_check([chunk.archive.open(name) for name in names])
+        except ApplicationError as error:
+            refused[index] = error
+    return refused, checked
 
 
 def bulk_submissions_requeue_stalled(*, now: datetime | None = None) -> list[int]:

@@ -5,7 +5,7 @@ Every item of a batch is answered by its index: an item the reader could not rea
 of :mod:`.rules`, checked here once for every channel. Accepted comments are stored together,
 numbered from the version's counter; from the web their receipts are mailed after commit."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -64,6 +64,7 @@ class _Filing:
     existing: dict[str, str]  # external id -> the reference filed with it
     seen: set[str] = field(default_factory=set)
     personal: Organisation | None = None
+    refused: Mapping[int, ApplicationError] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -105,6 +106,8 @@ class _Filing:
         if item.external_id and item.external_id in self.existing:
             return ItemResult(index, "duplicate", reference=self.existing[item.external_id])
         try:
+            if index in self.refused:
+                raise self.refused[index]
             if item.external_id in self.seen:
                 raise ApplicationError(
                     f"external id '{item.external_id}' appears twice in this request.",
@@ -165,6 +168,7 @@ def comments_submit_batch(
     items: Sequence[CommentInput | UnreadableItem],
     channel: str = Comment.Channel.WEB,
     atomic: bool = False,
+    refused: Mapping[int, ApplicationError] | None = None,
     now: datetime | None = None,
 ) -> list[ItemResult]:
     """Check and store many comments at once, with the rules of a single one.
@@ -174,7 +178,9 @@ def comments_submit_batch(
     its reference), ``duplicate`` (its ``external_id`` is already stored: the existing
     reference) or ``rejected`` (field errors). The lines the anchors need, the organisations
     and the external ids already used are loaded with one query each; the accepted comments are
-    inserted together. With ``atomic=True`` a single rejected item stores nothing and raises
+    inserted together. ``refused`` holds what the caller found wrong with an item beyond its
+    text (its position papers): such an item is rejected with it, unless it is a duplicate.
+    With ``atomic=True`` a single rejected item stores nothing and raises
     :class:`BatchRejected` with every rejection of the batch. A version that is not open
     refuses the whole batch.
     """
@@ -188,6 +194,7 @@ def comments_submit_batch(
         now=now,
         items=[item for item in items if isinstance(item, CommentInput)],
     )
+    filing.refused = refused or {}
     results: list[ItemResult] = []
     accepted: list[ItemResult] = []
     for index, item in enumerate(items):

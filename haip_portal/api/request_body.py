@@ -17,12 +17,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .errors import API_PREFIX, error_body, too_large_body
 
-UPLOAD_SUFFIX = "/bulk-submissions/"
+# Endpoints that take files: bulk uploads, and position papers uploaded before their comments.
+UPLOAD_SUFFIXES = ("/bulk-submissions/", "/api/v1/papers/")
 
 
 def api_body_limit(path: str) -> int:
     """The largest body, in bytes, an API request to ``path`` may carry."""
-    if path.endswith(UPLOAD_SUFFIX):
+    if path.endswith(UPLOAD_SUFFIXES):
         return int(settings.API_MAX_UPLOAD_BYTES)
     return int(settings.API_MAX_BODY_BYTES)
 

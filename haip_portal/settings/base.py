@@ -253,6 +253,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
 BULK_LEASE_SECONDS = env.int("BULK_LEASE_SECONDS", default=20)
 # Rows filed per transaction: progress is committed (and visible) after each chunk.
 BULK_CHUNK_ROWS = env.int("BULK_CHUNK_ROWS", default=1000)
+# A chunk of a ZIP upload also ends once the papers its rows name reach this many bytes: they
+# are held in memory while the chunk is filed.
+BULK_CHUNK_PAPER_BYTES = env.int("BULK_CHUNK_PAPER_BYTES", default=64 * 1024 * 1024)
 # A digest that shows no progress for this long is built again (each stage reports progress).
 DIGEST_STALLED_AFTER_SECONDS = env.int("DIGEST_STALLED_AFTER_SECONDS", default=600)
 # A receipt not sent this long after filing (broker or mail down) is sent by beat's catch-up.
@@ -273,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
     "resume-stalled-bulk-submissions": {
         "task": "comments.tasks.resume_stalled_bulk_submissions",
         "schedule": timedelta(seconds=env.int("BULK_RESUME_EVERY_SECONDS", default=15)),
+    },
+    "delete-expired-paper-uploads": {
+        "task": "comments.tasks.delete_expired_paper_uploads",
+        "schedule": timedelta(hours=1),
     },
     "resume-stalled-digests": {
         "task": "comments.tasks.resume_stalled_digests",
@@ -351,6 +358,10 @@ ATTACHMENT_MAX_PER_COMMENT = env.int("ATTACHMENT_MAX_PER_COMMENT", default=3)
 ATTACHMENT_MAX_UNPACKED_BYTES = env.int("ATTACHMENT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
 ATTACHMENT_MAX_RATIO = env.int("ATTACHMENT_MAX_RATIO", default=100)
 ATTACHMENT_MAX_TEXT_CHARS = env.int("ATTACHMENT_MAX_TEXT_CHARS", default=200_000)
+# Papers uploaded over the API before the comments that name them: kept this long unused, and
+# at most this many unused per person.
+PAPER_UPLOAD_HOURS = env.int("PAPER_UPLOAD_HOURS", default=24)
+PAPER_UPLOADS_MAX_PENDING = env.int("PAPER_UPLOADS_MAX_PENDING", default=1000)
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
@@ -379,7 +390,7 @@ IDEMPOTENCY_LEASE_SECONDS = env.int("IDEMPOTENCY_LEASE_SECONDS", default=120)
 # The API takes up to 1,000 comments in one JSON body; larger loads go as a bulk upload.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
-# Bulk uploads: a file of up to 50 MB, with room for the multipart envelope.
+# Bulk uploads (a file of up to 50 MB) and paper uploads, with room for the multipart envelope.
 API_MAX_UPLOAD_BYTES = 51 * 1024 * 1024
 
 SPECTACULAR_SETTINGS = {

@@ -14,6 +14,8 @@
   var formHome = null;
   var panel = null;
   var trigger = null;
+  // The shortest piece of a quoted line still marked when the line no longer reads as quoted.
+  var MIN_PIECE = 4;
 
   function lineNumber(line) { return parseInt(line.id.slice(1), 10); }
 
@@ -106,21 +108,49 @@
     }
   }
 
-  // Where each line of a quote that spans lines sits: the end of its first line, the whole of
-  // the lines between, the start of its last line (its lines' text joined by new lines, as
-  // filed). Nothing if the text no longer reads so.
+  // The runs of whole words of a quote's part, longest first; on a tie, the run that keeps the
+  // end of the part (on the quote's first line, which it ends) or its start (on the others).
+  function wordRuns(part, keepEnd) {
+    var words = [];
+    var re = /\S+/g;
+    for (var m = re.exec(part); m; m = re.exec(part)) words.push([m.index, m.index + m[0].length]);
+    var runs = [];
+    for (var i = 0; i < words.length; i++) {
+      for (var j = i; j < words.length; j++) {
+        var text = part.slice(words[i][0], words[j][1]);
+        var kept = keepEnd ? j === words.length - 1 : i === 0;
+        if (text.length >= MIN_PIECE) runs.push({ text: text, kept: kept });
+      }
+    }
+    return runs.sort(function (a, b) {
+      return b.text.length - a.text.length || Number(b.kept) - Number(a.kept);
+    });
+  }
+
+  // Where one line of a quote that spans lines sits in that line's text: where it was filed if
+  // the line still reads so (the end of the first line, the whole of those between, the start
+  // of the last); else the longest run of its words the line still holds, so a line that was
+  // re-worded keeps the part of the quote that still matches. Nothing if no run of at least
+  // MIN_PIECE characters is left.
+  function placeOfPart(content, part, first, start) {
+    if (first && content.substr(start, part.length) === part) return [start, part.length];
+    var runs = [{ text: part }].concat(wordRuns(part, first));
+    for (var i = 0; i < runs.length; i++) {
+      var at = first ? content.lastIndexOf(runs[i].text) : content.indexOf(runs[i].text);
+      if (runs[i].text && at >= 0) return [at, runs[i].text.length];
+    }
+    return null;
+  }
+
+  // The spans to mark for a quote whose parts (its text split at new lines) run from line
+  // lineNo on: one per line that still holds some of its part.
   function spansAcross(lineNo, parts, start) {
     var spans = [];
     for (var i = 0; i < parts.length; i++) {
       var lt = lineTextOf(Number(lineNo) + i);
-      if (!lt) return [];
-      var content = lt.textContent;
-      var at = i === 0 ? content.length - parts[0].length : 0;
-      if (i === 0 && content.substr(start, parts[0].length) === parts[0]) at = start;
-      var fits = i === 0 ? at >= 0 && at + parts[0].length === content.length
-        : i === parts.length - 1 ? content.indexOf(parts[i]) === 0 : content === parts[i];
-      if (!fits || content.substr(at, parts[i].length) !== parts[i]) return [];
-      spans.push([lt, at, parts[i].length]);
+      if (!lt) break;
+      var place = placeOfPart(lt.textContent, parts[i], i === 0, start);
+      if (place) spans.push([lt, place[0], place[1]]);
     }
     return spans;
   }

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from comments.anchoring import Quote
+from comments.models import Comment
 from drafts.models import Line
 from tests.comments.factories import open_version, representative_of, submit, verified_organisation
 from tests.e2e.test_comments import person
@@ -73,3 +74,50 @@ def test_a_quote_across_two_lines_is_marked_on_both_and_cards_show_the_word_diff
     expect(card.locator(".card-diff del")).to_have_text("[removed: document]")
     expect(card.locator(".card-diff ins")).to_have_text("[added: publish]")
     check_at_both_widths(page, screenshot, "list-with-diff")
+
+
+def test_a_quote_whose_lines_no_longer_read_as_quoted_keeps_the_parts_that_still_match(
+    live_server, page: Page, screenshot
+):
+    version = open_version(slug="haip", title="HAIP Code", sections=3, lines_per_section=3)
+    organisation = verified_organisation(name="Kawasaki Robotics")
+    author = representative_of(organisation, person("rep@kawasaki.example"))
+    lines = {
+        number: Line.objects.get(version=version, number=number).text for number in (4, 5, 6, 7)
+    }
+    three = submit(
+        version=version,
+        author=author,
+        organisation=organisation,
+        line_start=4,
+        line_end=6,
+        body="Three lines quoted.",
+        quote=Quote(
+            f"{END_OF_4}\n{lines[5]}\nPractice 1.3: organisations", start=lines[4].index(END_OF_4)
+        ),
+    )
+    two = submit(
+        version=version,
+        author=author,
+        organisation=organisation,
+        line_start=7,
+        line_end=8,
+        body="A heading and the line after it.",
+        quote=Quote("Action number 2\nPractice 2.1", start=lines[7].index("Action number 2")),
+    )
+    # The quotes as a rendering or an earlier reading had them: some of their lines no longer
+    # read as quoted (the first and middle lines re-worded; a last line with nothing in common).
+    Comment.objects.filter(pk=three.pk).update(
+        quote_exact="measure 1 of the first action.\n"
+        "Practice 1.2: companies record measure 2 of action 1.\n"
+        "Practice 1.3: organisations"
+    )
+    Comment.objects.filter(pk=two.pk).update(quote_exact="Action number 2\nwholly other wording")
+
+    page.goto(f"{live_server.url}{version.get_absolute_url()}")
+    expect(page.locator("#L4 mark.quote")).to_have_text("measure 1 of")
+    expect(page.locator("#L5 mark.quote")).to_have_text("measure 2 of action 1.")
+    expect(page.locator("#L6 mark.quote")).to_have_text("Practice 1.3: organisations")
+    expect(page.locator("#L7 mark.quote")).to_have_text("Action number 2")
+    expect(page.locator("#L8 mark.quote")).to_have_count(0)
+    check_at_both_widths(page, screenshot, "quotes-that-drifted")

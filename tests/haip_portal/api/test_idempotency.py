@@ -77,16 +77,16 @@ def setting(db):
 def test_a_retry_waits_while_the_lease_runs_then_takes_the_key_over_and_files_once(
     client, setting, monkeypatch
 ):
-    real_batch = services.comments_submit_batch
+    real_batch = services.comments_submit_with_papers
 
     def dies_after_storing(**kwargs):
         real_batch(**kwargs)  # stored, not committed: the process dies before the end
         raise WorkerKilled
 
-    monkeypatch.setattr(services, "comments_submit_batch", dies_after_storing)
+    monkeypatch.setattr(services, "comments_submit_with_papers", dies_after_storing)
     with pytest.raises(WorkerKilled):
         _post(client, setting, _items(5), "k-1")
-    monkeypatch.setattr(services, "comments_submit_batch", real_batch)
+    monkeypatch.setattr(services, "comments_submit_with_papers", real_batch)
     record = IdempotencyRecord.objects.get(key="k-1")
     assert record.state == "in_progress" and not Comment.objects.exists()
 
@@ -109,7 +109,7 @@ def test_a_retry_waits_while_the_lease_runs_then_takes_the_key_over_and_files_on
 def test_a_request_whose_key_was_taken_over_after_its_lease_stores_nothing(
     client, setting, monkeypatch
 ):
-    real_batch = services.comments_submit_batch
+    real_batch = services.comments_submit_with_papers
 
     def outlives_its_lease(**kwargs):
         results = real_batch(**kwargs)
@@ -117,7 +117,7 @@ def test_a_request_whose_key_was_taken_over_after_its_lease_stores_nothing(
         IdempotencyRecord.objects.filter(key="k-2").update(lease_token="a-retry")
         return results
 
-    monkeypatch.setattr(services, "comments_submit_batch", outlives_its_lease)
+    monkeypatch.setattr(services, "comments_submit_with_papers", outlives_its_lease)
     late = _post(client, setting, _items(3), "k-2")
     assert late.status_code == 409 and late.json()["code"] == "request_superseded"
     assert not Comment.objects.exists()
@@ -130,7 +130,7 @@ def test_a_request_that_fails_gives_its_key_back(client, setting, monkeypatch):
     def fails(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "comments_submit_batch", fails)
+    monkeypatch.setattr(services, "comments_submit_with_papers", fails)
     client.raise_request_exception = False
     assert _post(client, setting, _items(2), "k-3").status_code == 500
     assert not IdempotencyRecord.objects.filter(key="k-3").exists()
