@@ -31,6 +31,19 @@ class ExcerptMismatch(ValueError):
         self.text = text
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Reading:
+    """What the synthesis reads of one comment whatever the digest (:mod:`.reading`): worked
+    out once, after the comment is stored, and kept beside it; ``key`` tells whether it is
+    still the reading of the comment's text (:func:`.reading.reading_key`)."""
+
+    key: str
+    language: str
+    stub: bool
+    shingles: Any  # numpy uint32 array: the body's distinct word 3-shingle hashes, sorted
+    words: tuple[str, ...]  # the words themes read of the body and papers, in order
+
+
 @dataclass(frozen=True, slots=True)
 class CommentRecord:
     """One published comment, as the synthesis sees it (copied out of the database)."""
@@ -57,6 +70,9 @@ class CommentRecord:
     # beside the body, so a comment that is "see our paper" and a paper holds a position.
     # Labels and quotes come from the body only.
     papers: str = ""
+    # What was read of it after it was stored, if anything; a reading whose key no longer
+    # matches the text is read again.
+    reading: Reading | None = field(default=None, compare=False)
 
     @property
     def submitter_key(self) -> str:
