@@ -12,7 +12,6 @@ from haip_portal.queueing import enqueue_on_commit
 
 from . import selectors, tasks
 from .models import CommentReading
-from .selectors import WORD_SEPARATOR
 
 if TYPE_CHECKING:
     from .synthesis.types import Reading
@@ -41,8 +40,6 @@ def comments_read(*, comment_ids: Sequence[int]) -> int:
 
 def readings_store(readings: "Sequence[tuple[int, Reading | None]]") -> None:
     """Store each comment's reading (by comment id), replacing an older one."""
-    from .synthesis.reading import shingles_to_bytes
-
     CommentReading.objects.bulk_create(
         [
             CommentReading(
@@ -50,8 +47,8 @@ def readings_store(readings: "Sequence[tuple[int, Reading | None]]") -> None:
                 key=reading.key,
                 language=reading.language,
                 stub=reading.stub,
-                shingles=shingles_to_bytes(reading.shingles),
-                words=WORD_SEPARATOR.join(reading.words),
+                shingles=reading.shingles,
+                words=reading.words,
             )
             for pk, reading in readings
             if reading is not None

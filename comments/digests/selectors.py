@@ -184,22 +184,12 @@ def _records(
 
 
 def _stored_reading(columns: tuple[Any, ...]) -> "Reading | None":
-    from .synthesis.reading import shingles_from_bytes
     from .synthesis.types import Reading
 
     key, language, stub, shingles, words = columns
     if key is None:
         return None
-    return Reading(
-        key=key,
-        language=language,
-        stub=stub,
-        shingles=shingles_from_bytes(bytes(shingles)),
-        words=tuple(words.split(WORD_SEPARATOR)) if words else (),
-    )
-
-
-WORD_SEPARATOR = "\x1f"
+    return Reading(key=key, language=language, stub=stub, shingles=bytes(shingles), words=words)
 
 
 # The text of a comment's papers a digest reads (each paper's text is capped on upload too).

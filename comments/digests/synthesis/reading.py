@@ -27,7 +27,7 @@ import numpy as np
 from . import languages
 from .minhash import shingle_hashes
 from .stubs import is_stub
-from .types import CommentRecord, Reading
+from .types import WORD_SEPARATOR, CommentRecord, Reading
 
 READING_VERSION = 1
 _BLOCK = 5_000  # records read at a time, so that memory stays bounded
@@ -71,8 +71,8 @@ def _read_block(records: Sequence[CommentRecord]) -> list[Reading]:
             key=reading_key(record),
             language=language,
             stub=is_stub(record.body),
-            shingles=hashes[offsets[i] : offsets[i + 1]],
-            words=tuple(languages.words(text, language, letters)),
+            shingles=shingles_to_bytes(hashes[offsets[i] : offsets[i + 1]]),
+            words=WORD_SEPARATOR.join(languages.words(text, language, letters)),
         )
         for i, (record, text, letters, language) in enumerate(
             zip(records, texts, runs, spoken, strict=True)
@@ -115,8 +115,8 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
 def joined_shingles(readings: Sequence[Reading]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The readings' shingles concatenated, the reading each belongs to, and each one's
     offset into them."""
-    sizes = np.fromiter((len(r.shingles) for r in readings), np.int64, len(readings))
-    joined = np.concatenate([r.shingles for r in readings]) if readings else np.zeros(0, np.uint32)
+    sizes = np.fromiter((len(r.shingles) // 4 for r in readings), np.int64, len(readings))
+    joined = shingles_from_bytes(b"".join(r.shingles for r in readings))
     owner = np.repeat(np.arange(len(readings)), sizes)
     return joined.astype(np.uint32, copy=False), owner, np.r_[0, np.cumsum(sizes)]
 

@@ -141,7 +141,7 @@ def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
         for index in np.setdiff1d(np.arange(len(texts)), sample).tolist():
             reading = readings[index]
             documents[index] = (
-                _with_pairs(list(reading.words))
+                _with_pairs(reading.word_list())
                 if reading
                 else _terms(texts[index], spoken[index], runs[index])
             )
