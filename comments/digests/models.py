@@ -117,3 +117,23 @@ class DigestExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest_id}.{self.format}"
+
+
+class CommentReading(models.Model):
+    """What the synthesis reads of one comment whatever the digest (its language, whether it
+    is a stub, its shingle hashes, the words themes read), worked out once by the worker after
+    the comment is stored or changed. ``key`` names the text and the way it was read; a
+    reading whose key no longer matches is read again by the next digest."""
+
+    comment = models.OneToOneField(
+        "comments.Comment", on_delete=models.CASCADE, primary_key=True, related_name="reading"
+    )
+    key = models.CharField(max_length=64)
+    language = models.CharField(max_length=8)
+    stub = models.BooleanField()
+    shingles = models.BinaryField()  # distinct 32-bit hashes, little-endian, sorted
+    words = models.TextField()  # separated by U+001F
+    read_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Reading of comment {self.comment_id}"

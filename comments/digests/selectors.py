@@ -2,7 +2,8 @@
 Who may read a digest comes from :mod:`accounts.permissions`; the comments come through the
 comments app's selectors (:mod:`comments.export_selectors`)."""
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
@@ -18,6 +19,7 @@ from .models import Digest, DigestExport
 
 if TYPE_CHECKING:
     from .synthesis import CommentRecord
+    from .synthesis.types import Reading
 
 
 def digests_visible_to(user: User | AnonymousUser) -> QuerySet[Digest]:
@@ -113,33 +115,92 @@ RECORD_COLUMNS = (
 )
 
 
+READING_COLUMNS = (
+    "reading__key",
+    "reading__language",
+    "reading__stub",
+    "reading__shingles",
+    "reading__words",
+)
+
+
 def digest_records(digest: Digest) -> "list[CommentRecord]":
     """The comments a digest covers that its audience may read, as the synthesis reads them:
     for a public digest the public ones only (the text of a confidential comment is never
-    even loaded to build it), for a working-group digest every one, confidential included."""
+    even loaded to build it), for a working-group digest every one, confidential included.
+    Each comes with its stored reading, if any."""
+    return [record for _pk, record in digest_records_by_id(digest)]
+
+
+def digest_records_by_id(digest: Digest) -> "list[tuple[int, CommentRecord]]":
+    """:func:`digest_records` with each comment's id."""
+    comments = _readable(digest).order_by("reference")
+    return _records(comments, _papers(comments))
+
+
+def records_to_read(comment_ids: Iterable[int]) -> "list[tuple[int, CommentRecord]]":
+    """The comments of ``comment_ids`` (those still there) with their ids, as the synthesis
+    reads them: what the worker reads once after they are stored."""
+    comments = Comment.objects.filter(pk__in=list(comment_ids)).order_by("pk")
+    return _records(comments, _papers(comments))
+
+
+def _records(
+    comments: QuerySet[Comment], papers: dict[str, str]
+) -> "list[tuple[int, CommentRecord]]":
     from .synthesis import CommentRecord  # loaded by the worker only, as in services
 
-    comments = _readable(digest).order_by("reference").values_list(*RECORD_COLUMNS)
+    rows = comments.values_list(*RECORD_COLUMNS, *READING_COLUMNS, "pk")
     confidential = Comment.Visibility.CONFIDENTIAL
-    papers = _papers(digest)
     records = []
-    for row in comments.iterator(chunk_size=ROWS_PER_FETCH):
-        submitter = f"organisation:{row[15]}" if row[15] else f"person:{row[16]}"
-        paper = papers.get(row[0], "")
-        fields = (*row[:9], row[9] == confidential, row[10] or "", *row[11:15], submitter, paper)
-        records.append(CommentRecord(*fields))
+    for row in rows.iterator(chunk_size=ROWS_PER_FETCH):
+        (reference, section_key, heading, line_start, line_end, kind, stance, body, proposed,
+         visibility, organisation, stakeholder_type, country, created_at, content_hash,
+         organisation_id, author_id) = row[:17]  # fmt: skip
+        record = CommentRecord(
+            reference=reference,
+            section_key=section_key,
+            section_heading=heading,
+            line_start=line_start,
+            line_end=line_end,
+            kind=kind,
+            stance=stance,
+            body=body,
+            proposed_text=proposed,
+            confidential=visibility == confidential,
+            organisation=organisation or "",
+            stakeholder_type=stakeholder_type,
+            country=country,
+            created_at=created_at,
+            content_hash=content_hash,
+            submitter=f"organisation:{organisation_id}"
+            if organisation_id
+            else f"person:{author_id}",
+            papers=papers.get(reference, ""),
+            reading=_stored_reading(row[17:22]),
+        )
+        records.append((row[-1], record))
     return records
+
+
+def _stored_reading(columns: tuple[Any, ...]) -> "Reading | None":
+    from .synthesis.types import Reading
+
+    key, language, stub, shingles, words = columns
+    if key is None:
+        return None
+    return Reading(key=key, language=language, stub=stub, shingles=bytes(shingles), words=words)
 
 
 # The text of a comment's papers a digest reads (each paper's text is capped on upload too).
 PAPER_CHARS_READ = 20_000
 
 
-def _papers(digest: Digest) -> dict[str, str]:
-    """The text of the papers of the comments the digest's audience may read, joined per
-    comment (by reference), at most ``PAPER_CHARS_READ`` characters each."""
+def _papers(comments: QuerySet[Comment]) -> dict[str, str]:
+    """The text of the papers of ``comments``, joined per comment (by reference), at most
+    ``PAPER_CHARS_READ`` characters each."""
     rows = (
-        Attachment.objects.filter(comment__in=_readable(digest))
+        Attachment.objects.filter(comment__in=comments.order_by())
         .exclude(text="")
         .order_by("comment__reference", "pk")
         .values_list("comment__reference", "text")

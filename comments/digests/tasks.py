@@ -1,8 +1,9 @@
-"""Celery tasks of digests: build one (then its comment matrix), and beat's check that sends
-again what a lost worker left. Each takes an id and is safe to run twice.
+"""Celery tasks of digests: build one (then its comment matrix), read comments once after
+they are stored, and beat's check that sends again what a lost worker left. Each takes ids
+and is safe to run twice.
 
-Their names stay ``comments.tasks.…``, as when the comments app held them: messages already
-queued, the routes and beat's schedule (settings) use these names."""
+The older ones keep the names ``comments.tasks.…``, as when the comments app held them:
+messages already queued, the routes and beat's schedule (settings) use these names."""
 
 from celery import shared_task
 
@@ -40,6 +41,22 @@ def build_digest_matrix(digest_id: int) -> None:
     from . import services
 
     services.digest_matrix_build(digest_id=digest_id)
+
+
+@shared_task(
+    name="comments.digests.tasks.read_comments",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def read_comments(comment_ids: list[int]) -> None:
+    """Read comments once after they are stored or changed (their language, shingles and
+    words), so that digests need not; a lost worker's message is taken again."""
+    from . import readings
+
+    readings.comments_read(comment_ids=comment_ids)
 
 
 @shared_task(name="comments.tasks.resume_stalled_digests", ignore_result=True)

@@ -18,6 +18,7 @@ from haip_portal.exceptions import ApplicationError, NotAllowed
 from ..attachment_files import FIELD, CheckedFile, check_attachment
 from ..models import Attachment, Comment
 from . import rules
+from .hooks import comment_text_stored
 
 
 def attachments_check_count(count: int, *, already: int = 0) -> None:
@@ -57,6 +58,8 @@ def attachments_store(
         checked.upload.seek(0)
         attachment.file.save(f"{uuid.uuid4().hex}.{checked.kind}", checked.upload, save=True)
         stored.append(attachment)
+    if any(attachment.text for attachment in stored):
+        comment_text_stored([comment.pk])  # digests read a comment's papers with it
     return stored
 
 

@@ -14,6 +14,7 @@ from ..anchoring import content_hash
 from ..inputs import CommentInput
 from ..models import Comment, CommentRevision
 from . import rules
+from .hooks import comment_text_stored
 
 
 @transaction.atomic
@@ -56,6 +57,7 @@ def comment_edit(
     comment.content_hash = content_hash(new_body, new_proposed)
     comment.edited_at = now or timezone.now()
     comment.save()
+    comment_text_stored([comment.pk])
     return comment
 
 

@@ -28,6 +28,7 @@ from ..inputs import NON_FIELD, CommentInput, UnreadableItem
 from ..models import Comment, VersionCommentCounter
 from . import rules
 from .attachments import attachments_check, attachments_store
+from .hooks import comment_text_stored
 
 
 @dataclass(slots=True)
@@ -230,6 +231,7 @@ def _store(version: DraftVersion, accepted: list[ItemResult]) -> None:
         )
         comments.append(comment)
     Comment.objects.bulk_create(comments, batch_size=500)
+    comment_text_stored([comment.pk for comment in comments])
 
 
 def comment_submit(

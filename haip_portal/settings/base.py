@@ -237,6 +237,7 @@ CELERY_TASK_ROUTES = {
     "comments.tasks.process_bulk_submission": {"queue": "bulk"},
     "comments.tasks.build_digest": {"queue": "synthesis"},
     "comments.tasks.build_digest_matrix": {"queue": "synthesis"},
+    "comments.digests.tasks.read_comments": {"queue": "bulk"},
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Long tasks acknowledge their message when they finish (acks_late). Redis hands a message
@@ -318,6 +319,9 @@ VERSION_PUBLISHED_HOOKS = [
 # Called by `load_demo` (comments) with the demo's open version and the secretariat, in its
 # transaction: the digests app asks for two digests of it. Returns a line to print, or "".
 DEMO_DATA_HOOKS = ["comments.digests.services.digests_for_demo"]
+# Called with the ids of comments whose text was stored or changed (filed, edited, a paper
+# added), inside that transaction: the digests app has the worker read them once after commit.
+COMMENT_TEXT_HOOKS = ["comments.digests.readings.readings_enqueue"]
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

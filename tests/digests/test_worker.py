@@ -190,3 +190,18 @@ def test_killing_the_worker_mid_build_leaves_no_half_written_digest(
     )
     assert len(formats) == len(set(formats)) >= 7
     assert settings.CELERY_TASK_ROUTES["comments.tasks.build_digest"] == {"queue": "synthesis"}
+
+
+def test_a_real_worker_reads_each_filed_comment_once(celery_worker_factory, shared_files):
+    from comments.digests import selectors
+    from comments.digests.models import CommentReading
+    from comments.digests.synthesis.reading import reading_key
+
+    worker = celery_worker_factory(extra_env=_worker_env(shared_files))
+    version = _consultation(1500)  # filed in batches of 1,000: two reading tasks
+
+    stored = CommentReading.objects.filter(comment__version=version)
+    wait_until(lambda: stored.count() == 1500, timeout=180, interval=0.5, worker=worker)
+    ids = list(stored.order_by("pk").values_list("comment_id", flat=True)[:50])
+    keys = dict(stored.filter(comment_id__in=ids).values_list("comment_id", "key"))
+    assert {pk: reading_key(record) for pk, record in selectors.records_to_read(ids)} == keys

@@ -4,6 +4,9 @@ copies, from 50 organisations) and mass form letters (100,000 comments: 27 lette
 nine in ten of them, most signers adding a paragraph of their own, each comment from its own
 organisation); and the streamed CSV matrix export of the same rows.
 
+Before the digest is asked for, the worker reads each comment once as it does after an upload
+(its language, shingles and words: comments/digests/readings.py), timed apart.
+
 Printed, per size: the digest's wall time (queued → ready, and the build's own parts: reading
 the comments, the synthesis, writing its documents, storing), the worker's peak memory (VmHWM
 of the worker and its pool process, as bench_bulk_worker.py reads it), and the 10k → 100k
@@ -23,8 +26,8 @@ from django.utils import timezone
 from accounts.models import Organisation
 from comments import export_selectors
 from comments.anchoring import content_hash
-from comments.digests import services
-from comments.digests.models import Digest
+from comments.digests import readings, services
+from comments.digests.models import CommentReading, Digest
 from comments.exports import matrix_csv
 from comments.models import Comment, VersionCommentCounter
 from tests.accounts.factories import make_organisation, make_user
@@ -132,6 +135,18 @@ def test_digest_in_the_worker(shape, size, celery_worker_factory, shared_media, 
         extra_env={"MEDIA_ROOT": str(shared_media), "LOG_LEVEL": "WARNING"}
     )
     wait_until(lambda: "ready." in worker.output(), timeout=60, worker=worker)
+    # As after an upload: the worker reads each comment once (language, shingles, words).
+    reading_started = time.perf_counter()
+    readings.readings_enqueue(
+        list(Comment.objects.filter(version=version).values_list("pk", flat=True))
+    )
+    wait_until(
+        lambda: CommentReading.objects.filter(comment__version=version).count() == size,
+        timeout=900,
+        interval=0.5,
+        worker=worker,
+    )
+    reading_wall = time.perf_counter() - reading_started
     digest = services.digest_request(user=secretariat, version=version, audience="working_group")
     # digest_request queues after commit; this test's transactions autocommit.
     sent = time.perf_counter()
@@ -162,7 +177,8 @@ def test_digest_in_the_worker(shape, size, celery_worker_factory, shared_media, 
     parts = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in done.timings.items())
     peak_mb = high_water / 1024
     report(
-        f"digest {size:>7,} comments, {shape} (loaded in {loaded:.0f} s): "
+        f"digest {size:>7,} comments, {shape} (loaded in {loaded:.0f} s; read once by the "
+        f"worker as at ingest in {reading_wall:.1f} s, {size / reading_wall:,.0f} comments/s): "
         f"queued→ready {wall:5.1f} s "
         f"[{parts}]; worker peak RSS (VmHWM, worker + pool) {peak_mb:,.0f} MB; "
         f"{done.position_count:,} distinct positions, "

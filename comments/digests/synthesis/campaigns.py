@@ -50,7 +50,7 @@ from .minhash import (
     shingle_hashes,
     shingle_signatures,
 )
-from .stubs import is_stub
+from .reading import joined_shingles, readings_of, sorted_unique
 from .types import CommentRecord
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "minhash_signatures",
     "shingle_hashes",
     "similarity_groups",
+    "sorted_unique",
 ]
 
 MIN_SUBMITTERS = 3
@@ -71,7 +72,7 @@ MIN_TEMPLATE_SHINGLES = 12  # about fourteen words: less is a phrase, not a lett
 CONTAINMENT = 0.6  # a member holds at least this share of its group's template
 TEMPLATE_SUPPORT = 0.5  # a template shingle is held by at least this share of the members
 ANCHORS = 32  # shingles of a template looked up to test whether a comment holds it
-_BODIES_PER_BLOCK = 5_000
+_BODIES_PER_BLOCK = 5_000  # records looked up at a time
 _LOW32 = np.uint64(0xFFFFFFFF)
 
 
@@ -88,27 +89,6 @@ class SimilarityGroups:
 
     def shingles_of(self, index: int) -> np.ndarray:
         return self.shingles[self.offsets[index] : self.offsets[index + 1]]
-
-
-def _distinct_shingles(bodies: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each body's distinct shingle hashes (sorted, concatenated), the body of each, and each
-    body's offset; hashed ``_BODIES_PER_BLOCK`` bodies at a time to bound memory."""
-    keys: list[np.ndarray] = []
-    for first in range(0, len(bodies), _BODIES_PER_BLOCK):
-        hashes, offsets = shingle_hashes(bodies[first : first + _BODIES_PER_BLOCK])
-        owner = np.repeat(np.arange(first, first + len(offsets) - 1), np.diff(offsets))
-        keys.append(sorted_unique((owner.astype(np.uint64) << np.uint64(32)) | hashes))
-    joined = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
-    owner = (joined >> np.uint64(32)).astype(np.int64)
-    offsets = np.searchsorted(owner, np.arange(len(bodies) + 1))
-    return (joined & _LOW32).astype(np.uint32), owner, offsets
-
-
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` by sorting: numpy 2's default hashes the values instead, some
-    fifty times slower on a million random 64-bit keys."""
-    ordered = np.sort(values)
-    return ordered[np.r_[True, ordered[1:] != ordered[:-1]]] if len(ordered) else ordered
 
 
 def _ids(values: Sequence[object]) -> np.ndarray:
@@ -149,9 +129,13 @@ def similarity_groups(records: Sequence[CommentRecord], *, seed: int = 1) -> Sim
     """Group records that are copies, near copies or personalised copies of one text with the
     same proposed text (see the module's description); every record is in one group."""
     size = len(records)
-    bodies = [r.body for r in records]
-    shingles, owner, offsets = _distinct_shingles(bodies)
-    stubs = np.fromiter((is_stub(r.body) and not r.papers for r in records), bool, size)
+    readings = readings_of(records)
+    shingles, owner, offsets = joined_shingles(readings)
+    stubs = np.fromiter(
+        (reading.stub and not r.papers for r, reading in zip(records, readings, strict=True)),
+        bool,
+        size,
+    )
     short = np.diff(offsets) < MIN_TEMPLATE_SHINGLES
     near_a, near_b = _near_pairs(shingles, owner, stubs, seed) if size > 1 else (owner, owner)
     proposal = _ids([normalise(r.proposed_text) for r in records])

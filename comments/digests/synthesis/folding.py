@@ -99,10 +99,12 @@ def _analyse(
     record = members[chosen]
     start, end = _template_span(record.body, own.get(chosen, []))
     additions = tuple(
-        dataclasses.replace(members[m], body=members[m].body[spans[0][0] : spans[-1][1]])
+        dataclasses.replace(
+            members[m], body=members[m].body[spans[0][0] : spans[-1][1]], reading=None
+        )
         for m, spans in sorted(own.items())
     )
-    cut = dataclasses.replace(record, body=record.body[start:end])
+    cut = dataclasses.replace(record, body=record.body[start:end], reading=None)
     return _Group(members=members, template=cut, additions=additions), (record, start, end)
 
 

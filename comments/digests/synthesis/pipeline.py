@@ -10,6 +10,7 @@ from .changes import proposed_changes
 from .excerpts import check_excerpts
 from .folding import fold
 from .overview import agreement, disposition_summary, overview
+from .reading import with_readings
 from .themes import themes_per_section
 from .types import CommentRecord, Synthesis, SynthesisRequest
 
@@ -59,6 +60,7 @@ def synthesise(
         readable = [r for r in chosen if not r.confidential]
         withheld += len(chosen) - len(readable)
         chosen = readable
+    chosen = with_readings(chosen)[0]  # each comment read once, if it was not before
     grouping = similarity_groups(chosen, seed=request.seed)
     folded = fold(chosen, grouping, min_submitters=request.campaign_min_submitters)
     report("Finding themes", 45)

@@ -33,6 +33,7 @@ from .claims import (
     substantive_sentences,
 )
 from .languages import UNDETERMINED
+from .reading import is_current, reading_text
 from .types import NO_STANCE, CommentRecord, Theme, counts
 
 MAX_THEMES = 8
@@ -104,9 +105,14 @@ def _sample(rows: int, seed: int) -> np.ndarray:
 def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
     """Fit the section's topics on at most ``FIT_SAMPLE`` positions (the same ones for the
     same input) and load every position on them; ``None`` when nothing is left to read."""
-    texts = [_reading(p.representative) for p in positions]
-    runs = [languages.letter_runs(text) for text in texts]
-    spoken = languages.detect_many(texts, runs)
+    texts = [reading_text(p.representative) for p in positions]
+    readings = [
+        p.representative.reading if is_current(p.representative) else None for p in positions
+    ]
+    unread = [i for i, reading in enumerate(readings) if reading is None]
+    runs = {i: languages.letter_runs(texts[i]) for i in unread}
+    detected = iter(languages.detect_many([texts[i] for i in unread], list(runs.values())))
+    spoken = [reading.language if reading else next(detected) for reading in readings]
     sample = _sample(len(texts), seed)
     # The topics are learnt from the sample's substantive sentences; the other positions are
     # loaded on them by all their words (what a greeting adds weighs next to nothing there).
@@ -133,7 +139,12 @@ def _fit(positions: Sequence[Position], *, seed: int) -> _Fitted | None:
         for index, document in zip(sample.tolist(), fitted, strict=True):
             documents[index] = document
         for index in np.setdiff1d(np.arange(len(texts)), sample).tolist():
-            documents[index] = _terms(texts[index], spoken[index], runs[index])
+            reading = readings[index]
+            documents[index] = (
+                _with_pairs(reading.word_list())
+                if reading
+                else _terms(texts[index], spoken[index], runs[index])
+            )
         with threadpool_limits(limits=1):
             loadings = model.transform(vectoriser.transform(documents))
     return _Fitted(spoken, vectoriser, model, loadings, topics)
@@ -231,11 +242,6 @@ def _theme(
     )
 
 
-def _reading(record: CommentRecord) -> str:
-    """What themes read of a comment: its body, then the text of its papers."""
-    return f"{record.body}\n\n{record.papers}" if record.papers else record.body
-
-
 def _substance(text: str, language: str) -> str:
     """The text's substantive sentences (greetings, pointers to attachments and the like
     left out), or the text itself when it has none."""
@@ -245,7 +251,10 @@ def _substance(text: str, language: str) -> str:
 def _terms(text: str, language: str, runs: list[str] | None = None) -> list[str]:
     """The words of ``text`` that carry meaning, in its own language, and their pairs
     (``runs``: the text's letter runs, when already found)."""
-    found = languages.words(text, language, runs)
+    return _with_pairs(languages.words(text, language, runs))
+
+
+def _with_pairs(found: list[str]) -> list[str]:
     return found + [f"{a} {b}" for a, b in pairwise(found)]
 
 

@@ -19,6 +19,7 @@ Outcome = Literal["accepted", "partially_accepted", "rejected", "noted", "open"]
 OUTCOMES: tuple[Outcome, ...] = ("accepted", "partially_accepted", "rejected", "noted", "open")
 STANCES: tuple[str, ...] = ("support", "oppose", "amend")
 NO_STANCE = "none"
+WORD_SEPARATOR = "\x1f"  # never inside a word: words are runs of letters
 
 
 class ExcerptMismatch(ValueError):
@@ -29,6 +30,26 @@ class ExcerptMismatch(ValueError):
         super().__init__(f"The quote attributed to {reference} is not in its comment: {text!r}")
         self.reference = reference
         self.text = text
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Reading:
+    """What the synthesis reads of one comment whatever the digest (:mod:`.reading`): worked
+    out once, after the comment is stored, and kept beside it; ``key`` tells whether it is
+    still the reading of the comment's text (:func:`.reading.reading_key`)."""
+
+    key: str
+    language: str
+    stub: bool
+    # The body's distinct word 3-shingle hashes, sorted, as little-endian 32-bit integers;
+    # bytes, so that 100,000 readings are 100,000 objects, not a numpy array each.
+    shingles: bytes
+    # The words themes read of the body and papers, in order, joined by WORD_SEPARATOR (one
+    # string, not a tuple of thousands of small ones).
+    words: str
+
+    def word_list(self) -> list[str]:
+        return self.words.split(WORD_SEPARATOR) if self.words else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +78,9 @@ class CommentRecord:
     # beside the body, so a comment that is "see our paper" and a paper holds a position.
     # Labels and quotes come from the body only.
     papers: str = ""
+    # What was read of it after it was stored, if anything; a reading whose key no longer
+    # matches the text is read again.
+    reading: Reading | None = field(default=None, compare=False)
 
     @property
     def submitter_key(self) -> str:
