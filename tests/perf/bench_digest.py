@@ -147,6 +147,8 @@ def test_digest_in_the_worker(shape, size, celery_worker_factory, shared_media, 
         worker=worker,
     )
     reading_wall = time.perf_counter() - reading_started
+    assert worker.process is not None
+    reading_peak = sum(proc_status_kb(p, "VmHWM") for p in process_tree(worker.process.pid))
     digest = services.digest_request(user=secretariat, version=version, audience="working_group")
     # digest_request queues after commit; this test's transactions autocommit.
     sent = time.perf_counter()
@@ -178,7 +180,8 @@ def test_digest_in_the_worker(shape, size, celery_worker_factory, shared_media, 
     peak_mb = high_water / 1024
     report(
         f"digest {size:>7,} comments, {shape} (loaded in {loaded:.0f} s; read once by the "
-        f"worker as at ingest in {reading_wall:.1f} s, {size / reading_wall:,.0f} comments/s): "
+        f"worker as at ingest in {reading_wall:.1f} s, {size / reading_wall:,.0f} comments/s, "
+        f"worker peak RSS then {reading_peak / 1024:,.0f} MB): "
         f"queued→ready {wall:5.1f} s "
         f"[{parts}]; worker peak RSS (VmHWM, worker + pool) {peak_mb:,.0f} MB; "
         f"{done.position_count:,} distinct positions, "

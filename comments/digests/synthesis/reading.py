@@ -126,4 +126,6 @@ def shingles_to_bytes(shingles: np.ndarray) -> bytes:
 
 
 def shingles_from_bytes(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+    """The hashes in ``data`` as a read-only uint32 array over it (no copy on a
+    little-endian machine)."""
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32, copy=False)
