@@ -47,3 +47,21 @@ def open_version(**kwargs) -> DraftVersion:
     """A draft whose v1 is open for comment."""
     draft = make_draft(**kwargs)
     return publish(draft.versions.get(number=1))
+
+
+def rendered(source: str, *, marker: str = "fr") -> str:
+    """A stand-in rendering of ``source``: every line keeps its Markdown marker and section
+    number, its words are marked as another language's (``organisations`` → ``fr:organisations``);
+    blank lines stay blank, so it follows the master."""
+    import re
+
+    return re.sub(r"(?<![#\w.:])([A-Za-z]{3,})", rf"{marker}:\1", source)
+
+
+def attach(version: DraftVersion, language: str = "fr", source: str | None = None):
+    return services.rendering_attach(
+        version=version,
+        language=language,
+        source=source if source is not None else rendered(version.source, marker=language),
+        created_by=None,
+    )
