@@ -4,8 +4,10 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .markdown import MAX_SOURCE_BYTES, SourceError, parse_source
+from .models import Language
 
 
 class SourceForm(forms.Form):
@@ -93,3 +95,24 @@ class PublishForm(forms.Form):
         return cls(
             initial={"opens_at": now, "closes_at": now + timedelta(days=60), "changelog": changelog}
         )
+
+
+class RenderingForm(SourceForm):
+    """A version's text in another language: the same sections and numbered lines."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    field_order = ["language", "source", "upload"]
+
+    def __init__(self, *args: Any, master_language: str = Language.EN, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["changelog"]
+        self.fields["source"].label = _("Markdown text of the rendering")
+        self.fields["source"].help_text = _(
+            "The master's sections and non-blank lines, in the same order, translated."
+        )
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
+            (code, label) for code, label in Language.choices if code != master_language
+        ]
