@@ -9,6 +9,7 @@ from django.core.management import call_command
 from accounts.models import Organisation, User
 from comments.digests.models import Digest, DigestExport
 from comments.management.commands.load_demo import COMMENTS, DRAFT_SLUG, STAKEHOLDERS
+from comments.management.demo_languages import COMMENTS_IN_LANGUAGES
 from comments.models import (
     CarriedComment,
     CitedLines,
@@ -42,7 +43,9 @@ def test_load_demo_builds_the_consultation_and_two_ready_digests():
     keys = set(v1.sections.values_list("key", flat=True))
     assert {f"action-{n}" for n in range(1, 12)} <= keys
     assert Comment.objects.filter(version=v1).count() >= len(COMMENTS)
-    assert CarriedComment.objects.filter(version=v2).count() == len(COMMENTS)
+    assert CarriedComment.objects.filter(version=v2).count() == len(COMMENTS) + len(
+        COMMENTS_IN_LANGUAGES
+    )
     assert Organisation.objects.filter(status=Organisation.Status.VERIFIED).count() >= len(
         [s for s in STAKEHOLDERS if s[2]]
     )
