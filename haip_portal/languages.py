@@ -19,13 +19,13 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 _MARKERS = {
     "en": "the and of to is are that this for with should be not we our which by it from "
-    "have has will would their these they",
-    "fr": "le la les des du une est et pour dans que qui sur nous sont pas cette ces ne "
-    "leur leurs avec aux être doit devrait",
-    "de": "der die das und ist nicht zu den dem ein eine für mit von sich auf wir sind "
-    "werden sollte sollten oder auch dass",
-    "it": "il lo gli della delle dei che è per una con sono non questo questa nel nella "
-    "degli anche dovrebbe essere noi",
+    "have has will would their these they there been more must",
+    "fr": "les des du une est et pour dans que qui sur nous sont pas cette ces ne leur leurs "
+    "avec aux au être doit devrait mais nos vos aussi plus tout très",
+    "de": "der die das und ist nicht zu den dem ein eine für mit von sich auf wir sind werden "
+    "sollte sollten oder auch dass bei nur noch wie einer",
+    "it": "il lo gli della delle dei che è per una con sono non questo questa nel nella degli "
+    "anche dovrebbe essere noi siano ogni alla sulla più come sia ma del al",
 }
 _OWNER = {
     word: language

@@ -40,6 +40,17 @@ def test_load_demo_builds_the_consultation_and_two_ready_digests():
     v1 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=1)
     v2 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=2)
     assert (v1.status, v2.status) == (DraftVersion.Status.CLOSED, DraftVersion.Status.OPEN)
+    # v1 in five languages: the English master and four published renderings, and comments
+    # in at least three languages, some quoting a rendering in its own words.
+    renderings = v1.renderings.filter(status="published")
+    assert (v1.language, sorted(renderings.values_list("language", flat=True))) == (
+        "en",
+        ["de", "fr", "it", "ja"],
+    )
+    assert {"en", "fr", "de", "it", "ja"} <= set(
+        Comment.objects.filter(version=v1).values_list("language", flat=True)
+    )
+    assert Comment.objects.filter(version=v1, quote_language="ja").exists()
     keys = set(v1.sections.values_list("key", flat=True))
     assert {f"action-{n}" for n in range(1, 12)} <= keys
     assert Comment.objects.filter(version=v1).count() >= len(COMMENTS)
