@@ -82,15 +82,18 @@ def version_lines(version: DraftVersion, first: int, last: int) -> list[Line]:
     )
 
 
-def version_sections_as_text(version: DraftVersion) -> list[SectionText]:
-    """The version's text as plain data for :func:`drafts.diff.compare_sections` (2 queries)."""
+def version_sections_as_text(
+    version: DraftVersion, rendering: "Rendering | None" = None
+) -> list[SectionText]:
+    """The version's text (in the words of ``rendering``, if given) as plain data for
+    :func:`drafts.diff.compare_sections` (2 queries, 3 with a rendering)."""
     return [
         SectionText(
             key=item.section.key,
             heading=item.section.heading,
             lines=[(line.number, line.text) for line in item.lines],
         )
-        for item in version_text(version)
+        for item in version_text_in(version, rendering)
     ]
 
 

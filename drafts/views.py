@@ -22,7 +22,7 @@ from . import selectors, services
 from .diff import compare_sections
 from .forms import DraftCreateForm, PublishForm, RenderingForm, SourceForm
 from .markdown import SourceError, parse_source, render_markdown
-from .models import AUTONYMS, DraftVersion
+from .models import AUTONYMS, DraftVersion, Rendering
 
 View = Callable[..., HttpResponse]
 
@@ -106,10 +106,14 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         earlier = [version for version in versions if version.number < new.number]
         old = earlier[-1] if earlier else new
     layout = "unified" if request.GET.get("layout") == "unified" else "side"
+    old_words, new_words = _renderings_compared(request, old, new)
     sections = compare_sections(
-        selectors.version_sections_as_text(old), selectors.version_sections_as_text(new)
+        selectors.version_sections_as_text(old, old_words),
+        selectors.version_sections_as_text(new, new_words),
     )
     context = {
+        "compare_language": new_words.language if new_words else "",
+        "text_language": new_words.language if new_words else new.language,
         "draft": current.draft,
         "versions": versions,
         "old": old,
@@ -121,6 +125,23 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     for extension in _compare_extensions():
         context.update(extension(request, old, new, sections))
     return render(request, "drafts/compare.html", context)
+
+
+def _renderings_compared(
+    request: HttpRequest, old: DraftVersion, new: DraftVersion
+) -> tuple[Rendering | None, Rendering | None]:
+    """The renderings of both versions in ``?lang=``, when both have one the reader may see:
+    the comparison is then in that language, on the master's line numbers."""
+    language = request.GET.get("lang")
+    if not language:
+        return None, None
+    pair = tuple(
+        selectors.rendering_pick(
+            selectors.version_renderings(user=request.user, version=v), language
+        )
+        for v in (old, new)
+    )
+    return (pair[0], pair[1]) if pair[0] and pair[1] else (None, None)
 
 
 @lru_cache(maxsize=1)

@@ -116,3 +116,25 @@ def test_the_version_endpoint_reads_in_a_constant_number_of_queries_in_any_langu
 ):
     with django_assert_num_queries(5):  # version, renderings, sections, lines, rendered lines
         client.get(_api(version, lang="ja"))
+
+
+def test_the_compare_page_compares_two_renderings_on_the_masters_lines(client, version):
+    from drafts import services
+
+    v2 = services.version_create(draft=version.draft, created_by=None)
+    attach(v2, "fr", demo_source("fr").replace("au moyen de programmes", "par des programmes"))
+    services.version_publish(
+        version=v2,
+        opens_at=version.opens_at,
+        closes_at=version.closes_at,
+        changelog="Traduction revue.",
+        published_by=None,
+    )
+    url = reverse("drafts:compare", args=[version.draft.slug]) + "?from=1&to=2&lang=fr"
+    page = client.get(url).content.decode()
+    assert '<section class="diff-section diff-changed" id="action-2" lang="fr"' in page
+    assert "moyen" in page and "<del" in page and "<ins" in page
+    assert '<details class="diff-section diff-unchanged" id="action-1" lang="fr">' in page
+    assert 'name="lang" value="fr"' in page
+    master = client.get(url.replace("&lang=fr", "")).content.decode()
+    assert "au moyen de" not in master and 'id="action-2" lang="en"' in master

@@ -74,7 +74,7 @@ def test_compare_page_highlights_word_changes_and_collapses_unchanged_sections(c
     page = client.get(url).content.decode()
     assert "<del>2</del>" in page and "<ins>two</ins>" in page
     assert "<del>1</del>" in page and "<ins>one</ins>" in page
-    assert '<details class="diff-section diff-unchanged" id="action-2">' in page
+    assert '<details class="diff-section diff-unchanged" id="action-2" lang="en">' in page
     assert 'id="action-4"' in page and "badge-added" in page
     assert "Practice 3.3" in page and "row-delete" in page
     unified = client.get(url + "&layout=unified").content.decode()
