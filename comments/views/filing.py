@@ -36,7 +36,9 @@ def draft_page_extension(
     context: dict[str, Any] = {
         "side_panel_template": "comments/_panel.html",
         "comment_total": sum(counts.values()),
-        "line_quotes": selectors.line_quotes(user=request.user, version=version),
+        "line_quotes": selectors.line_quotes(
+            user=request.user, version=version, language=_text_language(request, version)
+        ),
         "accepting_comments": version.status == DraftVersion.Status.OPEN,
     }
     filters = list_filters(request, names=("line",))
