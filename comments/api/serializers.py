@@ -265,8 +265,9 @@ class BulkSubmissionInputSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="JSON Lines (.jsonl: one comment object per line, as in the bulk endpoint) "
         "or CSV (.csv with the columns external_id, line_start, line_end, quote_exact, "
-        "quote_prefix, quote_suffix, quote_start, kind, stance, body, proposed_text, "
-        "visibility, language, organisation). Up to 100,000 rows and 50 MB, UTF-8."
+        "quote_prefix, quote_suffix, quote_start, quote_language, kind, stance, body, "
+        "proposed_text, visibility, language, organisation). Up to 100,000 rows and 50 MB, "
+        "UTF-8."
     )
 
 
