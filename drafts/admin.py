@@ -54,7 +54,9 @@ class DraftVersionAdmin(admin.ModelAdmin):
             services.version_update_text(version=obj, source=obj.source)
             return
         try:
-            services.version_update_text(version=obj, source=obj.source, changelog=obj.changelog)
+            services.version_update_text(
+                version=obj, source=obj.source, changelog=obj.changelog, language=obj.language
+            )
         except ApplicationError as error:
             self.message_user(request, error.message, level=messages.ERROR)
 

@@ -63,8 +63,16 @@ class DraftCreateForm(SourceForm):
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Markdown."
     )
+    language = forms.TypedChoiceField(
+        label=_("Language of the text"),
+        choices=Language.choices,
+        initial=Language.EN,
+        required=False,
+        empty_value=Language.EN,
+        help_text=_("The master's language; translations in the others follow its lines."),
+    )
 
-    field_order = ["title", "slug", "summary", "source", "upload"]
+    field_order = ["title", "slug", "summary", "language", "source", "upload"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

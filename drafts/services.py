@@ -88,11 +88,19 @@ def _reference_prefix(slug: str) -> str:
 
 @transaction.atomic
 def draft_create(
-    *, slug: str, title: str, summary: str = "", source: bytes | str, created_by: User | None
+    *,
+    slug: str,
+    title: str,
+    summary: str = "",
+    source: bytes | str,
+    language: str = Language.EN,
+    created_by: User | None,
 ) -> Draft:
-    """Create a draft and its first version (unpublished) from a Markdown source."""
+    """Create a draft and its first version (unpublished) from a Markdown source written in
+    ``language`` (the master's; renderings follow it)."""
     if Draft.objects.filter(slug=slug).exists():
         raise ApplicationError(f"A draft with the address '{slug}' already exists.", field="slug")
+    _check_language(language)
     document = _parse_or_refuse(source)
     draft = Draft.objects.create(
         slug=slug,
@@ -104,6 +112,7 @@ def draft_create(
     version = DraftVersion.objects.create(
         draft=draft,
         number=1,
+        language=language,
         source=_as_text(source),
         line_count=document.line_count,
         created_by=created_by,
@@ -139,6 +148,7 @@ def version_create(
     version = DraftVersion.objects.create(
         draft=draft,
         number=number,
+        language=latest.language if latest is not None else Language.EN,
         source=_as_text(source),
         line_count=document.line_count,
         created_by=created_by,
@@ -150,9 +160,14 @@ def version_create(
 
 @transaction.atomic
 def version_update_text(
-    *, version: DraftVersion, source: bytes | str, changelog: str | None = None
+    *,
+    version: DraftVersion,
+    source: bytes | str,
+    changelog: str | None = None,
+    language: str | None = None,
 ) -> DraftVersion:
-    """Replace the text of an unpublished version, renumbering its lines."""
+    """Replace the text (and, if given, its language) of an unpublished version, renumbering
+    its lines."""
     version = DraftVersion.objects.select_for_update().get(pk=version.pk)
     _refuse_unless_draft(version)
     document = _parse_or_refuse(source)
@@ -160,7 +175,10 @@ def version_update_text(
     version.line_count = document.line_count
     if changelog is not None:
         version.changelog = changelog
-    version.save(update_fields=["source", "line_count", "changelog", "updated_at"])
+    if language is not None:
+        _check_language(language)
+        version.language = language
+    version.save(update_fields=["source", "line_count", "changelog", "language", "updated_at"])
     _store_text(version=version, document=document)
     _run_hooks("VERSION_PREPARED_HOOKS", version)
     return version
@@ -287,6 +305,15 @@ def versions_close_due(*, now: datetime | None = None) -> list[int]:
 # --- Renderings: a version's text in the other languages --------------------------------
 
 
+def _check_language(language: str) -> None:
+    if language not in Language.values:
+        raise ApplicationError(
+            _("Unknown language '%(code)s'; the texts are in %(codes)s.")
+            % {"code": language[:12], "codes": ", ".join(Language.values)},
+            field="language",
+        )
+
+
 def _refuse_unless_aligned(
     master: ParsedDocument, rendering: ParsedDocument, language: str, *, field: str | None = None
 ) -> None:
@@ -307,12 +334,7 @@ def rendering_attach(
     stored. Renderings of an unpublished version are published with it; on a published
     version they wait for :func:`rendering_publish`."""
     version = DraftVersion.objects.select_for_update().select_related("draft").get(pk=version.pk)
-    if language not in Language.values:
-        raise ApplicationError(
-            _("Unknown language '%(code)s'; renderings are in %(codes)s.")
-            % {"code": language[:12], "codes": ", ".join(Language.values)},
-            field="language",
-        )
+    _check_language(language)
     if language == version.language:
         raise ApplicationError(
             _("%(version)s is written in %(name)s; a rendering is in another language.")
@@ -334,16 +356,10 @@ def rendering_attach(
     rendering.source = _as_text(source)
     rendering.save()
     RenderingLine.objects.filter(rendering=rendering).delete()
+    fields = ("number", "kind", "source", "text", "html")
     RenderingLine.objects.bulk_create(
         (
-            RenderingLine(
-                rendering=rendering,
-                number=line.number,
-                kind=line.kind,
-                source=line.source,
-                text=line.text,
-                html=line.html,
-            )
+            RenderingLine(rendering=rendering, **{name: getattr(line, name) for name in fields})
             for section in document.sections
             for line in section.lines
         ),
@@ -380,5 +396,4 @@ def rendering_remove(*, rendering: Rendering) -> None:
             _("The rendering %(rendering)s is published; it cannot be removed.")
             % {"rendering": rendering}
         )
-    RenderingLine.objects.filter(rendering=rendering).delete()
-    rendering.delete()
+    rendering.delete()  # its lines go with it

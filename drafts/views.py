@@ -180,6 +180,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
                 source=form.cleaned_data["text"],
+                language=form.cleaned_data["language"],
                 created_by=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as error:

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from drafts.models import Rendering
+from drafts.models import Draft, Rendering
 from tests.drafts.factories import (
     attach,
     demo_source,
@@ -138,3 +138,15 @@ def test_the_compare_page_compares_two_renderings_on_the_masters_lines(client, v
     assert 'name="lang" value="fr"' in page
     master = client.get(url.replace("&lang=fr", "")).content.decode()
     assert "au moyen de" not in master and 'id="action-2" lang="en"' in master
+
+
+def test_the_secretariat_creates_a_draft_whose_master_is_in_japanese(secretariat_client):
+    response = secretariat_client.post(
+        reverse("drafts:draft_create"),
+        {"title": "行動規範", "slug": "kodo", "language": "ja", "source": demo_source("ja")},
+    )
+    assert response.status_code == 302
+    version = Draft.objects.get(slug="kodo").versions.get()
+    assert version.language == "ja"
+    english = attach(version, "en", demo_source())
+    assert english.lines.get(number=20).text.startswith("Implement provenance")
