@@ -29,10 +29,15 @@ class AnchorError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """``language``: the language of the text quoted, when it is a rendering's (``fr``);
+    empty for the master's. Line numbers and offsets are the rendering's line's, which is
+    numbered as the master's."""
+
     exact: str
     prefix: str = ""
     suffix: str = ""
     start: int | None = None
+    language: str = ""
 
 
 def check_line_range(line_start: int, line_end: int, line_count: int) -> None:

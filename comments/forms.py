@@ -4,6 +4,7 @@ from typing import Any
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.text import get_text_list
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts import selectors as account_selectors
@@ -95,6 +96,7 @@ class CommentForm(forms.Form):
     quote_prefix = TextField(required=False, widget=forms.HiddenInput)
     quote_suffix = TextField(required=False, widget=forms.HiddenInput)
     quote_start = TextField(required=False, widget=forms.HiddenInput)
+    quote_language = TextField(required=False, widget=forms.HiddenInput)
     kind = _choices(
         widget=forms.RadioSelect,
         choices=Comment.Kind.choices,
@@ -124,7 +126,12 @@ class CommentForm(forms.Form):
         "and the G7 working groups; they are counted, never quoted, in public summaries.",
     )
     organisation = _choices(widget=forms.Select, choices=[], label="File as")
-    language = _choices(widget=forms.Select, choices=LANGUAGES, initial="en")
+    language = _choices(
+        widget=forms.Select,
+        choices=[("", _("Detect it from my comment")), *LANGUAGES],
+        initial="",
+        label=_("Language of your comment"),
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,6 +199,7 @@ class CommentEditForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_BODY_LENGTH}),
     )
+    language = _choices(widget=forms.Select, choices=LANGUAGES, label=_("Language of your comment"))
 
 
 class ReplyForm(forms.Form):

@@ -38,6 +38,7 @@ FLAT_COLUMNS = (
     "quote_prefix",
     "quote_suffix",
     "quote_start",
+    "quote_language",
     "kind",
     "stance",
     "body",
@@ -51,6 +52,7 @@ FLAT_QUOTE = {
     "quote_prefix": "prefix",
     "quote_suffix": "suffix",
     "quote_start": "start",
+    "quote_language": "language",
 }
 
 
@@ -59,7 +61,7 @@ class CommentInput:
     """What a stakeholder submits, from a form, the API or one row of a bulk file.
 
     ``organisation`` is the slug of the organisation the comment is filed for; empty, the
-    author files as themself.
+    author files as themself. ``language`` empty: detected from the body at filing.
     """
 
     line_start: int
@@ -69,7 +71,7 @@ class CommentInput:
     stance: str = ""
     proposed_text: str = ""
     visibility: str = Comment.Visibility.PUBLIC
-    language: str = "en"
+    language: str = ""
     quote: Quote | None = None
     organisation: str = ""
     external_id: str = ""
@@ -163,8 +165,9 @@ def _quote(raw: Any, errors: FieldErrors) -> Quote | None:
     prefix = _get(raw, "prefix", _text, found, default="", prefix="quote.")
     suffix = _get(raw, "suffix", _text, found, default="", prefix="quote.")
     start = _get(raw, "start", _integer, found, nullable=True, prefix="quote.")
+    language = _get(raw, "language", _one_line, found, default="", nullable=True, prefix="quote.")
     errors.update(found)
-    return None if found else Quote(exact, prefix, suffix, start)
+    return None if found else Quote(exact, prefix, suffix, start, language)
 
 
 def read_comment_item(raw: Any) -> CommentInput | UnreadableItem:
@@ -192,7 +195,7 @@ def read_comment_item(raw: Any) -> CommentInput | UnreadableItem:
             ("stance", _text, ""),
             ("proposed_text", _text, ""),
             ("visibility", _text, Comment.Visibility.PUBLIC),
-            ("language", _one_line, "en"),
+            ("language", _one_line, ""),
         )
     }
     body = _get(raw, "body", _text, errors, default="", required=True)

@@ -129,13 +129,14 @@ def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) ->
 
 
 def line_quotes(
-    *, user: User | AnonymousUser, version: DraftVersion, limit: int = 2000
+    *, user: User | AnonymousUser, version: DraftVersion, language: str = "", limit: int = 2000
 ) -> list[Mapping[str, object]]:
     """The phrases quoted by the published comments the user can see, to mark in the text:
-    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote (one query)."""
+    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote (one query).
+    ``language``: those quoted from the rendering in it (empty: the master's)."""
     return list(
         Comment.objects.visible_to(user)
-        .filter(version=version, state=State.PUBLISHED)
+        .filter(version=version, state=State.PUBLISHED, quote_language=language)
         .exclude(quote_exact="")
         .values("line_start", "quote_exact", "quote_start")
         .distinct()

@@ -4,8 +4,10 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .markdown import MAX_SOURCE_BYTES, SourceError, parse_source
+from .models import Language
 
 
 class SourceForm(forms.Form):
@@ -61,8 +63,16 @@ class DraftCreateForm(SourceForm):
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Markdown."
     )
+    language = forms.TypedChoiceField(
+        label=_("Language of the text"),
+        choices=Language.choices,
+        initial=Language.EN,
+        required=False,
+        empty_value=Language.EN,
+        help_text=_("The master's language; translations in the others follow its lines."),
+    )
 
-    field_order = ["title", "slug", "summary", "source", "upload"]
+    field_order = ["title", "slug", "summary", "language", "source", "upload"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,3 +103,24 @@ class PublishForm(forms.Form):
         return cls(
             initial={"opens_at": now, "closes_at": now + timedelta(days=60), "changelog": changelog}
         )
+
+
+class RenderingForm(SourceForm):
+    """A version's text in another language: the same sections and numbered lines."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    field_order = ["language", "source", "upload"]
+
+    def __init__(self, *args: Any, master_language: str = Language.EN, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["changelog"]
+        self.fields["source"].label = _("Markdown text of the rendering")
+        self.fields["source"].help_text = _(
+            "The master's sections and non-blank lines, in the same order, translated."
+        )
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = [
+            (code, label) for code, label in Language.choices if code != master_language
+        ]

@@ -11,7 +11,7 @@ from accounts.models import User
 from haip_portal.exceptions import NotFound
 
 from .diff import SectionText
-from .models import Draft, DraftVersion, Line, Section
+from .models import Draft, DraftVersion, Line, Rendering, RenderingLine, Section
 
 Status = DraftVersion.Status
 
@@ -82,15 +82,18 @@ def version_lines(version: DraftVersion, first: int, last: int) -> list[Line]:
     )
 
 
-def version_sections_as_text(version: DraftVersion) -> list[SectionText]:
-    """The version's text as plain data for :func:`drafts.diff.compare_sections` (2 queries)."""
+def version_sections_as_text(
+    version: DraftVersion, rendering: "Rendering | None" = None
+) -> list[SectionText]:
+    """The version's text (in the words of ``rendering``, if given) as plain data for
+    :func:`drafts.diff.compare_sections` (2 queries, 3 with a rendering)."""
     return [
         SectionText(
             key=item.section.key,
             heading=item.section.heading,
             lines=[(line.number, line.text) for line in item.lines],
         )
-        for item in version_text(version)
+        for item in version_text_in(version, rendering)
     ]
 
 
@@ -168,3 +171,90 @@ def version_text_with_source(version: DraftVersion) -> list[SectionWithLines]:
         )
     )
     return [SectionWithLines(section, list(section.lines.all())) for section in sections]
+
+
+# --- Renderings: the text in other languages ---------------------------------------------
+
+
+def version_renderings(*, user: User | AnonymousUser, version: DraftVersion) -> list[Rendering]:
+    """The renderings of ``version`` the user may read, without their text (one query):
+    published ones for everyone, unpublished ones for those who prepare versions."""
+    renderings = Rendering.objects.filter(version=version).defer("source").order_by("language")
+    if not permissions.can_view_unpublished_versions(user):
+        renderings = renderings.filter(status=Rendering.Status.PUBLISHED)
+    return list(renderings)
+
+
+def rendering_pick(renderings: list[Rendering], language: str | None) -> Rendering | None:
+    """The rendering in ``language`` among ``renderings``; None for the master's language,
+    no language, or one without a rendering."""
+    return next((r for r in renderings if r.language == language), None)
+
+
+def _render_lines(sections: list[SectionWithLines], rendering: Rendering) -> None:
+    """Put the rendering's words on the master's lines (in memory, one query): numbers,
+    sections and anchors stay the master's, so ``#L12`` is the same line in every language."""
+    rendered = {
+        line.number: line
+        for line in RenderingLine.objects.filter(rendering=rendering).only(
+            "number", "text", "html", "source"
+        )
+    }
+    for item in sections:
+        for line in item.lines:
+            if line.number in rendered:
+                words = rendered[line.number]
+                line.text, line.html = words.text, words.html
+                if "source" in line.__dict__:
+                    line.source = words.source
+        if item.lines and item.lines[0].kind == Line.Kind.HEADING:
+            item.section.heading = item.lines[0].text
+
+
+def version_text_in(version: DraftVersion, rendering: Rendering | None) -> list[SectionWithLines]:
+    """:func:`version_text` in the words of ``rendering`` (the master's with None); three
+    queries whatever the length."""
+    sections = version_text(version)
+    if rendering is not None:
+        _render_lines(sections, rendering)
+    return sections
+
+
+def version_text_with_source_in(
+    version: DraftVersion, rendering: Rendering | None
+) -> list[SectionWithLines]:
+    """:func:`version_text_with_source` in the words of ``rendering``."""
+    sections = version_text_with_source(version)
+    if rendering is not None:
+        _render_lines(sections, rendering)
+    return sections
+
+
+def rendering_line_texts(
+    *, version: DraftVersion, language: str, numbers: set[int]
+) -> dict[int, str]:
+    """The readable text of lines ``numbers`` in the published rendering of ``version`` in
+    ``language`` (one query; empty if there is none): what a quote in that language is
+    checked against."""
+    if not numbers:
+        return {}
+    return dict(
+        RenderingLine.objects.filter(
+            rendering__version=version,
+            rendering__language=language,
+            rendering__status=Rendering.Status.PUBLISHED,
+            number__in=numbers,
+        ).values_list("number", "text")
+    )
+
+
+def rendering_for_desk(version: DraftVersion, language: str) -> Rendering:
+    """The rendering of ``version`` in ``language``, whatever its status; 404 if none."""
+    rendering = (
+        Rendering.objects.select_related("version__draft")
+        .filter(version=version, language=language)
+        .first()
+    )
+    if rendering is None:
+        raise NotFound("No such rendering.")
+    return rendering

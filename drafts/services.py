@@ -10,12 +10,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from haip_portal.exceptions import ApplicationError
 
+from .alignment import differences, summary
 from .markdown import ParsedDocument, SourceError, parse_source
-from .models import Draft, DraftVersion, Line, Section
+from .models import Draft, DraftVersion, Language, Line, Rendering, RenderingLine, Section
 
 Status = DraftVersion.Status
 
@@ -86,11 +88,19 @@ def _reference_prefix(slug: str) -> str:
 
 @transaction.atomic
 def draft_create(
-    *, slug: str, title: str, summary: str = "", source: bytes | str, created_by: User | None
+    *,
+    slug: str,
+    title: str,
+    summary: str = "",
+    source: bytes | str,
+    language: str = Language.EN,
+    created_by: User | None,
 ) -> Draft:
-    """Create a draft and its first version (unpublished) from a Markdown source."""
+    """Create a draft and its first version (unpublished) from a Markdown source written in
+    ``language`` (the master's; renderings follow it)."""
     if Draft.objects.filter(slug=slug).exists():
         raise ApplicationError(f"A draft with the address '{slug}' already exists.", field="slug")
+    _check_language(language)
     document = _parse_or_refuse(source)
     draft = Draft.objects.create(
         slug=slug,
@@ -102,6 +112,7 @@ def draft_create(
     version = DraftVersion.objects.create(
         draft=draft,
         number=1,
+        language=language,
         source=_as_text(source),
         line_count=document.line_count,
         created_by=created_by,
@@ -137,6 +148,7 @@ def version_create(
     version = DraftVersion.objects.create(
         draft=draft,
         number=number,
+        language=latest.language if latest is not None else Language.EN,
         source=_as_text(source),
         line_count=document.line_count,
         created_by=created_by,
@@ -148,9 +160,14 @@ def version_create(
 
 @transaction.atomic
 def version_update_text(
-    *, version: DraftVersion, source: bytes | str, changelog: str | None = None
+    *,
+    version: DraftVersion,
+    source: bytes | str,
+    changelog: str | None = None,
+    language: str | None = None,
 ) -> DraftVersion:
-    """Replace the text of an unpublished version, renumbering its lines."""
+    """Replace the text (and, if given, its language) of an unpublished version, renumbering
+    its lines."""
     version = DraftVersion.objects.select_for_update().get(pk=version.pk)
     _refuse_unless_draft(version)
     document = _parse_or_refuse(source)
@@ -158,7 +175,10 @@ def version_update_text(
     version.line_count = document.line_count
     if changelog is not None:
         version.changelog = changelog
-    version.save(update_fields=["source", "line_count", "changelog", "updated_at"])
+    if language is not None:
+        _check_language(language)
+        version.language = language
+    version.save(update_fields=["source", "line_count", "changelog", "language", "updated_at"])
     _store_text(version=version, document=document)
     _run_hooks("VERSION_PREPARED_HOOKS", version)
     return version
@@ -196,6 +216,10 @@ def version_publish(
         draft=version.draft, status=Status.OPEN, number__lt=version.number
     ):
         _close(earlier, now=now)
+    renderings = list(Rendering.objects.select_for_update().filter(version=version))
+    master = parse_source(version.source)
+    for rendering in renderings:
+        _refuse_unless_aligned(master, parse_source(rendering.source), rendering.language)
     version.status = Status.OPEN
     version.opens_at = opens_at
     version.closes_at = closes_at
@@ -212,6 +236,10 @@ def version_publish(
             "updated_at",
         ]
     )
+    for rendering in renderings:
+        rendering.status = Rendering.Status.PUBLISHED
+        rendering.published_at = now
+        rendering.save(update_fields=["status", "published_at", "updated_at"])
     _run_hooks("VERSION_PUBLISHED_HOOKS", version)
     return version
 
@@ -272,3 +300,100 @@ def versions_close_due(*, now: datetime | None = None) -> list[int]:
                 _close(version, now=now)
                 closed.append(version.pk)
     return closed
+
+
+# --- Renderings: a version's text in the other languages --------------------------------
+
+
+def _check_language(language: str) -> None:
+    if language not in Language.values:
+        raise ApplicationError(
+            _("Unknown language '%(code)s'; the texts are in %(codes)s.")
+            % {"code": language[:12], "codes": ", ".join(Language.values)},
+            field="language",
+        )
+
+
+def _refuse_unless_aligned(
+    master: ParsedDocument, rendering: ParsedDocument, language: str, *, field: str | None = None
+) -> None:
+    """Refuse a rendering that does not follow the master, naming the first differences."""
+    name = str(Language(language).label)
+    found = differences(master, rendering, name=name)
+    if found:
+        raise ApplicationError(summary(found, name=name), field=field)
+
+
+@transaction.atomic
+def rendering_attach(
+    *, version: DraftVersion, language: str, source: bytes | str, created_by: User | None
+) -> Rendering:
+    """Attach (or replace, until it is published) the rendering of ``version`` in
+    ``language``. It must follow the master: the same sections and the same numbered lines;
+    otherwise it is refused with a message naming the first differences, and nothing is
+    stored. Renderings of an unpublished version are published with it; on a published
+    version they wait for :func:`rendering_publish`."""
+    version = DraftVersion.objects.select_for_update().select_related("draft").get(pk=version.pk)
+    _check_language(language)
+    if language == version.language:
+        raise ApplicationError(
+            _("%(version)s is written in %(name)s; a rendering is in another language.")
+            % {"version": version, "name": Language(language).label},
+            field="language",
+        )
+    existing = Rendering.objects.select_for_update().filter(version=version, language=language)
+    rendering = existing.first()
+    if rendering is not None and rendering.is_frozen:
+        raise ApplicationError(
+            _("The %(name)s rendering of %(version)s is published; its text is frozen.")
+            % {"name": Language(language).label, "version": version},
+            field="language",
+        )
+    document = _parse_or_refuse(source)
+    _refuse_unless_aligned(parse_source(version.source), document, language, field="source")
+    if rendering is None:
+        rendering = Rendering(version=version, language=language, created_by=created_by)
+    rendering.source = _as_text(source)
+    rendering.save()
+    RenderingLine.objects.filter(rendering=rendering).delete()
+    fields = ("number", "kind", "source", "text", "html")
+    RenderingLine.objects.bulk_create(
+        (
+            RenderingLine(rendering=rendering, **{name: getattr(line, name) for name in fields})
+            for section in document.sections
+            for line in section.lines
+        ),
+        batch_size=2000,
+    )
+    return rendering
+
+
+@transaction.atomic
+def rendering_publish(*, rendering: Rendering, now: datetime | None = None) -> Rendering:
+    """Publish a rendering of a published version; from here on its text is frozen."""
+    rendering = Rendering.objects.select_for_update().select_related("version").get(pk=rendering.pk)
+    if rendering.version.status == Status.DRAFT:
+        raise ApplicationError(
+            _("%(version)s is not published; its renderings are published with it.")
+            % {"version": rendering.version}
+        )
+    if rendering.is_frozen:
+        raise ApplicationError(
+            _("The rendering %(rendering)s is already published.") % {"rendering": rendering}
+        )
+    rendering.status = Rendering.Status.PUBLISHED
+    rendering.published_at = now or timezone.now()
+    rendering.save(update_fields=["status", "published_at", "updated_at"])
+    return rendering
+
+
+@transaction.atomic
+def rendering_remove(*, rendering: Rendering) -> None:
+    """Remove a rendering that is not published yet (a published one is frozen)."""
+    rendering = Rendering.objects.select_for_update().get(pk=rendering.pk)
+    if rendering.is_frozen:
+        raise ApplicationError(
+            _("The rendering %(rendering)s is published; it cannot be removed.")
+            % {"rendering": rendering}
+        )
+    rendering.delete()  # its lines go with it

@@ -28,6 +28,16 @@ urlpatterns = [
         name="version_publish",
     ),
     path(
+        "secretariat/drafts/<slug:slug>/v<int:number>/renderings/",
+        views.version_renderings,
+        name="version_renderings",
+    ),
+    path(
+        "secretariat/drafts/<slug:slug>/v<int:number>/renderings/<str:language>/",
+        views.rendering_action,
+        name="rendering_action",
+    ),
+    path(
         "secretariat/drafts/<slug:slug>/v<int:number>/close/",
         views.version_close,
         name="version_close",

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
@@ -19,9 +20,9 @@ from haip_portal.exceptions import ApplicationError
 
 from . import selectors, services
 from .diff import compare_sections
-from .forms import DraftCreateForm, PublishForm, SourceForm
+from .forms import DraftCreateForm, PublishForm, RenderingForm, SourceForm
 from .markdown import SourceError, parse_source, render_markdown
-from .models import DraftVersion
+from .models import AUTONYMS, DraftVersion, Rendering
 
 View = Callable[..., HttpResponse]
 
@@ -61,12 +62,24 @@ def version_detail(request: HttpRequest, slug: str, number: int | None = None) -
         for entry in reversed(versions)
         if entry.changelog.strip()
     ]
-    sections = selectors.version_text(version)
+    renderings = selectors.version_renderings(user=request.user, version=version)
+    rendering = selectors.rendering_pick(renderings, request.GET.get("lang"))
+    if "lang" in request.GET and rendering is None:
+        # The master's language, or one without a rendering to read: the master's text.
+        query = request.GET.copy()
+        del query["lang"]
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    sections = selectors.version_text_in(version, rendering)
     context = {
         "draft": version.draft,
         "version": version,
         "versions": versions,
         "sections": sections,
+        "renderings": renderings,
+        "rendering": rendering,
+        "text_language": rendering.language if rendering else version.language,
+        "master_autonym": AUTONYMS[version.language],
+        "master_name": version.get_language_display(),
         "changelog": changelog,
         "summary_html": render_markdown(version.draft.summary),
     }
@@ -93,10 +106,14 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
         earlier = [version for version in versions if version.number < new.number]
         old = earlier[-1] if earlier else new
     layout = "unified" if request.GET.get("layout") == "unified" else "side"
+    old_words, new_words = _renderings_compared(request, old, new)
     sections = compare_sections(
-        selectors.version_sections_as_text(old), selectors.version_sections_as_text(new)
+        selectors.version_sections_as_text(old, old_words),
+        selectors.version_sections_as_text(new, new_words),
     )
     context = {
+        "compare_language": new_words.language if new_words else "",
+        "text_language": new_words.language if new_words else new.language,
         "draft": current.draft,
         "versions": versions,
         "old": old,
@@ -108,6 +125,23 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     for extension in _compare_extensions():
         context.update(extension(request, old, new, sections))
     return render(request, "drafts/compare.html", context)
+
+
+def _renderings_compared(
+    request: HttpRequest, old: DraftVersion, new: DraftVersion
+) -> tuple[Rendering | None, Rendering | None]:
+    """The renderings of both versions in ``?lang=``, when both have one the reader may see:
+    the comparison is then in that language, on the master's line numbers."""
+    language = request.GET.get("lang")
+    if not language:
+        return None, None
+    pair = tuple(
+        selectors.rendering_pick(
+            selectors.version_renderings(user=request.user, version=v), language
+        )
+        for v in (old, new)
+    )
+    return (pair[0], pair[1]) if pair[0] and pair[1] else (None, None)
 
 
 @lru_cache(maxsize=1)
@@ -146,6 +180,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
                 source=form.cleaned_data["text"],
+                language=form.cleaned_data["language"],
                 created_by=request.user,  # type: ignore[arg-type]
             )
         except ApplicationError as error:
@@ -253,3 +288,55 @@ def version_close(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     else:
         messages.success(request, f"The comment period of {version} is closed.")
     return redirect("drafts:desk")
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def version_renderings(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The secretariat attaches a version's renderings: each must follow the master."""
+    version = _version_for_desk(slug, number)
+    form = RenderingForm(
+        request.POST or None, request.FILES or None, master_language=version.language
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rendering = services.rendering_attach(
+                version=version,
+                language=form.cleaned_data["language"],
+                source=form.cleaned_data["text"],
+                created_by=request.user,  # type: ignore[arg-type]
+            )
+        except ApplicationError as error:
+            show_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("The %(name)s rendering of %(version)s is attached.")
+                % {"name": rendering.get_language_display(), "version": version},
+            )
+            return redirect("drafts:version_renderings", slug=slug, number=number)
+    context = {
+        "version": version,
+        "draft": version.draft,
+        "form": form,
+        "renderings": selectors.version_renderings(user=request.user, version=version),
+    }
+    return render(request, "drafts/version_renderings.html", context)
+
+
+@secretariat_required
+@require_POST
+def rendering_action(request: HttpRequest, slug: str, number: int, language: str) -> HttpResponse:
+    """Publish (``action=publish``) or remove (``action=remove``) one rendering."""
+    version = _version_for_desk(slug, number)
+    rendering = selectors.rendering_for_desk(version, language)
+    try:
+        if request.POST.get("action") == "publish":
+            services.rendering_publish(rendering=rendering)
+            messages.success(request, _("%(rendering)s is published.") % {"rendering": rendering})
+        else:
+            services.rendering_remove(rendering=rendering)
+            messages.success(request, _("%(rendering)s is removed.") % {"rendering": rendering})
+    except ApplicationError as error:
+        show_as_message(request, error)
+    return redirect("drafts:version_renderings", slug=slug, number=number)

@@ -184,6 +184,8 @@ def _values(route: Route, param: str, site) -> list[str]:
         return [str(site["submission"].pk)]
     if param == "key":
         return ["not-a-real-key"]
+    if param == "language":
+        return ["fr"]
     if param == "uidb36":
         return ["1"]
     if param == "app_label":
@@ -318,6 +320,7 @@ NEVER_RENDERED = {
         [
             "drafts:version_create",
             "drafts:version_close",
+            "drafts:rendering_action",
             "comments:comment_withdraw",
             "comments:attachment_add",
             "comments:reply_create",

@@ -32,6 +32,8 @@ COMMENT_ROW_FIELDS = (
     "quote_prefix",
     "quote_suffix",
     "quote_start",
+    "quote_language",
+    "version__language",
     "kind",
     "stance",
     "body",
@@ -92,6 +94,7 @@ def _row_quote(row: dict[str, Any]) -> dict[str, Any] | None:
         "prefix": row["quote_prefix"],
         "suffix": row["quote_suffix"],
         "start": row["quote_start"],
+        "language": row["quote_language"] or row["version__language"],
     }
 
 

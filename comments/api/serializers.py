@@ -60,6 +60,26 @@ class QuoteSerializer(serializers.Serializer):
         default=None,
         help_text="Character offset of the quote in the text of line_start.",
     )
+    language = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The language of the text quoted: a rendering's (`fr`, `de`, `it`, `ja`; see "
+        "the version's `languages`) or the master's (the default). The line numbers are "
+        "always the master's; the quote is checked against that rendering's line.",
+    )
+
+
+class QuoteOutputSerializer(serializers.Serializer):
+    exact = serializers.CharField()
+    prefix = serializers.CharField(allow_blank=True)
+    suffix = serializers.CharField(allow_blank=True)
+    start = serializers.IntegerField(allow_null=True)
+    language = serializers.CharField(
+        help_text="The language the quote is in: the master's, or the rendering's it was "
+        "taken from."
+    )
 
 
 class CommentInputSerializer(serializers.Serializer):
@@ -92,7 +112,15 @@ class CommentInputSerializer(serializers.Serializer):
     visibility = serializers.ChoiceField(
         choices=Comment.Visibility.choices, default=Comment.Visibility.PUBLIC
     )
-    language = serializers.CharField(max_length=12, default="en")
+    language = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The language of the comment (ISO 639-1, e.g. `ja`). Left out, it is "
+        "detected from the body (English, French, German, Italian, Japanese), else taken to be "
+        "that of the text quoted or of the master.",
+    )
     organisation = serializers.SlugField(required=False, allow_null=True, default=None)
     attachments = serializers.ListField(
         child=serializers.UUIDField(),
@@ -129,7 +157,7 @@ class CommentOutputSerializer(serializers.Serializer):
     body = serializers.CharField()
     proposed_text = serializers.CharField(allow_blank=True)
     visibility = serializers.ChoiceField(choices=Comment.Visibility.choices)
-    language = serializers.CharField()
+    language = serializers.CharField(help_text="The comment's language, detected or as given.")
     state = serializers.ChoiceField(choices=Comment.State.choices)
     channel = serializers.ChoiceField(choices=Comment.Channel.choices)
     external_id = serializers.SerializerMethodField()
@@ -145,6 +173,7 @@ class CommentOutputSerializer(serializers.Serializer):
     def get_url(self, comment: Comment) -> str:
         return comment.get_absolute_url()
 
+    @extend_schema_field(QuoteOutputSerializer(allow_null=True))
     def get_quote(self, comment: Comment) -> dict[str, Any] | None:
         if not comment.quote_exact:
             return None
@@ -153,6 +182,7 @@ class CommentOutputSerializer(serializers.Serializer):
             "prefix": comment.quote_prefix,
             "suffix": comment.quote_suffix,
             "start": comment.quote_start,
+            "language": comment.quote_language or comment.version.language,
         }
 
     def get_external_id(self, comment: Comment) -> str | None:
@@ -244,8 +274,9 @@ class BulkSubmissionInputSerializer(serializers.Serializer):
     file = serializers.FileField(
         help_text="JSON Lines (.jsonl: one comment object per line, as in the bulk endpoint) "
         "or CSV (.csv with the columns external_id, line_start, line_end, quote_exact, "
-        "quote_prefix, quote_suffix, quote_start, kind, stance, body, proposed_text, "
-        "visibility, language, organisation). Up to 100,000 rows and 50 MB, UTF-8. "
+        "quote_prefix, quote_suffix, quote_start, quote_language, kind, stance, body, "
+        "proposed_text, visibility, language, organisation). Up to 100,000 rows and 50 MB, "
+        "UTF-8. "
         "Or a ZIP (.zip, up to 50 MB) holding one such sheet and the position papers (PDF, "
         "DOCX, ODT) its rows name: the CSV column or JSON key `attachments` lists a row's "
         "papers by their path in the ZIP, several separated by ';' (in JSON also a list). "

@@ -61,6 +61,12 @@ class Comment(TimeStampedModel):
     quote_prefix = models.CharField(max_length=64, blank=True)
     quote_suffix = models.CharField(max_length=64, blank=True)
     quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_language = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="The language of the quote when it was taken from a rendering of the "
+        "version (the line numbers stay the master's); empty for the master's text.",
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GENERAL)
     stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
     body = models.TextField()
@@ -68,7 +74,9 @@ class Comment(TimeStampedModel):
     visibility = models.CharField(
         max_length=12, choices=Visibility.choices, default=Visibility.PUBLIC
     )
-    language = models.CharField(max_length=12, default="en")
+    language = models.CharField(
+        max_length=12, default="en", help_text="Detected at filing; the author may correct it."
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PUBLISHED)
     state_reason = models.TextField(blank=True)
     channel = models.CharField(max_length=6, choices=Channel.choices, default=Channel.WEB)

@@ -115,6 +115,17 @@ def _count(counts: dict[str, int], row: CarriedComment) -> None:
 
 
 def _anchor(comment: Comment, old_lines: dict[int, str]) -> OldAnchor:
+    """The comment's anchor in the old master text. A quote taken from a rendering is in
+    other words than the master's lines, so such a comment is carried by its lines alone."""
+    if comment.quote_language:
+        return OldAnchor(
+            section_key=comment.section.key,
+            line_start=comment.line_start,
+            line_end=comment.line_end,
+            lines=tuple(
+                old_lines.get(n, "") for n in range(comment.line_start, comment.line_end + 1)
+            ),
+        )
     return OldAnchor(
         section_key=comment.section.key,
         line_start=comment.line_start,

@@ -26,9 +26,11 @@ def comment_edit(
     proposed_text: str,
     kind: str,
     stance: str,
+    language: str = "",
     now: datetime | None = None,
 ) -> Comment:
-    """Change a comment while its version's period runs; the previous text is kept."""
+    """Change a comment while its version's period runs; the previous text is kept. A
+    ``language`` corrects the one recorded (detected at filing); empty keeps it."""
     comment = Comment.objects.select_for_update().select_related("version").get(pk=comment.pk)
     rules.refuse_unless_author(comment, user, "edit")
     if comment.state != Comment.State.PUBLISHED:
@@ -42,6 +44,7 @@ def comment_edit(
         kind=kind,
         stance=stance,
         visibility=comment.visibility,
+        language=language,
     )
     new_body, new_proposed = rules.check_comment_text(data)
     CommentRevision.objects.create(
@@ -54,6 +57,7 @@ def comment_edit(
     )
     comment.body, comment.proposed_text = new_body, new_proposed
     comment.kind, comment.stance = kind, stance
+    comment.language = language or comment.language
     comment.content_hash = content_hash(new_body, new_proposed)
     comment.edited_at = now or timezone.now()
     comment.save()

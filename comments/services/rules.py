@@ -50,6 +50,7 @@ def check_comment_text(data: CommentInput) -> tuple[str, str]:
         ("quote_exact", data.quote.exact if data.quote else "", True),
         ("quote_prefix", data.quote.prefix if data.quote else "", True),
         ("quote_suffix", data.quote.suffix if data.quote else "", True),
+        ("quote_language", data.quote.language if data.quote else "", False),
         ("external_id", data.external_id, False),
         ("language", data.language, False),
     ):
@@ -89,15 +90,27 @@ def check_comment_text(data: CommentInput) -> tuple[str, str]:
     return body, proposed
 
 
-def check_anchor(data: CommentInput, version: DraftVersion, lines: dict[int, Line]) -> None:
-    """The lines are inside the version and the quote, if any, is the text at that place;
-    ``lines`` holds at least the lines the quote spans (see :func:`lines_needed`)."""
+def quote_language(data: CommentInput, version: DraftVersion) -> str:
+    """The language of the item's quote when it is a rendering's, else empty (the master's)."""
+    language = data.quote.language if data.quote is not None else ""
+    return "" if language == version.language else language
+
+
+def check_anchor(
+    data: CommentInput,
+    version: DraftVersion,
+    lines: dict[int, Line],
+    rendered: dict[str, dict[int, str]] | None = None,
+) -> None:
+    """The lines are inside the version and the quote, if any, is the text at that place:
+    in the master, or in the published rendering in the quote's language (numbered as the
+    master). ``lines`` and ``rendered`` (by language) hold at least the lines the quote spans
+    (see :func:`lines_needed`)."""
     try:
         check_line_range(data.line_start, data.line_end, version.line_count)
         if data.quote is not None:
-            text = "\n".join(
-                lines[number].text for number in range(data.line_start, data.line_end + 1)
-            )
+            texts = _texts_quoted(data, version, lines, rendered or {})
+            text = "\n".join(texts[number] for number in range(data.line_start, data.line_end + 1))
             where = (
                 f"line {data.line_start}"
                 if data.line_start == data.line_end
@@ -106,6 +119,25 @@ def check_anchor(data: CommentInput, version: DraftVersion, lines: dict[int, Lin
             locate_quote(text, data.quote, where=where)
     except AnchorError as error:
         raise ApplicationError(str(error), field=error.field) from error
+
+
+def _texts_quoted(
+    data: CommentInput,
+    version: DraftVersion,
+    lines: dict[int, Line],
+    rendered: dict[str, dict[int, str]],
+) -> dict[int, str]:
+    language = quote_language(data, version)
+    if not language:
+        return {number: line.text for number, line in lines.items()}
+    texts = rendered.get(language, {})
+    if data.line_start not in texts:
+        raise ApplicationError(
+            f"{version} has no published rendering in '{_shown(language)}' to quote from; "
+            f"its text is in '{version.language}'.",
+            field="quote_language",
+        )
+    return texts
 
 
 def lines_needed(items: Iterable[CommentInput], line_count: int) -> set[int]:

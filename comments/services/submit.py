@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Organisation, User
+from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion, Line
+from haip_portal import languages
 from haip_portal.exceptions import ApplicationError
 from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import forbidden_character
@@ -63,6 +65,7 @@ class _Filing:
     lines: dict[int, Line]
     organisations: dict[str, Organisation]
     existing: dict[str, str]  # external id -> the reference filed with it
+    rendered: dict[str, dict[int, str]] = field(default_factory=dict)  # language -> lines
     seen: set[str] = field(default_factory=set)
     personal: Organisation | None = None
     refused: Mapping[int, ApplicationError] = field(default_factory=dict)
@@ -89,7 +92,21 @@ class _Filing:
             version=version, number__in=rules.lines_needed(items, version.line_count)
         ).only("number", "text", "section_id")
         used = Comment.objects.filter(version=version, author=author, external_id__in=external_ids)
+        # Quotes from renderings: one query per language quoted (none for the master's).
+        rendered = {
+            language: draft_selectors.rendering_line_texts(
+                version=version,
+                language=language,
+                numbers=rules.lines_needed(
+                    [i for i in items if rules.quote_language(i, version) == language],
+                    version.line_count,
+                ),
+            )
+            for language in {rules.quote_language(item, version) for item in items} - {""}
+            if forbidden_character(language, multiline=False) is None
+        }
         return cls(
+            rendered=rendered,
             version=version,
             author=author,
             channel=channel,
@@ -115,7 +132,7 @@ class _Filing:
                     field="external_id",
                 )
             body, proposed = rules.check_comment_text(item)
-            rules.check_anchor(item, self.version, self.lines)
+            rules.check_anchor(item, self.version, self.lines, self.rendered)
             organisation = self._filed_for(item)
         except ApplicationError as error:
             return ItemResult(index, "rejected", errors={error.field or NON_FIELD: [error.message]})
@@ -134,6 +151,8 @@ class _Filing:
         self, item: CommentInput, body: str, proposed: str, organisation: Organisation
     ) -> Comment:
         quote = item.quote or Quote("")
+        quoted_in = rules.quote_language(item, self.version) if item.quote else ""
+        detected = languages.detect(body)
         return Comment(
             version=self.version,
             section_id=self.lines[item.line_start].section_id,
@@ -143,12 +162,17 @@ class _Filing:
             quote_prefix=quote.prefix,
             quote_suffix=quote.suffix,
             quote_start=quote.start,
+            quote_language=quoted_in,
             kind=item.kind,
             stance=item.stance,
             body=body,
             proposed_text=proposed,
             visibility=item.visibility,
-            language=item.language or "en",
+            # Said by the author, else detected, else the language of the text they read.
+            language=item.language
+            or (detected if detected != languages.UNDETERMINED else "")
+            or quoted_in
+            or self.version.language,
             channel=self.channel,
             external_id=item.external_id,
             content_hash=content_hash(body, proposed),

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from drafts import selectors as draft_selectors
 from drafts.markdown import render_markdown
-from drafts.models import DraftVersion, Line
+from drafts.models import DraftVersion, Language, Line
 from drafts.selectors import SectionWithLines
 from haip_portal.errors import show_on_form
 from haip_portal.exceptions import ApplicationError
@@ -36,7 +36,9 @@ def draft_page_extension(
     context: dict[str, Any] = {
         "side_panel_template": "comments/_panel.html",
         "comment_total": sum(counts.values()),
-        "line_quotes": selectors.line_quotes(user=request.user, version=version),
+        "line_quotes": selectors.line_quotes(
+            user=request.user, version=version, language=_text_language(request, version)
+        ),
         "accepting_comments": version.status == DraftVersion.Status.OPEN,
     }
     filters = list_filters(request, names=("line",))
@@ -48,9 +50,20 @@ def draft_page_extension(
     if request.user.is_authenticated and context["accepting_comments"]:
         context["comment_form"] = CommentForm(
             user=acting_user(request),
-            initial={"line_start": filters.line, "line_end": filters.line},
+            initial={
+                "line_start": filters.line,
+                "line_end": filters.line,
+                "quote_language": _text_language(request, version),
+            },
         )
     return context
+
+
+def _text_language(request: HttpRequest, version: DraftVersion) -> str:
+    """The language of the text the reader reads (``?lang=``), when it is a rendering's: a
+    phrase they select there is quoted in it."""
+    language = request.GET.get("lang", "")
+    return language if language in Language.values and language != version.language else ""
 
 
 def _anchor_lines(version: DraftVersion, form: CommentForm) -> list[Line]:
@@ -68,7 +81,8 @@ def comment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
     where the Markdown preview is shown."""
     version = version_asked(request, slug, number)
     start = request.GET.get("line", "")
-    initial = {"line_start": start, "line_end": start} if start.isdigit() else None
+    initial = {"line_start": start, "line_end": start} if start.isdigit() else {}
+    initial["quote_language"] = _text_language(request, version)
     form = CommentForm(request.POST or None, user=acting_user(request), initial=initial)
     preview = ""
     if request.method == "POST" and form.is_valid():
@@ -135,6 +149,7 @@ def comment_edit(request: HttpRequest, reference: str) -> HttpResponse:
     form = CommentEditForm(
         request.POST or None,
         initial={
+            "language": comment.language,
             "kind": comment.kind,
             "stance": comment.stance,
             "body": comment.body,

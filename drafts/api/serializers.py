@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..diff import RowKind, SectionStatus, SegmentKind
-from ..models import DraftVersion, Line
+from ..models import DraftVersion, Language, Line
 
 INCLUDE_LINES = "lines"
 INCLUDE_SECTIONS = "sections"
@@ -55,6 +55,13 @@ class VersionQueryInputSerializer(serializers.Serializer):
         default=INCLUDE_LINES,
         help_text="`lines` (the default): the sections and every numbered line. `sections`: "
         "the sections only, without `lines`, for a light read of a long version.",
+    )
+    lang = serializers.ChoiceField(
+        choices=Language.choices,
+        required=False,
+        help_text="The language of the text: the master's (the default) or one of the "
+        "version's `languages`. Line numbers and section keys are the master's in every "
+        "language.",
     )
 
 
@@ -169,11 +176,22 @@ class VersionDetailOutputSerializer(serializers.Serializer):
     changelog = serializers.CharField(
         source="version.changelog", help_text="Markdown: what changed since the version before."
     )
+    master_language = serializers.CharField(
+        source="version.language", help_text="The language of the master text."
+    )
+    language = serializers.CharField(
+        help_text="The language of the text returned (`lang`, or the master's)."
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The languages this version can be read in: the master's first, then its "
+        "published renderings'. Ask for one with `lang`.",
+    )
     sections = SectionOutputSerializer(many=True)
     lines = LineOutputSerializer(
         many=True,
         required=False,
-        help_text="Every numbered line in order. Left out with `include=sections`.",
+        help_text="Every numbered line in order, in `language`. Left out with `include=sections`.",
     )
 
 

@@ -111,7 +111,9 @@ class VersionDetailView(DraftsApiView):
         summary="Read a version",
         description="The version's metadata and changelog, its sections, and (unless "
         "`include=sections`) every numbered line with its section, kind, reader text and "
-        "Markdown source. Comments anchor to these line numbers.",
+        "Markdown source. Comments anchor to these line numbers. With `lang`, the text (and "
+        "the section headings) of the version's published rendering in that language, on the "
+        "master's line numbers; `languages` lists those available.",
         parameters=[SLUG, NUMBER, VersionQueryInputSerializer],
         responses={
             200: OpenApiResponse(VersionDetailOutputSerializer, description="The version."),
@@ -119,7 +121,9 @@ class VersionDetailView(DraftsApiView):
             401: UNAUTHORIZED,
             403: FORBIDDEN,
             404: OpenApiResponse(
-                ERROR_SCHEMA, description="No version you may see has this draft and number."
+                ERROR_SCHEMA,
+                description="No version you may see has this draft and number, or it has no "
+                "published rendering in `lang`.",
             ),
         },
     )
@@ -127,13 +131,34 @@ class VersionDetailView(DraftsApiView):
         query = VersionQueryInputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         version = selectors.version_get(user=request.user, slug=slug, number=number)
-        document: dict[str, Any] = {"version": version}
+        renderings = [
+            rendering
+            for rendering in selectors.version_renderings(user=request.user, version=version)
+            if rendering.is_frozen
+        ]
+        languages = [version.language, *(rendering.language for rendering in renderings)]
+        language = query.validated_data.get("lang", version.language)
+        if language not in languages:
+            raise NotFound(
+                f"{version} has no published rendering in '{language}'; it can be read in "
+                f"{', '.join(languages)}."
+            )
+        rendering = selectors.rendering_pick(renderings, language)
+        document: dict[str, Any] = {
+            "version": version,
+            "language": language,
+            "languages": languages,
+        }
         if query.validated_data["include"] == INCLUDE_LINES:
-            text = selectors.version_text_with_source(version)
+            text = selectors.version_text_with_source_in(version, rendering)
             document["sections"] = [item.section for item in text]
             document["lines"] = [line for item in text for line in item.lines]
         else:
-            document["sections"] = selectors.version_sections(version)
+            document["sections"] = (
+                [item.section for item in selectors.version_text_in(version, rendering)]
+                if rendering
+                else selectors.version_sections(version)
+            )
         return Response(VersionDetailOutputSerializer(document).data)
 
 

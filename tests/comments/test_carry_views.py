@@ -112,7 +112,7 @@ def test_the_page_with_many_carried_comments_runs_a_constant_number_of_queries(
         )
     v2 = draft_services.version_create(draft=v1.draft, source=V2, created_by=None)
     publish(v2)
-    with django_assert_max_num_queries(8):  # with the quotes to mark
+    with django_assert_max_num_queries(9):  # with the quotes to mark and the languages
         page = client.get(v2.get_absolute_url())
     assert "From v1 (60)" in page.content.decode()
 

@@ -27,7 +27,7 @@ json_values = st.recursive(
 )
 texts = st.text(max_size=30)
 whole = st.integers(min_value=-(10**12), max_value=10**12)
-quotes = st.builds(Quote, texts, texts, texts, st.none() | whole)
+quotes = st.builds(Quote, texts, texts, texts, st.none() | whole, texts.map(str.strip))
 inputs = st.builds(
     CommentInput,
     line_start=whole,
@@ -64,6 +64,7 @@ def as_json(item: CommentInput) -> dict[str, Any]:
             "prefix": item.quote.prefix,
             "suffix": item.quote.suffix,
             "start": item.quote.start,
+            "language": item.quote.language,
         }
     return raw
 
@@ -77,6 +78,7 @@ def as_row(item: CommentInput) -> dict[str, str]:
         "quote_prefix": quote.prefix,
         "quote_suffix": quote.suffix,
         "quote_start": "" if quote.start is None else str(quote.start),
+        "quote_language": quote.language,
     }
     assert set(values) == set(FLAT_COLUMNS)
     return values
@@ -92,8 +94,9 @@ def test_a_csv_row_or_form_data_is_read_as_the_same_item_sent_as_json(item):
     expected = item
     if item.quote is not None and not item.quote.exact:
         expected = CommentInput(**{**_fields(item), "quote": None})  # an empty cell: no quote
-    for name, default in (("kind", "general"), ("visibility", "public"), ("language", "en")):
-        if getattr(item, name) == "":  # an empty cell takes the default
+    # An empty cell takes the default (an empty language is detected at filing).
+    for name, default in (("kind", "general"), ("visibility", "public")):
+        if getattr(item, name) == "":
             expected = CommentInput(**{**_fields(expected), name: default})
     assert read_comment_item(item_from_flat(as_row(item))) == expected
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from accounts.models import Organisation, User
 from comments.digests.models import Digest, DigestExport
 from comments.management.commands.load_demo import COMMENTS, DRAFT_SLUG, STAKEHOLDERS
+from comments.management.demo_languages import COMMENTS_IN_LANGUAGES
 from comments.models import (
     CarriedComment,
     CitedLines,
@@ -39,10 +40,23 @@ def test_load_demo_builds_the_consultation_and_two_ready_digests():
     v1 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=1)
     v2 = DraftVersion.objects.get(draft__slug=DRAFT_SLUG, number=2)
     assert (v1.status, v2.status) == (DraftVersion.Status.CLOSED, DraftVersion.Status.OPEN)
+    # v1 in five languages: the English master and four published renderings, and comments
+    # in at least three languages, some quoting a rendering in its own words.
+    renderings = v1.renderings.filter(status="published")
+    assert (v1.language, sorted(renderings.values_list("language", flat=True))) == (
+        "en",
+        ["de", "fr", "it", "ja"],
+    )
+    assert {"en", "fr", "de", "it", "ja"} <= set(
+        Comment.objects.filter(version=v1).values_list("language", flat=True)
+    )
+    assert Comment.objects.filter(version=v1, quote_language="ja").exists()
     keys = set(v1.sections.values_list("key", flat=True))
     assert {f"action-{n}" for n in range(1, 12)} <= keys
     assert Comment.objects.filter(version=v1).count() >= len(COMMENTS)
-    assert CarriedComment.objects.filter(version=v2).count() == len(COMMENTS)
+    assert CarriedComment.objects.filter(version=v2).count() == len(COMMENTS) + len(
+        COMMENTS_IN_LANGUAGES
+    )
     assert Organisation.objects.filter(status=Organisation.Status.VERIFIED).count() >= len(
         [s for s in STAKEHOLDERS if s[2]]
     )

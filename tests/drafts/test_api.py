@@ -208,12 +208,13 @@ def test_an_unknown_version_is_404_in_the_error_shape(client):
 
 
 @pytest.mark.parametrize("lines_per_section", [5, 665])
-def test_version_reads_in_three_queries_whatever_its_length(
+def test_version_reads_in_four_queries_whatever_its_length(
     client, django_assert_num_queries, lines_per_section
 ):
     # 2 + 3 × (1 + lines_per_section) lines: 20, then 1,997.
     version = open_version(sections=3, lines_per_section=lines_per_section)
-    with django_assert_num_queries(3):  # the version, its sections, its lines
+    # The version, its renderings (the languages it can be read in), its sections, its lines.
+    with django_assert_num_queries(4):
         response = client.get(_version_url(version))
     assert len(response.json()["lines"]) == version.line_count
 

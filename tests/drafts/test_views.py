@@ -74,7 +74,7 @@ def test_compare_page_highlights_word_changes_and_collapses_unchanged_sections(c
     page = client.get(url).content.decode()
     assert "<del>2</del>" in page and "<ins>two</ins>" in page
     assert "<del>1</del>" in page and "<ins>one</ins>" in page
-    assert '<details class="diff-section diff-unchanged" id="action-2">' in page
+    assert '<details class="diff-section diff-unchanged" id="action-2" lang="en">' in page
     assert 'id="action-4"' in page and "badge-added" in page
     assert "Practice 3.3" in page and "row-delete" in page
     unified = client.get(url + "&layout=unified").content.decode()
@@ -93,7 +93,7 @@ def test_draft_page_queries_do_not_grow_with_lines(
 ):
     version = open_version(sections=5, lines_per_section=lines_per_section)
     assert version.line_count >= 5 * lines_per_section
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(version.get_absolute_url()).status_code == 200
 
 
@@ -102,7 +102,7 @@ def test_draft_page_with_2000_lines_runs_a_constant_number_of_queries(
 ):
     version = open_version(sections=20, lines_per_section=99)
     assert version.line_count == 2 + 20 * 100
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         page = client.get(version.get_absolute_url())
     assert page.content.decode().count('class="line ') == version.line_count
 

@@ -24,7 +24,7 @@ from accounts.models import Organisation, User, WorkingGroup
 from accounts.permissions import SECRETARIAT_GROUP
 from comments import services as comment_services
 from comments.anchoring import Quote
-from comments.management import demo_round_two
+from comments.management import demo_languages, demo_round_two
 from comments.models import Comment
 from drafts import services
 from drafts.demo import DEMO_DIR
@@ -238,6 +238,7 @@ class Command(BaseCommand):
             self.stdout.write("Created the HAIP Code of Conduct, v1.")
         versions = {version.number: version for version in draft.versions.all()}
         v1 = versions[1]
+        demo_languages.attach_renderings(version=v1, secretariat=secretariat, say=self.stdout.write)
         if v1.status == DraftVersion.Status.DRAFT:
             now = timezone.now()
             v1 = services.version_publish(
@@ -289,10 +290,14 @@ class Command(BaseCommand):
                     ),
                 )
             )
+        in_languages = demo_languages.file_comments(version=version, people=people)
         comment_services.comment_dispose(
             comments=[filed[0]],
             user=secretariat,
             outcome="accepted",
             response="Accepted: v2 asks for red teaming by teams independent of the developers.",
         )
-        self.stdout.write(f"Filed {len(filed)} demonstration comments on v1.")
+        self.stdout.write(
+            f"Filed {len(filed) + len(in_languages)} demonstration comments on v1, "
+            f"{len(in_languages)} of them in French, German, Italian and Japanese."
+        )
