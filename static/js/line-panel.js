@@ -14,6 +14,13 @@
   var formHome = null;
   var panel = null;
   var trigger = null;
+  // The panel's words, in the page's language (data-* attributes of the comment panel).
+  var wording = document.querySelector("[data-comment-panel]") || document.body;
+  function words(name, values) {
+    return (wording.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key];
+    });
+  }
 
   function lineNumber(line) { return parseInt(line.id.slice(1), 10); }
 
@@ -55,8 +62,8 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button secondary line-panel-close";
-    button.textContent = "Close";
-    button.setAttribute("aria-label", "Close: " + label);
+    button.textContent = words("close", {});
+    button.setAttribute("aria-label", words("close-label", { label: label }));
     button.addEventListener("click", function () { close(true); });
     panel.appendChild(button);
     panel.addEventListener("keydown", function (event) {
@@ -150,10 +157,10 @@
   function showThread(link) {
     var line = link.closest(".line");
     var n = lineNumber(line);
-    var region = open(line, link, "Comments on line " + n);
+    var region = open(line, link, words("thread-label", { n: n }));
     var status = document.createElement("p");
     status.setAttribute("role", "status");
-    status.textContent = "Loading the comments on line " + n + "…";
+    status.textContent = words("loading", { n: n });
     region.appendChild(status);
     focusInside(status);
     fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
@@ -166,7 +173,7 @@
         var thread = page.querySelector(".line-comments");
         if (!thread || panel !== region) throw new Error("no thread");
         thread.querySelectorAll("a[href$='#L" + n + "']").forEach(function (closeLink) {
-          if (closeLink.textContent.trim() === "Close") closeLink.parentElement.remove();
+          if (closeLink.textContent.trim() === words("close", {})) closeLink.parentElement.remove();
         });
         var heading = thread.querySelector("#line-comments-h");
         heading.id = "line-panel-h";
@@ -181,7 +188,7 @@
 
   function showForm(link) {
     var line = link.closest(".line");
-    var region = open(line, link, "Comment on line " + lineNumber(line));
+    var region = open(line, link, words("form-label", { n: lineNumber(line) }));
     if (!formHome) {
       formHome = document.createComment("comment form");
       formSection.parentNode.insertBefore(formHome, formSection);

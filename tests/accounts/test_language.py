@@ -5,12 +5,17 @@ each language writes them."""
 from datetime import UTC, datetime
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import number_format
 
 from accounts.models import User
+from comments.notifications import send_receipt
+from tests.comments.factories import representative_of, submit, verified_organisation
+from tests.drafts.factories import make_draft, publish
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a long enough passphrase"
@@ -83,8 +88,6 @@ def _sign_in(client, user: User) -> None:
 
 @pytest.fixture
 def person(db) -> User:
-    from allauth.account.models import EmailAddress
-
     user = User.objects.create_user(email="aiko@ministry.example", password=PASSWORD)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
@@ -132,7 +135,31 @@ def test_dates_are_written_as_each_language_writes_them(language, date, date_and
 
 @pytest.mark.parametrize(("language", "number"), [("en", "1,234.5"), ("de", "1.234,5")])
 def test_numbers_are_written_as_each_language_writes_them(language, number):
-    from django.utils.formats import number_format
-
     with translation.override(language):
         assert number_format(1234.5, use_l10n=True, force_grouping=True) == number
+
+
+def test_an_email_is_written_in_the_recipients_chosen_language(mailoutbox):
+    version = publish(make_draft(slug="code").versions.get(number=1))
+    author = representative_of(verified_organisation())
+    author.language = "ja"
+    author.save(update_fields=["language"])
+    comment = submit(version=version, author=author)
+    mailoutbox.clear()
+
+    with translation.override("fr"):  # whoever's request sends it, the recipient's language
+        send_receipt(comment.pk)
+
+    (message,) = mailoutbox
+    assert message.subject == f"[HAIP 意見募集] コメントを受け付けました：{comment.reference}"
+    assert "参照番号：" in message.body and "Reference:" not in message.body
+
+
+def test_an_email_to_someone_who_never_chose_is_in_english(mailoutbox):
+    version = publish(make_draft(slug="code").versions.get(number=1))
+    comment = submit(version=version, author=representative_of(verified_organisation()))
+    mailoutbox.clear()
+    with translation.override("de"):
+        send_receipt(comment.pk)
+    (message,) = mailoutbox
+    assert message.subject.startswith("[HAIP Consultation] Comment received: ")
