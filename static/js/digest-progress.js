@@ -29,7 +29,7 @@
         bar.value = digest.progress;
         bar.textContent = digest.progress + " %";
         stage.textContent = digest.stage || panel.getAttribute("data-waiting");
-        text.textContent = panel.getAttribute("data-done").replace("{progress}", digest.progress);
+        text.textContent = panel.getAttribute("data-done").replace("{progress}", digest.progress + " %");
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });
