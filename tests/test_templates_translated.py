@@ -18,10 +18,6 @@ SAME_IN_EVERY_LANGUAGE = {
     "HAIP", "UTC", "PDF", "CSV", "DOCX", "ODT", "JSON", "XLSX", "API", "ISO", "OpenAPI",
     "Markdown", "v", "G7", "TOTP", "A4", "x",
 }  # fmt: skip
-# Templates whose words are not yet marked for translation: each one leaves this list when it
-# is (the test then fails until it does: it is a strict expected failure).
-NOT_YET_MARKED: set[str] = {
-}  # fmt: skip
 READ_ATTRIBUTES = {"title", "alt", "aria-label", "placeholder", "aria-description"}
 
 BLOCKS = re.compile(r"{%\s*(blocktranslate|blocktrans|comment)\b.*?{%\s*end\1\s*%}", re.DOTALL)
@@ -64,17 +60,7 @@ def literal_text(source: str) -> list[str]:
 
 def templates() -> list:
     found = sorted(path for path in TEMPLATES.rglob("*") if path.suffix in {".html", ".txt"})
-    return [
-        pytest.param(
-            path,
-            id=name,
-            marks=[pytest.mark.xfail(strict=True, reason="not yet marked")]
-            if name in NOT_YET_MARKED
-            else [],
-        )
-        for path in found
-        for name in [path.relative_to(TEMPLATES).as_posix()]
-    ]
+    return [pytest.param(path, id=path.relative_to(TEMPLATES).as_posix()) for path in found]
 
 
 def test_the_checker_finds_literal_text_and_passes_translated_text():
