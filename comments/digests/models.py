@@ -58,6 +58,12 @@ class Digest(TimeStampedModel):
         blank=True,
         related_name="+",
     )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language its documents are written in: that of the person who asked.",
+    )
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
     stage = models.CharField(max_length=80, blank=True)
