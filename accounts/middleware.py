@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import User
@@ -61,15 +62,18 @@ class TwoFactorMiddleware:
     def _ask_for_two_factor(request: HttpRequest) -> HttpResponse:
         if is_mfa_enabled(request.user):
             messages.info(
-                request, "Enter a code from your authenticator app to use the secretariat's pages."
+                request,
+                _("Enter a code from your authenticator app to use the secretariat's pages."),
             )
             response = redirect("mfa_reauthenticate")
             response["Location"] += "?" + urlencode({"next": request.get_full_path()})
             return response
         messages.warning(
             request,
-            "Secretariat accounts need two-factor authentication. "
-            "Set up an authenticator app to continue.",
+            _(
+                "Secretariat accounts need two-factor authentication. Set up an authenticator "
+                "app to continue."
+            ),
         )
         return redirect("mfa_activate_totp")
 
