@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test lint typecheck migrations-check pytest bench lock clean
+.PHONY: run install test lint typecheck migrations-check pytest bench lock messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -49,6 +49,14 @@ bench: install
 lock:
 	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements/base.txt
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements/dev.txt
+
+## Refresh the catalogues (locale/) from the code and templates, and compile them after the
+## translations are written (needs GNU gettext; running the portal does not: the .mo are committed).
+LANGUAGE_FLAGS := -l fr -l de -l it -l ja
+messages: install
+	$(BIN)/python manage.py makemessages $(LANGUAGE_FLAGS) --no-obsolete --no-location \
+		--ignore=tests --ignore=var --ignore=staticfiles --ignore=static --ignore=deploy
+	$(BIN)/python manage.py compilemessages $(LANGUAGE_FLAGS) --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .countries import COUNTRY_CHOICES
 from .models import ApiToken, Organisation
@@ -12,24 +13,28 @@ StakeholderType = Organisation.StakeholderType
 
 
 class OrganisationRegisterForm(forms.Form):
-    name = forms.CharField(label="Organisation name", max_length=200)
+    name = forms.CharField(label=_("Organisation name"), max_length=200)
     stakeholder_type = forms.ChoiceField(
-        label="Stakeholder type",
+        label=_("Stakeholder type"),
         choices=[("", "Choose…")]
         + [choice for choice in StakeholderType.choices if choice[0] != StakeholderType.INDIVIDUAL],
     )
     country = forms.ChoiceField(
-        label="Country", choices=[("", "Choose…"), *COUNTRY_CHOICES], help_text="Where it is based."
+        label=_("Country"),
+        choices=[("", _("Choose…")), *COUNTRY_CHOICES],
+        help_text=_("Where it is based."),
     )
     email_domain = forms.CharField(
-        label="E-mail domain",
+        label=_("E-mail domain"),
         max_length=253,
-        help_text="The domain of your staff's e-mail addresses, e.g. example.org. "
-        "Colleagues with it will be offered to join.",
+        help_text=_(
+            "The domain of your staff's e-mail addresses, e.g. example.org. "
+            "Colleagues with it will be offered to join."
+        ),
     )
-    website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     transparency_register_id = forms.CharField(
-        label="Transparency register id (optional)", max_length=64, required=False
+        label=_("Transparency register id (optional)"), max_length=64, required=False
     )
 
 
@@ -42,15 +47,15 @@ API_TOKEN_MAX_DAYS = 365
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(
         max_length=100,
-        help_text="What the token is for, e.g. “Ministry consolidation script”.",
+        help_text=_("What the token is for, e.g. “Ministry consolidation script”."),
     )
     scopes = forms.MultipleChoiceField(
         choices=ApiToken.Scope.choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Give the token only what its client needs.",
+        help_text=_("Give the token only what its client needs."),
     )
     expires_on = forms.DateField(
-        label="Expires on",
+        label=_("Expires on"),
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=f"At most one year from today. Default: {API_TOKEN_DEFAULT_DAYS} days.",
     )
@@ -71,9 +76,9 @@ class ApiTokenCreateForm(forms.Form):
         value: date = self.cleaned_data["expires_on"]
         today = timezone.localdate()
         if value <= today:
-            raise forms.ValidationError("Choose a date after today.")
+            raise forms.ValidationError(_("Choose a date after today."))
         if value > today + timedelta(days=API_TOKEN_MAX_DAYS):
-            raise forms.ValidationError("A token may live at most one year (365 days).")
+            raise forms.ValidationError(_("A token may live at most one year (365 days)."))
         return value
 
     def expires_at(self) -> datetime:

@@ -7,7 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.middleware import get_user
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import User
@@ -60,14 +62,34 @@ class TwoFactorMiddleware:
     def _ask_for_two_factor(request: HttpRequest) -> HttpResponse:
         if is_mfa_enabled(request.user):
             messages.info(
-                request, "Enter a code from your authenticator app to use the secretariat's pages."
+                request,
+                _("Enter a code from your authenticator app to use the secretariat's pages."),
             )
             response = redirect("mfa_reauthenticate")
             response["Location"] += "?" + urlencode({"next": request.get_full_path()})
             return response
         messages.warning(
             request,
-            "Secretariat accounts need two-factor authentication. "
-            "Set up an authenticator app to continue.",
+            _(
+                "Secretariat accounts need two-factor authentication. Set up an authenticator "
+                "app to continue."
+            ),
         )
         return redirect("mfa_activate_totp")
+
+
+class UserLanguageMiddleware:
+    """Serves a signed-in person in the language they chose with the language switch
+    (``User.language``), from any browser; others keep the language ``LocaleMiddleware``
+    chose (the switch's cookie, else the browser's ``Accept-Language``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        language = getattr(user, "language", "") if user.is_authenticated else ""
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

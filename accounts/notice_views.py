@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -29,9 +30,9 @@ def version_notices(request: HttpRequest) -> HttpResponse:
         services.notices_set(user=user, on=on)
         messages.success(
             request,
-            "You will be told when a draft you commented on has a new version."
+            _("You will be told when a draft you commented on has a new version.")
             if on
-            else "You will no longer be e-mailed about new versions.",
+            else _("You will no longer be e-mailed about new versions."),
         )
         return redirect(f"{request.path}?token={token}" if token else request.path)
     return render(request, "accounts/notices.html", {"person": user, "token": token})

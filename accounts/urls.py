@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import notice_views, views
+from . import language_views, notice_views, views
 
 app_name = "accounts"
 
@@ -49,5 +49,6 @@ urlpatterns: list = [
     ),
     path("account/privacy/", views.privacy_overview, name="privacy"),
     path("account/notices/", notice_views.version_notices, name="version_notices"),
+    path("language/", language_views.set_language, name="set_language"),
     path("account/close/", views.account_close, name="account_close"),
 ]

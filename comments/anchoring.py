@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 MAX_QUOTE_LENGTH = 2_000
 MAX_CONTEXT_LENGTH = 64
@@ -19,11 +20,21 @@ _SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
 
 
-class AnchorError(ValueError):
-    """The anchor does not fit the version's text; the message says how, and ``field`` where."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogues; this module stays free of Django, so the caller
+    translates it (:attr:`AnchorError.template` and :attr:`AnchorError.params`)."""
+    return message
 
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
+
+class AnchorError(ValueError):
+    """The anchor does not fit the version's text; the message says how, and ``field`` where.
+    ``template`` is the message's catalogue entry and ``params`` its values: the caller
+    translates ``template % params``; ``str()`` gives the English."""
+
+    def __init__(self, template: str, *, field: str, **params: Any) -> None:
+        super().__init__(template % params)
+        self.template = template
+        self.params = params
         self.field = field
 
 
@@ -43,17 +54,23 @@ class Quote:
 def check_line_range(line_start: int, line_end: int, line_count: int) -> None:
     if line_start < 1 or line_start > line_count:
         raise AnchorError(
-            f"Line {line_start} is outside this version, which has lines 1–{line_count}.",
+            gettext_noop("Line %(line)s is outside this version, which has lines 1–%(count)s."),
+            line=line_start,
+            count=line_count,
             field="line_start",
         )
     if line_end < line_start:
         raise AnchorError(
-            f"The range ends (line {line_end}) before it starts (line {line_start}).",
+            gettext_noop("The range ends (line %(end)s) before it starts (line %(start)s)."),
+            end=line_end,
+            start=line_start,
             field="line_end",
         )
     if line_end > line_count:
         raise AnchorError(
-            f"Line {line_end} is outside this version, which has lines 1–{line_count}.",
+            gettext_noop("Line %(line)s is outside this version, which has lines 1–%(count)s."),
+            line=line_end,
+            count=line_count,
             field="line_end",
         )
 
@@ -63,30 +80,41 @@ def locate_quote(text: str, quote: Quote, *, where: str) -> int:
     start; raise :class:`AnchorError` if the quote is not the text at that place."""
     exact = quote.exact
     if not exact.strip():
-        raise AnchorError("The quote is empty.", field="quote_exact")
+        raise AnchorError(gettext_noop("The quote is empty."), field="quote_exact")
     if len(exact) > MAX_QUOTE_LENGTH:
         raise AnchorError(
-            f"The quote is {len(exact):,} characters; the limit is {MAX_QUOTE_LENGTH:,}.",
+            gettext_noop("The quote is %(count)s characters; the limit is %(limit)s."),
+            count=f"{len(exact):,}",
+            limit=f"{MAX_QUOTE_LENGTH:,}",
             field="quote_exact",
         )
     if len(quote.prefix) > MAX_CONTEXT_LENGTH or len(quote.suffix) > MAX_CONTEXT_LENGTH:
         raise AnchorError(
-            f"Quote prefix and suffix are limited to {MAX_CONTEXT_LENGTH} characters.",
+            gettext_noop("Quote prefix and suffix are limited to %(limit)s characters."),
+            limit=MAX_CONTEXT_LENGTH,
             field="quote_prefix",
         )
     if quote.start is not None:
         if quote.start < 0:
-            raise AnchorError("The quote's start offset cannot be negative.", field="quote_start")
+            raise AnchorError(
+                gettext_noop("The quote's start offset cannot be negative."), field="quote_start"
+            )
         if text[quote.start : quote.start + len(exact)] != exact:
             raise AnchorError(
-                f"The quoted text is not at character {quote.start} of {where}.",
+                gettext_noop("The quoted text is not at character %(start)s of %(where)s."),
+                start=quote.start,
+                where=where,
                 field="quote_exact",
             )
         candidates = [quote.start]
     else:
         candidates = [match.start() for match in re.finditer(re.escape(exact), text)]
     if not candidates:
-        raise AnchorError(f"The quoted text does not appear in {where}.", field="quote_exact")
+        raise AnchorError(
+            gettext_noop("The quoted text does not appear in %(where)s."),
+            where=where,
+            field="quote_exact",
+        )
     fitting = [
         offset
         for offset in candidates
@@ -95,13 +123,20 @@ def locate_quote(text: str, quote: Quote, *, where: str) -> int:
     ]
     if not fitting:
         raise AnchorError(
-            f"The quoted text appears in {where}, but not between the given prefix and suffix.",
+            gettext_noop(
+                "The quoted text appears in %(where)s, but not between the given prefix and suffix."
+            ),
+            where=where,
             field="quote_prefix",
         )
     if len(fitting) > 1:
         raise AnchorError(
-            f"The quoted text appears {len(fitting)} times in {where}; add a prefix or suffix "
-            "to say which one.",
+            gettext_noop(
+                "The quoted text appears %(count)s times in %(where)s; add a prefix or suffix to "
+                "say which one."
+            ),
+            count=len(fitting),
+            where=where,
             field="quote_prefix",
         )
     return fitting[0]

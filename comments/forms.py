@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.functional import Promise
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,17 +22,17 @@ from .inputs import (
 from .models import Comment, Disposition
 
 LANGUAGES = [
-    ("en", "English"),
-    ("fr", "French"),
-    ("de", "German"),
-    ("it", "Italian"),
-    ("ja", "Japanese"),
-    ("es", "Spanish"),
-    ("pt", "Portuguese"),
-    ("ko", "Korean"),
-    ("zh", "Chinese"),
-    ("ar", "Arabic"),
-    ("other", "Another language"),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("de", _("German")),
+    ("it", _("Italian")),
+    ("ja", _("Japanese")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+    ("ko", _("Korean")),
+    ("zh", _("Chinese")),
+    ("ar", _("Arabic")),
+    ("other", _("Another language")),
 ]
 
 
@@ -70,7 +71,7 @@ def _choices(
     return TextField(required=False, widget=widget(attrs=attrs, choices=choices), **kwargs)
 
 
-def _number(label: str, *, minimum: int, required: bool = False) -> "TextField":
+def _number(label: str | Promise, *, minimum: int, required: bool = False) -> "TextField":
     """A number input whose value the reader turns into a whole number (and names the field
     if it is not one); the browser's ``min`` and ``required`` are hints, the service checks."""
     attrs: dict[str, Any] = {"min": minimum, "required": True} if required else {"min": minimum}
@@ -85,13 +86,13 @@ class CommentForm(forms.Form):
     every rule.
     """
 
-    line_start = _number("From line", minimum=1, required=True)
-    line_end = _number("to line", minimum=1)
+    line_start = _number(_("From line"), minimum=1, required=True)
+    line_end = _number(_("to line"), minimum=1)
     quote_exact = TextField(
-        label="Quoted phrase (optional)",
+        label=_("Quoted phrase (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="The exact words you comment on, as they appear in the lines above.",
+        help_text=_("The exact words you comment on, as they appear in the lines above."),
     )
     quote_prefix = TextField(required=False, widget=forms.HiddenInput)
     quote_suffix = TextField(required=False, widget=forms.HiddenInput)
@@ -104,16 +105,16 @@ class CommentForm(forms.Form):
         initial=Comment.Kind.GENERAL,
     )
     stance = _choices(
-        widget=forms.RadioSelect, choices=[("", "No stance"), *Comment.Stance.choices]
+        widget=forms.RadioSelect, choices=[("", _("No stance")), *Comment.Stance.choices]
     )
     body = TextField(
-        label="Comment",
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_BODY_LENGTH, "required": True}),
-        help_text="Markdown: **bold**, _italic_, lists, [links](https://…). No HTML.",
+        help_text=_("Markdown: **bold**, _italic_, lists, [links](https://…). No HTML."),
     )
     proposed_text = TextField(
-        label="Proposed replacement text (optional)",
+        label=_("Proposed replacement text (optional)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_BODY_LENGTH}),
     )
@@ -122,10 +123,12 @@ class CommentForm(forms.Form):
         choices=Comment.Visibility.choices,
         required=True,
         initial=Comment.Visibility.PUBLIC,
-        help_text="Confidential comments are read only by your organisation, the secretariat "
-        "and the G7 working groups; they are counted, never quoted, in public summaries.",
+        help_text=_(
+            "Confidential comments are read only by your organisation, the secretariat "
+            "and the G7 working groups; they are counted, never quoted, in public summaries."
+        ),
     )
-    organisation = _choices(widget=forms.Select, choices=[], label="File as")
+    organisation = _choices(widget=forms.Select, choices=[], label=_("File as"))
     language = _choices(
         widget=forms.Select,
         choices=[("", _("Detect it from my comment")), *LANGUAGES],
@@ -145,9 +148,12 @@ class CommentForm(forms.Form):
         filing = account_selectors.organisations_for_filing(user)
         field = self.fields["organisation"]
         field.widget.choices = [
-            ("", f"Myself ({user.name or user.email}), as an individual"),
+            ("", _("Myself (%(name)s), as an individual") % {"name": user.name or user.email}),
             *(
-                (organisation.slug, f"{organisation.name} (as its representative)")
+                (
+                    organisation.slug,
+                    _("%(name)s (as its representative)") % {"name": organisation.name},
+                )
                 for organisation in filing.represented
             ),
         ]
@@ -161,7 +167,7 @@ class CommentForm(forms.Form):
                 "%(names)s are waiting for verification by the secretariat; until then you "
                 "file as yourself.",
                 len(waiting),
-            ) % {"names": get_text_list(waiting, "and")}
+            ) % {"names": get_text_list(waiting, str(_("and")))}
 
     def clean(self) -> dict[str, Any]:
         """Read the fields as one comment (:attr:`comment_input`), or attach the reader's
@@ -187,15 +193,15 @@ class CommentEditForm(forms.Form):
 
     kind = _choices(widget=forms.RadioSelect, choices=Comment.Kind.choices, required=True)
     stance = _choices(
-        widget=forms.RadioSelect, choices=[("", "No stance"), *Comment.Stance.choices]
+        widget=forms.RadioSelect, choices=[("", _("No stance")), *Comment.Stance.choices]
     )
     body = TextField(
-        label="Comment",
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8, "maxlength": MAX_BODY_LENGTH, "required": True}),
     )
     proposed_text = TextField(
-        label="Proposed replacement text",
+        label=_("Proposed replacement text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_BODY_LENGTH}),
     )
@@ -204,10 +210,12 @@ class CommentEditForm(forms.Form):
 
 class ReplyForm(forms.Form):
     # Not required here: the service has the one rule (and message) for an empty reply.
-    body = TextField(label="Your reply", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    body = TextField(
+        label=_("Your reply"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     organisation = forms.TypedChoiceField(
-        label="Reply as", required=False, coerce=int, empty_value=None, choices=[]
+        label=_("Reply as"), required=False, coerce=int, empty_value=None, choices=[]
     )
 
     def __init__(self, *args: Any, organisations: Sequence[Organisation] = (), **kwargs: Any):
@@ -217,19 +225,21 @@ class ReplyForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.TypedChoiceField)
         if organisations:
-            field.choices = [(o.pk, o.name) for o in organisations] + [("", "Myself")]
+            field.choices = [(o.pk, o.name) for o in organisations] + [("", _("Myself"))]
             field.initial = organisations[0].pk
         else:
             del self.fields["organisation"]
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DispositionForm(forms.Form):
     # No outcome is preselected: the secretariat chooses one for every answer it records.
-    outcome = forms.ChoiceField(choices=[("", "Choose an outcome"), *Disposition.Outcome.choices])
+    outcome = forms.ChoiceField(
+        choices=[("", _("Choose an outcome")), *Disposition.Outcome.choices]
+    )
     response = forms.CharField(
-        label="Response to the commenter", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Response to the commenter"), widget=forms.Textarea(attrs={"rows": 3})
     )

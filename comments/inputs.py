@@ -18,6 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+# DRF's own messages, translated by DRF's catalogues (the API reads items as DRF would).
+from django.utils.translation import gettext as drf_message
+
 from .anchoring import Quote
 from .models import Comment
 
@@ -104,7 +107,7 @@ def _text(value: Any, *, strip: bool = False) -> str:
         return value.strip() if strip else value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
-    raise _Unreadable(NOT_TEXT)
+    raise _Unreadable(drf_message(NOT_TEXT))
 
 
 def _integer(value: Any) -> int:
@@ -122,7 +125,7 @@ def _integer(value: Any) -> int:
             return int(value.strip().split(".", 1)[0])
         except ValueError:  # more digits than int() reads
             pass
-    raise _Unreadable(NOT_INTEGER)
+    raise _Unreadable(drf_message(NOT_INTEGER))
 
 
 def _get(
@@ -138,12 +141,12 @@ def _get(
 ) -> Any:
     if name not in raw:
         if required:
-            errors[prefix + name] = [REQUIRED]
+            errors[prefix + name] = [drf_message(REQUIRED)]
         return default
     value = raw[name]
     if value is None:
         if not nullable:
-            errors[prefix + name] = [NOT_NULL]
+            errors[prefix + name] = [drf_message(NOT_NULL)]
         return default
     try:
         return read(value)

@@ -5,13 +5,18 @@ after a broker or mail outage never sends it twice.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.languages import speaking_to
 from haip_portal.site import site_url
 
 from .models import (
@@ -24,14 +29,22 @@ from .models import (
     VersionNotice,
 )
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def _send(*, template: str, to: str, subject: str, context: dict) -> None:
-    body = render_to_string(f"comments/email/{template}.txt", context)
+
+def _send(*, template: str, to: "User", subject: str, context: dict) -> None:
+    """Render and send one e-mail in the recipient's language; ``subject`` is a message of
+    the catalogues (marked with ``gettext_noop``) filled from ``context``."""
+    with speaking_to(to):
+        body = render_to_string(f"comments/email/{template}.txt", context)
+        title = _(subject) % {key: str(value) for key, value in context.items()}
+        prefix = _("[HAIP Consultation]")
     send_mail(
-        subject=f"[HAIP Consultation] {subject}",
+        subject=f"{prefix} {title}",
         message=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[to],
+        recipient_list=[to.email],
     )
 
 
@@ -46,9 +59,13 @@ def send_receipt(comment_id: int) -> None:
             return
         _send(
             template="receipt",
-            to=comment.author.email,
-            subject=f"Comment received: {comment.reference}",
-            context={"comment": comment, "url": site_url(comment.get_absolute_url())},
+            to=comment.author,
+            subject=gettext_noop("Comment received: %(reference)s"),
+            context={
+                "comment": comment,
+                "reference": comment.reference,
+                "url": site_url(comment.get_absolute_url()),
+            },
         )
         comment.receipt_sent_at = timezone.now()
         comment.save(update_fields=["receipt_sent_at"])
@@ -67,20 +84,34 @@ def send_reply_notice(reply_id: int) -> None:
     comment = reply.comment
     _send(
         template="reply",
-        to=comment.author.email,
-        subject=f"New reply to {comment.reference}",
-        context={"comment": comment, "reply": reply, "url": site_url(comment.get_absolute_url())},
+        to=comment.author,
+        subject=gettext_noop("New reply to %(reference)s"),
+        context={
+            "comment": comment,
+            "reference": comment.reference,
+            "reply": reply,
+            "url": site_url(comment.get_absolute_url()),
+        },
     )
 
 
 def send_moderation_notice(comment_id: int, action: str) -> None:
     comment = Comment.objects.select_related("author").get(pk=comment_id)
-    verb = "hidden" if action == "comment.hide" else "restored"
+    hidden = action == "comment.hide"
     _send(
         template="moderation",
-        to=comment.author.email,
-        subject=f"Your comment {comment.reference} was {verb}",
-        context={"comment": comment, "verb": verb, "url": site_url(comment.get_absolute_url())},
+        to=comment.author,
+        subject=(
+            gettext_noop("Your comment %(reference)s was hidden")
+            if hidden
+            else gettext_noop("Your comment %(reference)s was restored")
+        ),
+        context={
+            "comment": comment,
+            "reference": comment.reference,
+            "hidden": hidden,
+            "url": site_url(comment.get_absolute_url()),
+        },
     )
 
 
@@ -91,10 +122,11 @@ def send_disposition_notice(comment_id: int) -> None:
     period = ResponsePeriod.objects.filter(version_id=comment.version_id).first()
     _send(
         template="disposition",
-        to=comment.author.email,
-        subject=f"The secretariat answered {comment.reference}",
+        to=comment.author,
+        subject=gettext_noop("The secretariat answered %(reference)s"),
         context={
             "comment": comment,
+            "reference": comment.reference,
             "disposition": comment.disposition,
             "cited_lines": list(
                 CitedLines.objects.filter(disposition=comment.disposition).select_related("version")
@@ -145,8 +177,8 @@ def send_version_notice(version_id: int, user_id: int) -> None:
             return
         _send(
             template="version_published",
-            to=user.email,
-            subject=f"{version}: what became of your comments",
+            to=user,
+            subject=gettext_noop("%(version)s: what became of your comments"),
             context={
                 "version": version,
                 "total": len(carried),
@@ -159,15 +191,15 @@ def send_version_notice(version_id: int, user_id: int) -> None:
         VersionNotice.objects.create(version=version, user=user)
 
 
-def _counted(rows: list, choices: list, name: str) -> list[tuple[str, int]]:
+def _counted(rows: list, choices: list, name: str) -> list[tuple[str | Promise, int]]:
     values = [getattr(row, name) for row in rows]
     return [(label, values.count(value)) for value, label in choices if value in values]
 
 
-def _answers(carried: list[CarriedComment]) -> list[tuple[str, int]]:
+def _answers(carried: list[CarriedComment]) -> list[tuple[str | Promise, int]]:
     dispositions = [
         row.comment.disposition for row in carried if hasattr(row.comment, "disposition")
     ]
     counted = _counted(dispositions, Disposition.Outcome.choices, "outcome")
     waiting = len(carried) - len(dispositions)
-    return counted + ([("Not answered yet", waiting)] if waiting else [])
+    return counted + ([(gettext_lazy("Not answered yet"), waiting)] if waiting else [])

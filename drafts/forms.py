@@ -14,23 +14,23 @@ class SourceForm(forms.Form):
     """A version's Markdown text, pasted or uploaded; an upload wins over pasted text."""
 
     source = forms.CharField(
-        label="Markdown text",
+        label=_("Markdown text"),
         widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true", "class": "source-input"}),
         required=False,
         strip=False,
-        help_text="One section per “## ” heading. Every non-blank line gets a number.",
+        help_text=_("One section per “## ” heading. Every non-blank line gets a number."),
     )
     upload = forms.FileField(
-        label="…or upload a Markdown file",
+        label=_("…or upload a Markdown file"),
         required=False,
-        help_text="UTF-8 text, up to 1 MB.",
+        help_text=_("UTF-8 text, up to 1 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".md,.markdown,.txt,text/markdown"}),
     )
     changelog = forms.CharField(
-        label="Changelog",
+        label=_("Changelog"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text="Markdown: what changed since the previous version.",
+        help_text=_("Markdown: what changed since the previous version."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -58,10 +58,10 @@ class SourceForm(forms.Form):
 class DraftCreateForm(SourceForm):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(
-        max_length=80, help_text="The draft's web address: lowercase letters, digits, hyphens."
+        max_length=80, help_text=_("The draft's web address: lowercase letters, digits, hyphens.")
     )
     summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="Markdown."
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=_("Markdown.")
     )
     language = forms.TypedChoiceField(
         label=_("Language of the text"),
@@ -81,20 +81,20 @@ class DraftCreateForm(SourceForm):
 
 class PublishForm(forms.Form):
     opens_at = forms.DateTimeField(
-        label="Comment period opens",
+        label=_("Comment period opens"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="UTC.",
+        help_text=_("UTC."),
     )
     closes_at = forms.DateTimeField(
-        label="Comment period closes",
+        label=_("Comment period closes"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="UTC. Comments are refused after this moment, by the server's clock.",
+        help_text=_("UTC. Comments are refused after this moment, by the server's clock."),
     )
     changelog = forms.CharField(
-        label="Changelog",
+        label=_("Changelog"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
-        help_text="Markdown: what changed since the previous version (required from v2 on).",
+        help_text=_("Markdown: what changed since the previous version (required from v2 on)."),
     )
 
     @classmethod

@@ -58,9 +58,9 @@ class DraftVersion(TimeStampedModel):
     """A numbered text of a draft. Its text is frozen once it leaves ``draft`` status."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft (not published)"
-        OPEN = "open", "Open for comment"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft (not published)")
+        OPEN = "open", _("Open for comment")
+        CLOSED = "closed", _("Closed")
 
     draft = models.ForeignKey(Draft, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()

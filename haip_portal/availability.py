@@ -19,6 +19,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -32,7 +33,7 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 REDIS_ERRORS = (RedisConnectionError, RedisTimeoutError, BrokerError)
 
 CODE = "service_unavailable"
-MESSAGE = "The portal is briefly unavailable. Please try again in a few seconds."
+MESSAGE = gettext_lazy("The portal is briefly unavailable. Please try again in a few seconds.")
 
 
 def unavailable_dependency(error: BaseException | None) -> str | None:

@@ -18,25 +18,47 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import availability
 from .api.errors import API_PREFIX, application_error_body, error_body
 from .exceptions import ApplicationError
 
 MESSAGES = {
-    400: ("bad_request", "Bad request", "The request could not be understood."),
+    400: (
+        "bad_request",
+        gettext_lazy("Bad request"),
+        gettext_lazy("The request could not be understood."),
+    ),
     403: (
         "permission_denied",
-        "Not allowed",
-        "Your account does not have access to this page.",
+        gettext_lazy("Not allowed"),
+        gettext_lazy("Your account does not have access to this page."),
     ),
-    404: ("not_found", "Page not found", "There is nothing at this address."),
-    409: ("conflict", "Not possible now", "This clashes with the state of what it concerns."),
-    422: ("invalid", "Not possible", "The portal could not do what was asked."),
+    404: (
+        "not_found",
+        gettext_lazy("Page not found"),
+        gettext_lazy("There is nothing at this address."),
+    ),
+    409: (
+        "conflict",
+        gettext_lazy("Not possible now"),
+        gettext_lazy("This clashes with the state of what it concerns."),
+    ),
+    422: (
+        "invalid",
+        gettext_lazy("Not possible"),
+        gettext_lazy("The portal could not do what was asked."),
+    ),
     500: (
         "server_error",
-        "Something went wrong",
-        "The portal could not complete the request. It has been logged; please try again.",
+        gettext_lazy("Something went wrong"),
+        gettext_lazy(
+            "The portal could not complete the request. It has been logged; please try again."
+        ),
     ),
 }
 
@@ -44,7 +66,7 @@ MESSAGES = {
 def _error(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
     code, title, message = MESSAGES[status]
     if request.path.startswith(API_PREFIX):
-        api_message = "Not found." if status == 404 else (detail or message)
+        api_message = _("Not found.") if status == 404 else (detail or message)
         return JsonResponse(error_body(code, api_message), status=status)
     return render(
         request,
@@ -79,10 +101,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return _error(request, 500)
     # No template context processors here: the database may be what failed.
     return HttpResponse(
-        "<!doctype html><html lang=en><title>Something went wrong · HAIP Consultation Portal"
-        "</title><main><h1>Something went wrong</h1><p>The portal could not complete the "
-        "request. It has been logged; please try again.</p><p><a href='/'>Home</a></p></main>",
+        _plain_page(
+            _("Something went wrong"),
+            _("The portal could not complete the request. It has been logged; please try again."),
+        ),
         status=500,
+    )
+
+
+def _plain_page(title: str, message: str) -> str:
+    """A page without template or query, in the request's language."""
+    return (
+        f"<!doctype html><html lang={translation.get_language() or 'en'}><title>"
+        f"{escape(title)} · {escape(_('HAIP Consultation Portal'))}</title><main><h1>"
+        f"{escape(title)}</h1><p>{escape(message)}</p><p><a href='/'>{escape(_('Home'))}</a>"
+        "</p></main>"
     )
 
 
@@ -94,9 +127,10 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
         body = error_body(availability.CODE, availability.MESSAGE)
         return JsonResponse(body, status=503, headers=headers)
     return HttpResponse(
-        "<!doctype html><html lang=en><title>Briefly unavailable · HAIP Consultation Portal"
-        "</title><main><h1>Briefly unavailable</h1><p>The portal cannot answer right now. "
-        "Please try again in a few seconds.</p><p><a href='/'>Home</a></p></main>",
+        _plain_page(
+            _("Briefly unavailable"),
+            _("The portal cannot answer right now. Please try again in a few seconds."),
+        ),
         status=503,
         headers=headers,
     )

@@ -23,6 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
 from .exceptions import ApplicationError
 
 LINE_CONTROLS = "\t\n\r"
@@ -75,6 +78,12 @@ def check_text(value: str, *, field: str, multiline: bool = True) -> None:
     found = forbidden_character(value, multiline=multiline)
     if found is not None:
         raise ApplicationError(
-            f"{field} contains {found.describe()} at position {found.position}; remove it.",
+            _("%(field)s contains %(character)s at position %(position)s; remove it.")
+            % {"field": field, "character": found.describe(), "position": found.position},
             field=field,
         )
+
+
+def grouped(number: int) -> str:
+    """A count as the active language groups its digits ("20,001", "20.001", "20 001")."""
+    return number_format(number, force_grouping=True)

@@ -351,6 +351,7 @@ NEVER_RENDERED = {
             "accounts:membership_set_role",
             "accounts:organisation_verify",
             "accounts:organisation_reject",
+            "accounts:set_language",
         ],
         "POST or DELETE only: every GET answers 405 (or sends an outsider elsewhere)",
     ),

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from haip_portal.models import TimeStampedModel
@@ -34,18 +35,18 @@ class Organisation(TimeStampedModel):
     """A body a stakeholder acts for; its verification is decided by the secretariat."""
 
     class StakeholderType(models.TextChoices):
-        COMPANY = "company", "Company"
-        INDUSTRY_ASSOCIATION = "industry_association", "Industry or business association"
-        ACADEMIC = "academic", "Academic or research institution"
-        GOVERNMENT = "government", "Government or public authority"
-        CIVIL_SOCIETY = "civil_society", "Civil-society organisation or NGO"
-        INTERNATIONAL = "international", "International organisation"
-        INDIVIDUAL = "individual", "Individual"
+        COMPANY = "company", _("Company")
+        INDUSTRY_ASSOCIATION = "industry_association", _("Industry or business association")
+        ACADEMIC = "academic", _("Academic or research institution")
+        GOVERNMENT = "government", _("Government or public authority")
+        CIVIL_SOCIETY = "civil_society", _("Civil-society organisation or NGO")
+        INTERNATIONAL = "international", _("International organisation")
+        INDIVIDUAL = "individual", _("Individual")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending verification"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Pending verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -117,14 +118,14 @@ class Membership(TimeStampedModel):
     """A user's link to an organisation: what they may do for it, once approved."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        REPRESENTATIVE = "representative", "Representative (may file on its behalf)"
-        ADMIN = "admin", "Administrator"
+        MEMBER = "member", _("Member")
+        REPRESENTATIVE = "representative", _("Representative (may file on its behalf)")
+        ADMIN = "admin", _("Administrator")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"

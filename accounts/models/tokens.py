@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiToken(models.Model):
@@ -15,15 +16,15 @@ class ApiToken(models.Model):
     """
 
     class Scope(models.TextChoices):
-        COMMENTS_READ = "comments:read", "Read comments"
-        COMMENTS_WRITE = "comments:write", "Submit comments"
-        DIGESTS_READ = "digests:read", "Read synthesis digests"
-        DIGESTS_WRITE = "digests:write", "Ask for synthesis digests"
+        COMMENTS_READ = "comments:read", _("Read comments")
+        COMMENTS_WRITE = "comments:write", _("Submit comments")
+        DIGESTS_READ = "digests:read", _("Read synthesis digests")
+        DIGESTS_WRITE = "digests:write", _("Ask for synthesis digests")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"

@@ -1,5 +1,6 @@
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -50,6 +51,14 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text="When the person hid the first-steps panel of the home page (if they did).",
+    )
+
+    language = models.CharField(
+        "language of the portal",
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text="The language chosen with the language switch; blank: the browser's.",
     )
 
     USERNAME_FIELD = "email"

@@ -14,7 +14,13 @@ from .organisations import (
     organisation_reject,
     organisation_verify,
 )
-from .preferences import first_steps_dismiss, notices_set, notices_token, user_for_notices_token
+from .preferences import (
+    first_steps_dismiss,
+    language_set,
+    notices_set,
+    notices_token,
+    user_for_notices_token,
+)
 from .tokens import (
     API_TOKEN_LAST_USED_RESOLUTION,
     API_TOKEN_MARKER,
@@ -44,6 +50,7 @@ __all__ = [
     "api_token_revoke",
     "audit_record",
     "first_steps_dismiss",
+    "language_set",
     "membership_approve",
     "membership_reject",
     "membership_request",

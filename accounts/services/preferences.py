@@ -1,9 +1,12 @@
-"""A person's choices: the e-mails the portal sends them, the first-steps panel they hid."""
+"""A person's choices: the e-mails the portal sends them, the first-steps panel they hid, the
+language of the portal."""
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haip_portal.exceptions import ApplicationError
 
@@ -53,4 +56,17 @@ def first_steps_dismiss(*, user: User, now: datetime | None = None) -> User:
     if user.first_steps_dismissed_at is None:
         user.first_steps_dismissed_at = now or timezone.now()
         user.save(update_fields=["first_steps_dismissed_at"])
+    return user
+
+
+def language_set(*, user: User, language: str) -> User:
+    """Remember ``language`` (one of ``settings.LANGUAGES``) as the language of the portal for
+    ``user``: applied on each of their requests, whatever browser they sign in from."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(
+            _("“%(language)s” is not a language of the portal.") % {"language": language}
+        )
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user

@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import WorkingGroup
 from drafts import selectors as draft_selectors
@@ -16,20 +17,24 @@ class DigestRequestForm(forms.Form):
         choices=Digest.Audience.choices,
         initial=Digest.Audience.WORKING_GROUP,
         widget=forms.RadioSelect,
-        help_text="Working-group digests include confidential comments, marked as such. "
-        "Public digests count them in the total and take nothing else from them.",
+        help_text=_(
+            "Working-group digests include confidential comments, marked as such. "
+            "Public digests count them in the total and take nothing else from them."
+        ),
     )
     sections = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked for the whole version.",
+        help_text=_("Leave all unticked for the whole version."),
     )
     working_group = forms.ModelChoiceField(
         queryset=WorkingGroup.objects.none(),
         required=False,
-        empty_label="None: the sections ticked above",
-        help_text="Only the sections this group follows; a working-group digest scoped to a "
-        "group is read by its members and the secretariat.",
+        empty_label=_("None: the sections ticked above"),
+        help_text=_(
+            "Only the sections this group follows; a working-group digest scoped to a "
+            "group is read by its members and the secretariat."
+        ),
     )
 
     def __init__(self, *args: Any, version: DraftVersion, groups: Any, **kwargs: Any) -> None:

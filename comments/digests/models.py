@@ -7,6 +7,7 @@ digests became an app of their own; see the migrations and docs/decisions/).
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from drafts.models import DraftVersion
 from haip_portal.models import TimeStampedModel
@@ -21,18 +22,18 @@ class Digest(TimeStampedModel):
     """
 
     class Audience(models.TextChoices):
-        PUBLIC = "public", "Public"
-        WORKING_GROUP = "working_group", "Working group"
+        PUBLIC = "public", _("Public")
+        WORKING_GROUP = "working_group", _("Working group")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     class Trigger(models.TextChoices):
-        REQUEST = "request", "Requested"
-        VERSION_CLOSED = "version_closed", "Comment period closed"
+        REQUEST = "request", _("Requested")
+        VERSION_CLOSED = "version_closed", _("Comment period closed")
 
     version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="digests")
     audience = models.CharField(max_length=13, choices=Audience.choices)
@@ -56,6 +57,12 @@ class Digest(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language its documents are written in: that of the person who asked.",
     )
     status = models.CharField(max_length=7, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
@@ -96,13 +103,13 @@ class DigestExport(models.Model):
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"
-        DOCX = "docx", "Word"
+        DOCX = "docx", _("Word")
         HTML = "html", "HTML"
         MARKDOWN = "md", "Markdown"
         JSON = "json", "JSON"
-        MATRIX_XLSX = "matrix.xlsx", "Comment matrix (Excel)"
-        MATRIX_DOCX = "matrix.docx", "Comment matrix (Word)"
-        MATRIX_CSV = "matrix.csv", "Comment matrix (CSV)"
+        MATRIX_XLSX = "matrix.xlsx", _("Comment matrix (Excel)")
+        MATRIX_DOCX = "matrix.docx", _("Comment matrix (Word)")
+        MATRIX_CSV = "matrix.csv", _("Comment matrix (CSV)")
 
     digest = models.ForeignKey(Digest, on_delete=models.CASCADE, related_name="exports")
     format = models.CharField(max_length=11, choices=Format.choices)

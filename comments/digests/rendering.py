@@ -7,8 +7,9 @@ import tempfile
 from typing import IO, Any
 
 from django.http import FileResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from comments.export_selectors import matrix_rows
 from comments.exports import matrix_csv, write_matrix_docx, write_matrix_xlsx
@@ -64,7 +65,13 @@ def _spooled() -> IO[bytes]:
 
 
 def render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
-    """The digest as documents, each an open file at position 0 (the caller closes them)."""
+    """The digest as documents, each an open file at position 0 (the caller closes them),
+    written in the language of the person who asked for it."""
+    with translation.override(digest.language):
+        return _render_documents(digest, data)
+
+
+def _render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes]]:
     meta = document_meta(digest, data)
     files: dict[str, IO[bytes]] = {}
 
@@ -87,11 +94,20 @@ def render_documents(digest: Digest, data: dict[str, Any]) -> dict[str, IO[bytes
 
 def render_matrix(digest: Digest) -> dict[str, IO[bytes]]:
     """The comment matrix of the digest's audience and cut-off, as open files at position 0;
-    rows are read in chunks, so memory stays flat whatever the number of comments."""
+    rows are read in chunks, so memory stays flat whatever the number of comments; written in
+    the language of the person who asked for the digest."""
+    with translation.override(digest.language):
+        return _render_matrix(digest)
+
+
+def _render_matrix(digest: Digest) -> dict[str, IO[bytes]]:
     meta = document_meta(digest)
     files: dict[str, IO[bytes]] = {}
     comments = selectors.digest_matrix_comments(digest)
-    title = f"Comment matrix: {meta.draft_title}, version {meta.version_number}"
+    title = _("Comment matrix: %(title)s, version %(number)s") % {
+        "title": meta.draft_title,
+        "number": meta.version_number,
+    }
     handle = _spooled()
     for chunk in matrix_csv(matrix_rows(comments)):
         handle.write(chunk.encode())

@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import permissions
 from accounts.models import User, WorkingGroup
@@ -97,10 +97,17 @@ def digest_request(
         working_group=working_group,
         cutoff=timezone.now(),
         requested_by=user,
+        language=_language_of_request(),
         stage="Waiting for the worker",
     )
     digest_enqueue(digest)
     return digest
+
+
+def _language_of_request() -> str:
+    """The language the person asking is served in (one of ``settings.LANGUAGES``)."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def digests_for_closed_version(version: DraftVersion) -> list[Digest]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from django.utils.functional import Promise
 from django_countries import countries
 
 from accounts.models import Organisation
 
-STAKEHOLDER_TYPES: dict[str, str] = dict(Organisation.StakeholderType.choices)
+STAKEHOLDER_TYPES: dict[str, str | Promise] = dict(Organisation.StakeholderType.choices)
 STANCES = {"support": "Support", "oppose": "Oppose", "amend": "Amend", "none": "No stance"}
 AUDIENCES = {"public": "Public", "working_group": "Working groups"}
 LANGUAGES = {
@@ -28,7 +29,7 @@ def humanise(key: str) -> str:
 
 
 def stakeholder_type(key: str) -> str:
-    return STAKEHOLDER_TYPES.get(key) or humanise(key)
+    return str(STAKEHOLDER_TYPES.get(key) or humanise(key))
 
 
 def stance(key: str) -> str:

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import Storage, storages
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .comments import Comment
 
@@ -21,8 +22,8 @@ class Attachment(models.Model):
 
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
-        DOCX = "docx", "Word (DOCX)"
-        ODT = "odt", "OpenDocument text (ODT)"
+        DOCX = "docx", _("Word (DOCX)")
+        ODT = "odt", _("OpenDocument text (ODT)")
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(storage=private_storage, upload_to="attachments/%Y/%m/")

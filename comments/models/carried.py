@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from drafts.models import DraftVersion
 from haip_portal.models import TimeStampedModel
@@ -20,16 +21,16 @@ class CarriedComment(TimeStampedModel):
     """
 
     class Outcome(models.TextChoices):
-        KEPT = "kept", "Kept"
-        CHANGED = "changed", "Text rewritten"
-        REMOVED = "removed", "Text removed"
+        KEPT = "kept", _("Kept")
+        CHANGED = "changed", _("Text rewritten")
+        REMOVED = "removed", _("Text removed")
 
     class Review(models.TextChoices):
-        NOT_NEEDED = "not_needed", "Carried without review"
-        PENDING = "pending", "Waiting for review"
-        CONFIRMED = "confirmed", "Confirmed by the secretariat"
-        REPOINTED = "repointed", "Re-pointed by the secretariat"
-        ANSWERED_BY_REMOVAL = "answered_by_removal", "Answered by removal"
+        NOT_NEEDED = "not_needed", _("Carried without review")
+        PENDING = "pending", _("Waiting for review")
+        CONFIRMED = "confirmed", _("Confirmed by the secretariat")
+        REPOINTED = "repointed", _("Re-pointed by the secretariat")
+        ANSWERED_BY_REMOVAL = "answered_by_removal", _("Answered by removal")
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="carried")
     version = models.ForeignKey(

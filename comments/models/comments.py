@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions
 from accounts.models import Organisation, User
@@ -28,28 +29,28 @@ class CommentQuerySet(models.QuerySet["Comment"]):
 
 class Comment(TimeStampedModel):
     class Kind(models.TextChoices):
-        GENERAL = "general", "General"
-        TECHNICAL = "technical", "Technical"
-        EDITORIAL = "editorial", "Editorial"
+        GENERAL = "general", _("General")
+        TECHNICAL = "technical", _("Technical")
+        EDITORIAL = "editorial", _("Editorial")
 
     class Stance(models.TextChoices):
-        SUPPORT = "support", "Support"
-        OPPOSE = "oppose", "Oppose"
-        AMEND = "amend", "Amend"
+        SUPPORT = "support", _("Support")
+        OPPOSE = "oppose", _("Oppose")
+        AMEND = "amend", _("Amend")
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public"
-        CONFIDENTIAL = "confidential", "Confidential"
+        PUBLIC = "public", _("Public")
+        CONFIDENTIAL = "confidential", _("Confidential")
 
     class State(models.TextChoices):
-        PUBLISHED = "published", "Published"
-        HIDDEN = "hidden", "Hidden by moderation"
-        WITHDRAWN = "withdrawn", "Withdrawn by its author"
+        PUBLISHED = "published", _("Published")
+        HIDDEN = "hidden", _("Hidden by moderation")
+        WITHDRAWN = "withdrawn", _("Withdrawn by its author")
 
     class Channel(models.TextChoices):
-        WEB = "web", "Web"
+        WEB = "web", _("Web")
         API = "api", "API"
-        BULK = "bulk", "Bulk upload"
+        BULK = "bulk", _("Bulk upload")
 
     version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="comments")
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="comments")

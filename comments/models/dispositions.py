@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from drafts.models import DraftVersion
 
@@ -12,10 +13,13 @@ class Disposition(models.Model):
     """The secretariat's answer to one comment, as in an ISO/W3C disposition of comments."""
 
     class Outcome(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
-        REJECTED = "rejected", "Rejected"
-        NOTED = "noted", "Noted"
+        ACCEPTED = "accepted", pgettext_lazy("disposition", "Accepted")
+        PARTIALLY_ACCEPTED = (
+            "partially_accepted",
+            pgettext_lazy("disposition", "Partially accepted"),
+        )
+        REJECTED = "rejected", pgettext_lazy("disposition", "Rejected")
+        NOTED = "noted", pgettext_lazy("disposition", "Noted")
 
     comment = models.OneToOneField(Comment, on_delete=models.PROTECT, related_name="disposition")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)

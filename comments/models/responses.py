@@ -3,6 +3,7 @@ dispositions of a version, and each commenter's acceptance or objection."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from drafts.models import DraftVersion
@@ -29,8 +30,8 @@ class DispositionResponse(TimeStampedModel):
     answers once per disposition and may change their answer until the deadline."""
 
     class Answer(models.TextChoices):
-        ACCEPTED = "accepted", "Accepted"
-        OBJECTED = "objected", "Objected"
+        ACCEPTED = "accepted", _("Accepted")
+        OBJECTED = "objected", _("Objected")
 
     disposition = models.ForeignKey(Disposition, on_delete=models.CASCADE, related_name="responses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -6,11 +6,13 @@ organisation. Each raises :class:`ApplicationError` naming the field."""
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from accounts import permissions
 from accounts.models import Organisation, User
 from drafts.models import DraftVersion, Line
 from haip_portal.exceptions import ApplicationError
-from haip_portal.text import check_text, forbidden_character
+from haip_portal.text import check_text, forbidden_character, grouped
 
 from ..anchoring import AnchorError, check_line_range, locate_quote
 from ..inputs import MAX_BODY_LENGTH, MAX_EXTERNAL_ID_LENGTH, MAX_LANGUAGE_LENGTH, CommentInput
@@ -33,12 +35,17 @@ def refuse_unless_open(version: DraftVersion, now: datetime) -> None:
     """A version takes comments only while ``open`` and inside its period."""
     if version.status != DraftVersion.Status.OPEN:
         raise ApplicationError(
-            f"{version} is {version.get_status_display().lower()}: it takes no comments."
+            _("%(version)s is %(status)s: it takes no comments.")
+            % {"version": version, "status": str(version.get_status_display()).lower()}
         )
     if version.opens_at and now < version.opens_at:
-        raise ApplicationError(f"The comment period of {version} has not opened yet.")
+        raise ApplicationError(
+            _("The comment period of %(version)s has not opened yet.") % {"version": version}
+        )
     if version.closes_at and now >= version.closes_at:
-        raise ApplicationError(f"The comment period of {version} has closed.")
+        raise ApplicationError(
+            _("The comment period of %(version)s has closed.") % {"version": version}
+        )
 
 
 def check_comment_text(data: CommentInput) -> tuple[str, str]:
@@ -57,26 +64,30 @@ def check_comment_text(data: CommentInput) -> tuple[str, str]:
         check_text(value, field=name, multiline=multiline)
     body = data.body.strip()
     if not body:
-        raise ApplicationError("The comment is empty.", field="body")
+        raise ApplicationError(_("The comment is empty."), field="body")
     if len(body) > MAX_BODY_LENGTH:
         raise ApplicationError(
-            f"The comment is {len(body):,} characters; the limit is {MAX_BODY_LENGTH:,}.",
+            _("The comment is %(count)s characters; the limit is %(limit)s.")
+            % {"count": grouped(len(body)), "limit": grouped(MAX_BODY_LENGTH)},
             field="body",
         )
     proposed = data.proposed_text.strip()
     if len(proposed) > MAX_BODY_LENGTH:
         raise ApplicationError(
-            f"The proposed text is {len(proposed):,} characters; the limit is {MAX_BODY_LENGTH:,}.",
+            _("The proposed text is %(count)s characters; the limit is %(limit)s.")
+            % {"count": grouped(len(proposed)), "limit": grouped(MAX_BODY_LENGTH)},
             field="proposed_text",
         )
     if len(data.external_id) > MAX_EXTERNAL_ID_LENGTH:
         raise ApplicationError(
-            f"The external id is limited to {MAX_EXTERNAL_ID_LENGTH} characters.",
+            _("The external id is limited to %(limit)s characters.")
+            % {"limit": MAX_EXTERNAL_ID_LENGTH},
             field="external_id",
         )
     if len(data.language) > MAX_LANGUAGE_LENGTH:
         raise ApplicationError(
-            f"The language code is limited to {MAX_LANGUAGE_LENGTH} characters.",
+            _("The language code is limited to %(limit)s characters.")
+            % {"limit": MAX_LANGUAGE_LENGTH},
             field="language",
         )
     for name, value, choices in (
@@ -84,9 +95,14 @@ def check_comment_text(data: CommentInput) -> tuple[str, str]:
         ("visibility", data.visibility, Comment.Visibility.values),
     ):
         if value not in choices:
-            raise ApplicationError(f"Unknown {name} '{_shown(value)}'.", field=name)
+            raise ApplicationError(
+                _("Unknown %(name)s '%(value)s'.") % {"name": name, "value": _shown(value)},
+                field=name,
+            )
     if data.stance and data.stance not in Comment.Stance.values:
-        raise ApplicationError(f"Unknown stance '{_shown(data.stance)}'.", field="stance")
+        raise ApplicationError(
+            _("Unknown stance '%(value)s'.") % {"value": _shown(data.stance)}, field="stance"
+        )
     return body, proposed
 
 
@@ -112,13 +128,13 @@ def check_anchor(
             texts = _texts_quoted(data, version, lines, rendered or {})
             text = "\n".join(texts[number] for number in range(data.line_start, data.line_end + 1))
             where = (
-                f"line {data.line_start}"
+                _("line %(start)s") % {"start": data.line_start}
                 if data.line_start == data.line_end
-                else f"lines {data.line_start}–{data.line_end}"
+                else _("lines %(start)s–%(end)s") % {"start": data.line_start, "end": data.line_end}
             )
             locate_quote(text, data.quote, where=where)
     except AnchorError as error:
-        raise ApplicationError(str(error), field=error.field) from error
+        raise ApplicationError(_(error.template) % error.params, field=error.field) from error
 
 
 def _texts_quoted(
@@ -172,29 +188,36 @@ def check_organisation(
     check_text(slug, field="organisation", multiline=False)
     organisation = organisations.get(slug)
     if organisation is None:
-        raise ApplicationError(f"No organisation '{_shown(slug)}'.", field="organisation")
+        raise ApplicationError(
+            _("No organisation '%(slug)s'.") % {"slug": _shown(slug)}, field="organisation"
+        )
     return check_may_file_for(author, organisation)
 
 
 def check_may_file_for(author: User, organisation: Organisation | None) -> Organisation:
     """``organisation`` if ``author`` may file on its behalf (or endorse for it)."""
     if organisation is None:
-        raise ApplicationError("No such organisation.", field="organisation")
+        raise ApplicationError(_("No such organisation."), field="organisation")
     if organisation.status != Organisation.Status.VERIFIED:
-        state = (
-            "was not verified"
+        message = (
+            _(
+                "%(name)s was not verified by the secretariat, so nobody can file on its "
+                "behalf; file as yourself meanwhile."
+            )
             if organisation.status == Organisation.Status.REJECTED
-            else "is not verified yet"
+            else _(
+                "%(name)s is not verified yet by the secretariat, so nobody can file on its "
+                "behalf; file as yourself meanwhile."
+            )
         )
-        raise ApplicationError(
-            f"{organisation.name} {state} by the secretariat, so nobody can file on its behalf; "
-            "file as yourself meanwhile.",
-            field="organisation",
-        )
+        raise ApplicationError(message % {"name": organisation.name}, field="organisation")
     if not permissions.can_file_for(author, organisation):
         raise ApplicationError(
-            f"You do not represent {organisation.name}; file as yourself or ask its "
-            "administrator to make you a representative.",
+            _(
+                "You do not represent %(name)s; file as yourself or ask its administrator to "
+                "make you a representative."
+            )
+            % {"name": organisation.name},
             field="organisation",
         )
     return organisation
@@ -202,4 +225,8 @@ def check_may_file_for(author: User, organisation: Organisation | None) -> Organ
 
 def refuse_unless_author(comment: Comment, user: User, action: str) -> None:
     if comment.author_id != user.pk:
-        raise ApplicationError(f"Only the comment's author can {action} it.")
+        messages = {
+            "edit": _("Only the comment's author can edit it."),
+            "withdraw": _("Only the comment's author can withdraw it."),
+        }
+        raise ApplicationError(messages[action])

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haip_portal.errors import show_as_message
@@ -48,5 +49,8 @@ def attachment_add(request: HttpRequest, reference: str) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"Attached: {', '.join(a.file_name for a in added)}.")
+        messages.success(
+            request,
+            _("Attached: %(names)s.") % {"names": ", ".join(a.file_name for a in added)},
+        )
     return redirect(comment.get_absolute_url())

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
@@ -162,6 +163,10 @@ def comment_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"{comment.reference} updated; the earlier text is kept.")
+            messages.success(
+                request,
+                _("%(reference)s updated; the earlier text is kept.")
+                % {"reference": comment.reference},
+            )
             return redirect(comment.get_absolute_url())
     return render(request, "comments/edit.html", {"comment": comment, "form": form})

@@ -141,7 +141,9 @@ def _acting(view: Callable[[HttpRequest, Comment], str]) -> View:
 @_acting
 def comment_withdraw(request: HttpRequest, comment: Comment) -> str:
     services.comment_withdraw(comment=comment, user=acting_user(request))
-    return f"{comment.reference} is withdrawn; it stays in the record."
+    return _("%(reference)s is withdrawn; it stays in the record.") % {
+        "reference": comment.reference
+    }
 
 
 @_acting
@@ -158,7 +160,7 @@ def reply_create(request: HttpRequest, comment: Comment) -> str:
         parent_id=form.cleaned_data.get("parent") or None,
         organisation=next((o for o in represented if o.pk == chosen), None),
     )
-    return "Reply posted."
+    return _("Reply posted.")
 
 
 @_acting
@@ -167,7 +169,10 @@ def endorse(request: HttpRequest, comment: Comment) -> str:
     services.endorsement_create(
         comment=comment, user=acting_user(request), organisation=organisation
     )
-    return f"{organisation.name} now endorses {comment.reference}."
+    return _("%(name)s now endorses %(reference)s.") % {
+        "name": organisation.name,
+        "reference": comment.reference,
+    }
 
 
 @_acting
@@ -176,7 +181,10 @@ def endorsement_withdraw(request: HttpRequest, comment: Comment) -> str:
     services.endorsement_withdraw(
         comment=comment, user=acting_user(request), organisation=organisation
     )
-    return f"{organisation.name} no longer endorses {comment.reference}."
+    return _("%(name)s no longer endorses %(reference)s.") % {
+        "name": organisation.name,
+        "reference": comment.reference,
+    }
 
 
 @_acting
@@ -184,7 +192,7 @@ def flag(request: HttpRequest, comment: Comment) -> str:
     services.flag_create(
         comment=comment, user=acting_user(request), reason=request.POST.get("reason", "")
     )
-    return "Thank you: the secretariat will review this comment."
+    return _("Thank you: the secretariat will review this comment.")
 
 
 @_acting
@@ -192,7 +200,7 @@ def hide(request: HttpRequest, comment: Comment) -> str:
     services.comment_hide(
         comment=comment, moderator=acting_user(request), reason=request.POST.get("reason", "")
     )
-    return f"{comment.reference} is hidden; its author is told why."
+    return _("%(reference)s is hidden; its author is told why.") % {"reference": comment.reference}
 
 
 @_acting
@@ -200,7 +208,7 @@ def restore(request: HttpRequest, comment: Comment) -> str:
     services.comment_restore(
         comment=comment, moderator=acting_user(request), reason=request.POST.get("reason", "")
     )
-    return f"{comment.reference} is restored."
+    return _("%(reference)s is restored.") % {"reference": comment.reference}
 
 
 @_acting

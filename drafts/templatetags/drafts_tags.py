@@ -7,6 +7,8 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from drafts.diff import Segment
 from drafts.models import DraftVersion
@@ -16,8 +18,9 @@ register = template.Library()
 
 def _when(moment: datetime | None) -> str:
     if moment is None:
-        return "an unrecorded date"
-    return date_format(timezone.localtime(moment), "j M Y, H:i T")
+        return _("an unrecorded date")
+    local = timezone.localtime(moment)
+    return f"{date_format(local, 'DATETIME_FORMAT')} {date_format(local, 'T')}"
 
 
 @register.simple_tag
@@ -25,17 +28,27 @@ def period_status(version: DraftVersion) -> str:
     """A reader's one-line answer to "can I still comment, and until when?"."""
     now = timezone.now()
     if version.status == DraftVersion.Status.DRAFT:
-        return "Not published"
+        return _("Not published")
     if version.status == DraftVersion.Status.CLOSED:
-        return f"Closed on {_when(version.closed_at or version.closes_at)}"
+        return _("Closed on %(when)s") % {"when": _when(version.closed_at or version.closes_at)}
     assert version.opens_at is not None and version.closes_at is not None
     if now < version.opens_at:
-        return f"Opens in {timeuntil(version.opens_at, now)} ({_when(version.opens_at)})"
+        return _("Opens in %(wait)s (%(when)s)") % {
+            "wait": timeuntil(version.opens_at, now),
+            "when": _when(version.opens_at),
+        }
     if now >= version.closes_at:
-        return f"Comment period ended {_when(version.closes_at)}"
+        return _("Comment period ended %(when)s") % {"when": _when(version.closes_at)}
     remaining = version.closes_at - now
-    left = f"{remaining.days} days" if remaining.days >= 2 else timeuntil(version.closes_at, now)
-    return f"{left} left to comment (closes {_when(version.closes_at)})"
+    left = (
+        ngettext("%(days)d day", "%(days)d days", remaining.days) % {"days": remaining.days}
+        if remaining.days >= 2
+        else timeuntil(version.closes_at, now)
+    )
+    return _("%(left)s left to comment (closes %(when)s)") % {
+        "left": left,
+        "when": _when(version.closes_at),
+    }
 
 
 _SEGMENT_TAGS = {"insert": "ins", "delete": "del"}

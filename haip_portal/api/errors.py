@@ -11,6 +11,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,11 +22,12 @@ from haip_portal import availability
 from haip_portal.exceptions import ApplicationError, Conflict, NotFound
 
 API_PREFIX = "/api/"
-NOT_FOUND = "Not found."
+NOT_FOUND = gettext_lazy("Not found.")
 
 
-def error_body(code: str, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "errors": errors or {}}
+def error_body(code: str, message: object, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The one error shape; the message in the request's language, the code in English."""
+    return {"code": code, "message": str(message), "errors": errors or {}}
 
 
 def field_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -46,10 +50,10 @@ def _flatten(detail: Any) -> tuple[str, dict[str, list[str]]]:
     if isinstance(detail, dict):
         errors = field_errors(detail)
         general = errors.pop("non_field_errors", None)
-        message = general[0] if general else "The request has invalid fields."
+        message = general[0] if general else _("The request has invalid fields.")
         return message, errors
     if isinstance(detail, list):
-        return (str(detail[0]) if detail else "Invalid request."), {}
+        return (str(detail[0]) if detail else _("Invalid request.")), {}
     return str(detail), {}
 
 
@@ -109,6 +113,12 @@ def too_large_body(limit: int | None = None) -> dict[str, Any]:
     limit = limit or settings.API_MAX_BODY_BYTES
     return error_body(
         "request_too_large",
-        f"The request body is over {limit:,} bytes. Send at most 1,000 comments per request, "
-        "or upload a file as a bulk submission.",
+        _(
+            "The request body is over %(limit)s bytes. Send at most %(most)s comments per "
+            "request, or upload a file as a bulk submission."
+        )
+        % {
+            "limit": number_format(limit, force_grouping=True),
+            "most": number_format(1000, force_grouping=True),
+        },
     )

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "haip_portal.api.request_body.ApiBodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the browser or of the switch's cookie; no language prefix in URLs.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Links in e-mails sent while a request is served point to the host it was made to.
     "haip_portal.site.RequestOriginMiddleware",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    # A signed-in person's chosen language wins over the cookie and the browser.
+    "accounts.middleware.UserLanguageMiddleware",
     "haip_portal.middleware.PrivateResponseMiddleware",
     # Pages' answer to a domain error no view showed (haip_portal.exceptions).
     "haip_portal.errors.ApplicationErrorMiddleware",
@@ -84,6 +88,7 @@ TEMPLATES = [
             "builtins": ["haip_portal.wording"],
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
@@ -334,6 +339,21 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# The G7's languages, each named in itself (the language switch shows these names). URLs
+# carry no language: the choice is the signed-in person's (User.language), else the cookie
+# set by the switch, else the browser's Accept-Language.
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+    ("ja", "日本語"),
+]
+# The catalogues (.po and their compiled .mo, both committed: no gettext tools needed to run).
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as the portal always wrote them ("1 Dec 2026"); the other languages use
+# Django's own formats.
+FORMAT_MODULE_PATH = ["haip_portal.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -12,6 +12,12 @@
     function (name) { fields[name] = form.elements[name]; }
   );
   var citation = document.getElementById("anchor-citation");
+  // The words of the citation, in the page's language (data-* attributes of the citation).
+  function words(name, values) {
+    return (citation.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key];
+    });
+  }
   var CONTEXT = 32;
   var first = null;
 
@@ -37,10 +43,10 @@
   function describe() {
     var start = parseInt(fields.line_start.value, 10);
     var end = parseInt(fields.line_end.value, 10) || start;
-    if (!start) { citation.textContent = "No lines chosen yet."; return; }
+    if (!start) { citation.textContent = words("none", {}); return; }
     var line = document.getElementById("L" + start);
     var where = line ? sectionOf(line) + ", " : "";
-    var lines = start === end ? "line " + start : "lines " + start + "–" + end;
+    var lines = start === end ? words("line", { start: start }) : words("lines", { start: start, end: end });
     var quote = fields.quote_exact.value;
     if (quote.length > 80) quote = quote.slice(0, 77) + "…";
     citation.textContent = where + lines + (quote ? ", “" + quote + "”" : "");

@@ -28,8 +28,8 @@
         }
         bar.value = digest.progress;
         bar.textContent = digest.progress + " %";
-        stage.textContent = digest.stage || "Waiting for the worker";
-        text.textContent = digest.progress + " % done. This page updates by itself.";
+        stage.textContent = digest.stage || panel.getAttribute("data-waiting");
+        text.textContent = panel.getAttribute("data-done").replace("{progress}", digest.progress + " %");
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

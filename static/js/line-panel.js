@@ -16,6 +16,13 @@
   var trigger = null;
   // The shortest piece of a quoted line still marked when the line no longer reads as quoted.
   var MIN_PIECE = 4;
+  // The panel's words, in the page's language (data-* attributes of the comment panel).
+  var wording = document.querySelector("[data-comment-panel]") || document.body;
+  function words(name, values) {
+    return (wording.getAttribute("data-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key];
+    });
+  }
 
   function lineNumber(line) { return parseInt(line.id.slice(1), 10); }
 
@@ -57,8 +64,8 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button secondary line-panel-close";
-    button.textContent = "Close";
-    button.setAttribute("aria-label", "Close: " + label);
+    button.textContent = words("close", {});
+    button.setAttribute("aria-label", words("close-label", { label: label }));
     button.addEventListener("click", function () { close(true); });
     panel.appendChild(button);
     panel.addEventListener("keydown", function (event) {
@@ -111,14 +118,14 @@
   // The runs of whole words of a quote's part, longest first; on a tie, the run that keeps the
   // end of the part (on the quote's first line, which it ends) or its start (on the others).
   function wordRuns(part, keepEnd) {
-    var words = [];
+    var spans = [];
     var re = /\S+/g;
-    for (var m = re.exec(part); m; m = re.exec(part)) words.push([m.index, m.index + m[0].length]);
+    for (var m = re.exec(part); m; m = re.exec(part)) spans.push([m.index, m.index + m[0].length]);
     var runs = [];
-    for (var i = 0; i < words.length; i++) {
-      for (var j = i; j < words.length; j++) {
-        var text = part.slice(words[i][0], words[j][1]);
-        var kept = keepEnd ? j === words.length - 1 : i === 0;
+    for (var i = 0; i < spans.length; i++) {
+      for (var j = i; j < spans.length; j++) {
+        var text = part.slice(spans[i][0], spans[j][1]);
+        var kept = keepEnd ? j === spans.length - 1 : i === 0;
         if (text.length >= MIN_PIECE) runs.push({ text: text, kept: kept });
       }
     }
@@ -180,10 +187,10 @@
   function showThread(link) {
     var line = link.closest(".line");
     var n = lineNumber(line);
-    var region = open(line, link, "Comments on line " + n);
+    var region = open(line, link, words("thread-label", { n: n }));
     var status = document.createElement("p");
     status.setAttribute("role", "status");
-    status.textContent = "Loading the comments on line " + n + "…";
+    status.textContent = words("loading", { n: n });
     region.appendChild(status);
     focusInside(status);
     fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
@@ -196,7 +203,7 @@
         var thread = page.querySelector(".line-comments");
         if (!thread || panel !== region) throw new Error("no thread");
         thread.querySelectorAll("a[href$='#L" + n + "']").forEach(function (closeLink) {
-          if (closeLink.textContent.trim() === "Close") closeLink.parentElement.remove();
+          if (closeLink.textContent.trim() === words("close", {})) closeLink.parentElement.remove();
         });
         var heading = thread.querySelector("#line-comments-h");
         heading.id = "line-panel-h";
@@ -211,7 +218,7 @@
 
   function showForm(link) {
     var line = link.closest(".line");
-    var region = open(line, link, "Comment on line " + lineNumber(line));
+    var region = open(line, link, words("form-label", { n: lineNumber(line) }));
     if (!formHome) {
       formHome = document.createComment("comment form");
       formSection.parentNode.insertBefore(formHome, formSection);

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import WorkingGroup
 from comments.digests import selectors, services
@@ -249,3 +250,19 @@ def test_the_matrix_is_written_after_the_digest_and_once(
     formats = sorted(digest.exports.values_list("format", flat=True))
     assert formats == sorted(DigestExport.Format.values)
     assert services.digests_stalled() == ([], [])
+
+
+def test_a_digest_is_written_in_the_language_of_the_person_who_asked(
+    consultation, secretariat_user, django_capture_on_commit_callbacks
+):
+    with translation.override("fr"):
+        digest = request_built(
+            secretariat_user,
+            consultation["version"],
+            audience="public",
+            capture=django_capture_on_commit_callbacks,
+        )
+    assert digest.language == "fr"
+    with translation.override("en"):  # the files stay French whoever downloads them
+        markdown = digest.exports.get(format="md").file.open("rb").read().decode()
+    assert "## Chiffres" in markdown and "## Figures" not in markdown

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from comments.exports import labels
 
@@ -35,34 +36,34 @@ def digest_charts(data: Mapping[str, Any], meta: DocumentMeta) -> dict[str, Safe
     return {
         "by_section": bar_chart(
             overview["by_section"],
-            title="Comments by section",
+            title=_("Comments by section"),
             labels={c["key"]: titles.get(c["key"], c["key"]) for c in overview["by_section"]},
             max_bars=max(12, len(overview["by_section"])),
         ),
         "by_stance": bar_chart(
             overview["by_stance"],
-            title="Comments by stance",
+            title=_("Comments by stance"),
             labels=_labelled(overview["by_stance"], labels.stance),
         ),
         "by_stakeholder_type": bar_chart(
             overview["by_stakeholder_type"],
-            title="Comments by stakeholder type",
+            title=_("Comments by stakeholder type"),
             labels=_labelled(overview["by_stakeholder_type"], labels.stakeholder_type),
         ),
         "by_country": bar_chart(
             overview["by_country"],
-            title="Comments by country",
+            title=_("Comments by country"),
             labels=_labelled(overview["by_country"], labels.country),
         ),
         "by_kind": bar_chart(
             overview["by_kind"],
-            title="Comments by type",
+            title=_("Comments by type"),
             labels=_labelled(overview["by_kind"], labels.humanise),
         ),
-        "by_day": timeline_chart(overview["by_day"], title="Comments filed per day"),
+        "by_day": timeline_chart(overview["by_day"], title=_("Comments filed per day")),
         "dispositions": bar_chart(
             dispositions,
-            title="Dispositions of the secretariat",
+            title=_("Dispositions of the secretariat"),
             labels=_labelled(dispositions, labels.humanise),
         ),
     }

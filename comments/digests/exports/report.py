@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from comments.exports import labels
 
 from .briefing_report import BriefingView, briefing_view
@@ -75,7 +77,19 @@ class StanceRow:
 
 
 # The columns of a stance table, and a row's cells (shares after their counts).
-STANCE_HEADERS = ("Stakeholder type", "Comments", "Support", "Oppose", "Amend", "No stance")
+STANCE_HEADERS = (
+    gettext_lazy("Stakeholder type"),
+    gettext_lazy("Comments"),
+    gettext_lazy("Support"),
+    gettext_lazy("Oppose"),
+    gettext_lazy("Amend"),
+    gettext_lazy("No stance"),
+)
+
+
+def stance_headers() -> tuple[str, ...]:
+    """The stance table's column headings in the active language."""
+    return tuple(str(header) for header in STANCE_HEADERS)
 
 
 def stance_cells(row: StanceRow) -> tuple[object, ...]:

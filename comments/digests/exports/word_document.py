@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from docx import Document
 from docx.shared import Pt
 
-from comments.exports import labels
 from comments.exports.cells import xml_text
 from comments.exports.word import add_rows, add_table, repeat_header
 
 from .briefing_report import ClaimView
 from .meta import DocumentMeta
 from .report import (
-    STANCE_HEADERS,
     CountRow,
     ExcerptView,
     Report,
@@ -24,6 +24,7 @@ from .report import (
     ThemeView,
     build_report,
     stance_cells,
+    stance_headers,
 )
 
 
@@ -37,7 +38,7 @@ def _paragraph(document: Any, text: str, *, style: str | None = None, bold: str 
 
 def _counts(document: Any, title: str, name: str, rows: Sequence[CountRow]) -> None:
     document.add_heading(title, level=2)
-    table = add_table(document, (name, "Comments", "Share"))
+    table = add_table(document, (name, _("Comments"), _("Share")))
     repeat_header(table)
     add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in rows))
 
@@ -49,55 +50,69 @@ def _quote(document: Any, quote: ExcerptView) -> None:
         source += f" ({quote.stakeholder_type})"
     paragraph = _paragraph(document, f"— {source}")
     if quote.confidential:
-        paragraph.add_run("  CONFIDENTIAL").bold = True
+        paragraph.add_run("  " + _("Confidential").upper()).bold = True
 
 
 def _mix(rows: Sequence[CountRow]) -> str:
-    return ", ".join(f"{r.label} {r.count}" for r in rows) or "none"
+    return ", ".join(f"{r.label} {r.count}" for r in rows) or _("none")
 
 
 def _header(document: Any, report: Report) -> None:
     document.add_heading(xml_text(report.title), level=0)
     for label, value in (
-        ("Draft: ", f"{report.draft_title}, version {report.version_number}"),
-        ("Audience: ", report.audience),
-        ("Cut-off: ", report.cutoff),
-        ("Generated: ", report.generated),
-        ("Reference: ", report.reference),
+        (
+            _("Draft") + ": ",
+            _("%(draft_title)s, version %(version_number)s")
+            % {"draft_title": report.draft_title, "version_number": report.version_number},
+        ),
+        (_("Audience") + ": ", report.audience),
+        (_("Cut-off") + ": ", report.cutoff),
+        (_("Generated") + ": ", report.generated),
+        (_("Reference") + ": ", report.reference),
     ):
         _paragraph(document, value, bold=label)
     if report.working_group:
-        _paragraph(document, "", bold="Includes confidential comments: not for publication.")
+        warning = _("includes confidential comments: not for publication")
+        _paragraph(document, "", bold=f"{warning[:1].upper()}{warning[1:]}.")
 
 
 def _overview(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]) -> None:
-    document.add_heading("Figures", level=1)
-    period = f", filed from {report.period}" if report.period else ""
+    document.add_heading(_("Figures"), level=1)
+    period = _(", filed from %(period)s") % {"period": report.period} if report.period else ""
     _paragraph(document, f"{period}.", bold=report.size)
-    note = "Copies of the same text, or near copies, count as one distinct position."
+    note = _("Copies of the same text, or near copies, count as one distinct position.")
     _paragraph(document, f"{note} {report.confidential_note}".strip())
     if report.empty_sections:
         _paragraph(document, report.empty_sections)
-    _counts(document, "Comments by section", "Section", report.by_section)
-    _counts(document, "Comments by stance", "Stance", report.by_stance)
+    _counts(document, _("Comments by section"), _("Section"), report.by_section)
+    _counts(document, _("Comments by stance"), _("Stance"), report.by_stance)
     _counts(
-        document, "Comments by stakeholder type", "Stakeholder type", report.by_stakeholder_type
+        document,
+        _("Comments by stakeholder type"),
+        _("Stakeholder type"),
+        report.by_stakeholder_type,
     )
-    _counts(document, "Comments by country", "Country", report.by_country)
-    _counts(document, "Comments by type", "Type", report.by_kind)
-    document.add_heading("Comments filed per day", level=2)
-    table = add_table(document, ("Day", "Comments"))
+    _counts(document, _("Comments by country"), _("Country"), report.by_country)
+    _counts(document, _("Comments by type"), _("Type"), report.by_kind)
+    document.add_heading(_("Comments filed per day"), level=2)
+    table = add_table(document, (_("Day"), _("Comments")))
     add_rows(table, ((str(d["day"]), f"{d['count']:,}") for d in by_day))
 
 
 def _dispositions(document: Any, report: Report) -> None:
-    document.add_heading("Dispositions", level=1)
+    document.add_heading(_("Dispositions"), level=1)
     _paragraph(
         document,
-        f"The secretariat's answers to the {report.disposed_total:,} comments of this digest "
-        "(open: not yet answered).",
+        ngettext(
+            "The secretariat's answers to the %(count)s comment of this digest (open: not yet "
+            "answered).",
+            "The secretariat's answers to the %(count)s comments of this digest (open: not yet "
+            "answered).",
+            report.disposed_total,
+        )
+        % {"count": f"{report.disposed_total:,}"},
     )
-    table = add_table(document, ("Outcome", "Comments", "Share"))
+    table = add_table(document, (_("Outcome"), _("Comments"), _("Share")))
     add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in report.dispositions))
     if report.answers:
         _paragraph(document, report.answers)
@@ -108,13 +123,16 @@ def _dispositions(document: Any, report: Report) -> None:
 def _theme(document: Any, theme: ThemeView) -> None:
     document.add_heading(xml_text(f"“{theme.label}”"), level=3)
     about = f"{theme.key_phrase} · " if theme.key_phrase else ""
-    about += theme.size + (f" · in {theme.languages}" if theme.languages else "")
+    about += theme.size
+    about += (
+        " " + _("· in %(languages)s") % {"languages": theme.languages} if theme.languages else ""
+    )
     _paragraph(document, about)
     for label, value in (
-        ("Held by: ", theme.held_by),
-        ("Stakeholders: ", _mix(theme.stakeholder_mix)),
-        ("Countries: ", theme.countries),
-        ("Stances: ", theme.stances),
+        (_("Held by") + ": ", theme.held_by),
+        (_("Stakeholders") + ": ", _mix(theme.stakeholder_mix)),
+        (_("Countries") + ": ", theme.countries),
+        (_("Stances") + ": ", theme.stances),
     ):
         if value:
             _paragraph(document, value, bold=label)
@@ -125,7 +143,7 @@ def _theme(document: Any, theme: ThemeView) -> None:
 
 
 def _themes(document: Any, section: SectionView) -> None:
-    document.add_heading("Themes", level=2)
+    document.add_heading(_("Themes"), level=2)
     for theme in section.themes:
         _theme(document, theme)
     if not section.themes:
@@ -136,43 +154,48 @@ def _themes(document: Any, section: SectionView) -> None:
 
 def _claim(document: Any, claim: ClaimView) -> None:
     _paragraph(document, claim.label, style="Quote")
-    about = "Campaign · " if claim.campaign else ""
+    about = _("Campaign ·") + " " if claim.campaign else ""
     about += f"{claim.where} · {claim.summary}"
     about += f" · {claim.groups}" if claim.groups else ""
-    about += f" · stances: {claim.stances}" if claim.stances else ""
+    about += " " + _("· stances: %(stances)s") % {"stances": claim.stances} if claim.stances else ""
     paragraph = _paragraph(document, f"{about} · {claim.reference}")
     if claim.confidential:
-        paragraph.add_run("  CONFIDENTIAL").bold = True
+        paragraph.add_run("  " + _("Confidential").upper()).bold = True
 
 
 def _briefing(document: Any, report: Report) -> None:
     briefing = report.briefing
     if briefing is None:
         return
-    document.add_heading("Key messages", level=1)
-    who = f" from {briefing.respondents}" if briefing.respondents else ""
+    document.add_heading(_("Key messages"), level=1)
+    who = " " + _("from %(respondents)s") % {"respondents": briefing.respondents}
+    who = who if briefing.respondents else ""
     _paragraph(document, f"{who}.", bold=report.size)
     for claim in briefing.key_messages:
         _claim(document, claim)
     if briefing.group_wants:
-        document.add_heading("What each stakeholder group wants", level=1)
+        document.add_heading(_("What each stakeholder group wants"), level=1)
     for wants in briefing.group_wants:
         document.add_heading(xml_text(wants.group), level=2)
-        stances = f"stances: {wants.stances}" if wants.stances else "no stance taken"
+        stances = (
+            _("stances: %(stances)s") % {"stances": wants.stances}
+            if wants.stances
+            else _("no stance taken")
+        )
         _paragraph(document, f"{wants.summary} · {stances}")
         for claim in wants.claims:
             text = f"“{claim.label}” ({claim.where}; {claim.summary})"
             _paragraph(document, text, style="List Bullet")
     if briefing.contested:
-        document.add_heading("Most contested lines", level=1)
+        document.add_heading(_("Most contested lines"), level=1)
     for line in briefing.contested:
-        groups = f". By group: {line.groups}" if line.groups else ""
+        groups = _(". By group: %(groups)s") % {"groups": line.groups} if line.groups else ""
         text = f": {line.stances}. {line.summary}{groups}."
         _paragraph(document, text, style="List Bullet", bold=line.title)
 
 
 def _changes(document: Any, section: SectionView) -> None:
-    document.add_heading("Proposed changes", level=2)
+    document.add_heading(_("Proposed changes"), level=2)
     for change in section.changes:
         document.add_heading(change.title, level=3)
         _paragraph(document, change.summary)
@@ -180,11 +203,11 @@ def _changes(document: Any, section: SectionView) -> None:
             _paragraph(document, proposal.text, style="List Bullet")
             paragraph = _paragraph(document, proposal.source)
             if proposal.confidential:
-                paragraph.add_run("  CONFIDENTIAL").bold = True
+                paragraph.add_run("  " + _("Confidential").upper()).bold = True
         if change.more:
             _paragraph(document, change.more)
     if not section.changes:
-        _paragraph(document, "No proposed changes.")
+        _paragraph(document, _("No proposed changes."))
     if section.changes_more:
         _paragraph(document, section.changes_more)
 
@@ -193,53 +216,61 @@ def _section(document: Any, section: SectionView) -> None:
     document.add_heading(xml_text(section.heading), level=1)
     _paragraph(document, section.size)
     if section.agreement is not None:
-        document.add_heading("Stance by stakeholder type", level=2)
-        table = add_table(document, STANCE_HEADERS)
+        document.add_heading(_("Stance by stakeholder type"), level=2)
+        table = add_table(document, stance_headers())
         repeat_header(table)
         add_rows(table, (stance_cells(r) for r in (*section.groups, section.agreement)))
-        _paragraph(document, "Shares are of the comments that took a stance.")
+        _paragraph(document, _("Shares are of the comments that took a stance."))
     _themes(document, section)
     _changes(document, section)
 
 
 def _campaigns(document: Any, report: Report) -> None:
-    document.add_heading("Campaigns", level=1)
+    document.add_heading(_("Campaigns"), level=1)
     _paragraph(
         document,
-        "One text filed by several distinct submitters (copied, edited or with a paragraph of "
-        "their own added), shown once and counted as one position.",
+        _(
+            "One text filed by several distinct submitters (copied, edited or with a paragraph "
+            "of their own added), shown once and counted as one position."
+        ),
     )
     if report.campaigns_more:
         _paragraph(
             document,
-            f"The {len(report.campaigns)} largest are described here; {report.campaigns_more}",
+            _("The %(campaigns)s largest are described here; %(campaigns_more)s")
+            % {"campaigns": len(report.campaigns), "campaigns_more": report.campaigns_more},
         )
     for number, campaign in enumerate(report.campaigns, start=1):
-        document.add_heading(
-            f"Campaign {number}: {labels.plural(campaign.comments, 'comment')}", level=2
-        )
+        heading = ngettext(
+            "Campaign %(number)s: %(count)s comment",
+            "Campaign %(number)s: %(count)s comments",
+            campaign.comments,
+        ) % {"number": number, "count": f"{campaign.comments:,}"}
+        document.add_heading(heading, level=2)
         references = ", ".join(campaign.references)
         if campaign.more_references:
-            references += f" and {campaign.more_references:,} more"
+            references += " " + _("and %(more_references)s more") % {
+                "more_references": f"{campaign.more_references:,}"
+            }
         for label, value in (
-            ("Copies: ", campaign.copies),
-            ("Signatories: ", campaign.submitters),
-            ("Organisations: ", campaign.organisation_list),
-            ("Stakeholder mix: ", _mix(campaign.stakeholder_mix)),
-            ("Sections: ", "; ".join(campaign.sections)),
-            ("References: ", references),
+            (_("Copies") + ": ", campaign.copies),
+            (_("Signatories") + ": ", campaign.submitters),
+            (_("Organisations") + ": ", campaign.organisation_list),
+            (_("Stakeholder mix") + ": ", _mix(campaign.stakeholder_mix)),
+            (_("Sections") + ": ", "; ".join(campaign.sections)),
+            (_("References") + ": ", references),
         ):
             _paragraph(document, value, bold=label)
         _quote(document, campaign.representative)
     if not report.campaigns:
-        _paragraph(document, "No campaign found.")
+        _paragraph(document, _("No campaign found."))
 
 
 def _repeats(document: Any, report: Report) -> None:
     if not report.repeats:
         return
-    document.add_heading("Repeats", level=1)
-    _paragraph(document, "One text filed again by fewer submitters than a campaign needs.")
+    document.add_heading(_("Repeats"), level=1)
+    _paragraph(document, _("One text filed again by fewer submitters than a campaign needs."))
     for repeat in report.repeats:
         _paragraph(document, repeat.line)
         _quote(document, repeat.representative)
