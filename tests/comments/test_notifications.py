@@ -78,6 +78,12 @@ def _receipt_sent_at(comment: Comment):
 # --- receipts ------------------------------------------------------------------------------
 
 
+def _receipt_hooks(hooks):
+    """The after-commit sends of a receipt among ``hooks`` (filing also has the comment read
+    for digests)."""
+    return [hook for hook in hooks if tasks.send_comment_receipt.name in hook.__qualname__]
+
+
 @pytest.mark.django_db
 def test_filing_sends_one_receipt_with_the_reference_and_a_copy_of_the_body(
     version, author, organisation, mailoutbox, django_capture_on_commit_callbacks
@@ -92,7 +98,7 @@ def test_filing_sends_one_receipt_with_the_reference_and_a_copy_of_the_body(
             body=body,
             proposed_text="An independent team documents measure 1.",
         )
-    assert len(callbacks) == 1
+    assert len(_receipt_hooks(callbacks)) == 1
     (message,) = mailoutbox
     assert message.to == ["author@kumo.example"]
     assert message.subject == "[HAIP Consultation] Comment received: HAIP-V1-000001"
@@ -162,7 +168,7 @@ def test_over_the_api_the_response_is_the_receipt(
             data=services.CommentInput(line_start=4, line_end=4, body="Filed by a script."),
             channel=Comment.Channel.API,
         )
-    assert hooks == [] and mailoutbox == []
+    assert _receipt_hooks(hooks) == [] and mailoutbox == []
     assert _receipt_sent_at(comment) is not None  # so the catch-up task leaves it alone
     age(comment, minutes=3)
     assert tasks.send_pending_receipts() == 0
@@ -263,7 +269,7 @@ def test_after_a_broker_outage_the_catch_up_task_sends_the_receipt_once(
     monkeypatch.setattr(tasks.send_comment_receipt, "delay", _broker_down)
     with django_capture_on_commit_callbacks() as hooks:
         comment = submit(version=version, author=author)
-    (enqueue,) = hooks
+    (enqueue,) = _receipt_hooks(hooks)
     with pytest.raises(OperationalError):  # what the hook meets after the commit
         enqueue()
     assert Comment.objects.get() == comment
@@ -287,7 +293,7 @@ def test_a_broker_outage_is_not_raised_to_the_filer(
     monkeypatch.setattr(tasks.send_comment_receipt, "delay", _broker_down)
     with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True) as hooks:
         comment = submit(version=version, author=author)
-    assert len(hooks) == 1  # the enqueue was tried, after the commit
+    assert len(_receipt_hooks(hooks)) == 1  # the enqueue was tried, after the commit
     assert comment.reference == "HAIP-V1-000001"
     assert Comment.objects.get() == comment
     assert _receipt_sent_at(comment) is None
