@@ -15,6 +15,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -62,14 +63,16 @@ class CheckedFile:
 
 
 def _refuse(name: str, problem: str) -> ApplicationError:
-    return ApplicationError(f"{name}: {problem}", field=FIELD)
+    return ApplicationError(
+        _("%(name)s: %(problem)s") % {"name": name, "problem": problem}, field=FIELD
+    )
 
 
 def _clean_name(upload: UploadedFile) -> str:
     raw = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     name = "".join(c for c in raw if forbidden_character(c, multiline=False) is None)
     if not name:
-        raise _refuse("The file", "it has no name.")
+        raise _refuse(_("The file"), _("it has no name."))
     return name[:MAX_NAME_LENGTH]
 
 
@@ -90,20 +93,29 @@ def check_attachment(upload: UploadedFile) -> CheckedFile:
     size = upload.size or 0
     limit = settings.ATTACHMENT_MAX_BYTES
     if size > limit:
-        raise _refuse(name, f"the file is {size:,} bytes; the limit is {limit:,} per file.")
+        raise _refuse(
+            name,
+            _("the file is %(size)s bytes; the limit is %(limit)s per file.")
+            % {"size": f"{size:,}", "limit": f"{limit:,}"},
+        )
     if size == 0:
-        raise _refuse(name, "the file is empty.")
+        raise _refuse(name, _("the file is empty."))
     upload.seek(0)
     data = upload.read(limit + 1)
     upload.seek(0)
     if len(data) > limit:  # the declared size lied
-        raise _refuse(name, f"the file is over the limit of {limit:,} bytes per file.")
+        raise _refuse(
+            name,
+            _("the file is over the limit of %(limit)s bytes per file.") % {"limit": f"{limit:,}"},
+        )
     sniffed = _sniff(data[:8])
     if sniffed is None:
         raise _refuse(
             name,
-            "its content is not a PDF, Word (DOCX) or OpenDocument text (ODT) document; "
-            "only those can be attached.",
+            _(
+                "its content is not a PDF, Word (DOCX) or OpenDocument text (ODT) document; "
+                "only those can be attached."
+            ),
         )
     kind: str
     if sniffed == Kind.PDF:
@@ -115,8 +127,11 @@ def check_attachment(upload: UploadedFile) -> CheckedFile:
     if named != kind:
         raise _refuse(
             name,
-            f"its content is a {Kind(kind).label} document but its name ends in "
-            f"'{extension or '(nothing)'}'; name it .{kind}.",
+            _(
+                "its content is a %(kind)s document but its name ends in '%(extension)s'; "
+                "name it .%(suffix)s."
+            )
+            % {"kind": Kind(kind).label, "extension": extension or _("(nothing)"), "suffix": kind},
         )
     return CheckedFile(
         upload=upload,
@@ -137,11 +152,15 @@ def _pdf_text(name: str, data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise _refuse(
-                name, "the PDF is encrypted (password-protected); attach an unprotected copy."
+                name, _("the PDF is encrypted (password-protected); attach an unprotected copy.")
             )
         pages = len(reader.pages)
         if pages > MAX_PDF_PAGES:
-            raise _refuse(name, f"the PDF has {pages:,} pages; the limit is {MAX_PDF_PAGES:,}.")
+            raise _refuse(
+                name,
+                _("the PDF has %(pages)s pages; the limit is %(max)s.")
+                % {"pages": f"{pages:,}", "max": f"{MAX_PDF_PAGES:,}"},
+            )
         parts: list[str] = []
         length = 0
         for page in reader.pages:
@@ -151,7 +170,7 @@ def _pdf_text(name: str, data: bytes) -> str:
             if length >= settings.ATTACHMENT_MAX_TEXT_CHARS:
                 break
     except PDF_PARSE_ERRORS as error:
-        raise _refuse(name, "the PDF is damaged and cannot be read.") from error
+        raise _refuse(name, _("the PDF is damaged and cannot be read.")) from error
     return _capped(parts)
 
 
@@ -161,7 +180,7 @@ def _zip_document(name: str, data: bytes) -> tuple[str, str]:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
         raise _refuse(
-            name, "the file is a damaged zip archive, not a readable document."
+            name, _("the file is a damaged zip archive, not a readable document.")
         ) from error
     with archive:
         members = archive.infolist()
@@ -175,12 +194,12 @@ def _zip_document(name: str, data: bytes) -> tuple[str, str]:
             if "content.xml" in names and _member(archive, "mimetype") == ODT_MIMETYPE:
                 return Kind.ODT, _odt_text(archive.open("content.xml"))
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-            raise _refuse(name, "a part of the document is damaged.") from error
+            raise _refuse(name, _("a part of the document is damaged.")) from error
         except (ElementTree.ParseError, DefusedXmlException) as error:
-            raise _refuse(name, "the document's text is not well-formed XML.") from error
+            raise _refuse(name, _("the document's text is not well-formed XML.")) from error
     raise _refuse(
         name,
-        "the file is a zip archive but not a Word (DOCX) or OpenDocument text (ODT) document.",
+        _("the file is a zip archive but not a Word (DOCX) or OpenDocument text (ODT) document."),
     )
 
 
@@ -189,23 +208,34 @@ def _check_unpacked_sizes(name: str, members: list[zipfile.ZipInfo]) -> None:
     then bounded by those declared sizes)."""
     if len(members) > MAX_ZIP_MEMBERS:
         raise _refuse(
-            name, f"the document holds {len(members):,} parts; the limit is {MAX_ZIP_MEMBERS:,}."
+            name,
+            _("the document holds %(count)s parts; the limit is %(max)s.")
+            % {"count": f"{len(members):,}", "max": f"{MAX_ZIP_MEMBERS:,}"},
         )
     total = sum(member.file_size for member in members)
     limit = settings.ATTACHMENT_MAX_UNPACKED_BYTES
     if total > limit:
         raise _refuse(
-            name, f"the document would unpack to {total:,} bytes; the limit is {limit:,}."
+            name,
+            _("the document would unpack to %(total)s bytes; the limit is %(limit)s.")
+            % {"total": f"{total:,}", "limit": f"{limit:,}"},
         )
     for member in members:
         if member.flag_bits & 0x1:
-            raise _refuse(name, "the document is encrypted; attach an unprotected copy.")
+            raise _refuse(name, _("the document is encrypted; attach an unprotected copy."))
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_CHECKED_FROM and ratio > settings.ATTACHMENT_MAX_RATIO:
             raise _refuse(
                 name,
-                f"its part '{member.filename[:80]}' is compressed {ratio:,.0f} times (more than "
-                f"{settings.ATTACHMENT_MAX_RATIO}): refused as a possible zip bomb.",
+                _(
+                    "its part '%(part)s' is compressed %(ratio)s times (more than %(max)s): "
+                    "refused as a possible zip bomb."
+                )
+                % {
+                    "part": member.filename[:80],
+                    "ratio": f"{ratio:,.0f}",
+                    "max": settings.ATTACHMENT_MAX_RATIO,
+                },
             )
 
 

@@ -122,16 +122,19 @@ def _count_rows(upload: UploadedFile, format: str) -> int:
         for count, _row in enumerate(rows_of(upload, format), start=1):
             if count > MAX_ROWS:
                 raise ApplicationError(
-                    f"The file has more than {MAX_ROWS:,} rows; split it.", field="file"
+                    _("The file has more than %(max)s rows; split it.") % {"max": f"{MAX_ROWS:,}"},
+                    field="file",
                 )
     except UnicodeDecodeError as error:
         raise ApplicationError(_not_utf8(upload), field="file") from error
     except csv.Error as error:
-        raise ApplicationError(f"The CSV cannot be read: {error}.", field="file") from error
+        raise ApplicationError(
+            _("The CSV cannot be read: %(error)s.") % {"error": error}, field="file"
+        ) from error
     finally:
         upload.seek(0)
     if count == 0:
-        raise ApplicationError("The file holds no comments.", field="file")
+        raise ApplicationError(_("The file holds no comments."), field="file")
     return count
 
 
@@ -150,7 +153,8 @@ def _check_csv_header(upload: UploadedFile) -> None:
                 len(missing),
             )
             % {"missing": ", ".join(missing)}
-            + f"the columns are: {', '.join(CSV_COLUMNS)} (and, in a ZIP, {PAPERS_COLUMN}).",
+            + _("the columns are: %(columns)s (and, in a ZIP, %(papers)s).")
+            % {"columns": ", ".join(CSV_COLUMNS), "papers": PAPERS_COLUMN},
             field="file",
         )
 
@@ -160,7 +164,7 @@ def _not_utf8(upload: UploadedFile) -> str:
     upload.seek(0)
     start = upload.read(4)
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return (
+        return _(
             "The file is not UTF-8 but UTF-16 (it starts with a UTF-16 byte-order mark); save "
             "it as UTF-8 and upload it again."
         )
@@ -170,12 +174,16 @@ def _not_utf8(upload: UploadedFile) -> str:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            return (
-                f"The file is not UTF-8: line {number} holds the byte 0x{raw[error.start]:02X} "
-                f"(byte {error.start + 1} of the line), which UTF-8 cannot decode; save the "
-                "file as UTF-8 and upload it again."
-            )
-    return "The file is not UTF-8; save it as UTF-8 and upload it again."
+            return _(
+                "The file is not UTF-8: line %(number)s holds the byte %(byte)s (byte "
+                "%(position)s of the line), which UTF-8 cannot decode; save the file as UTF-8 "
+                "and upload it again."
+            ) % {
+                "number": number,
+                "byte": f"0x{raw[error.start]:02X}",
+                "position": error.start + 1,
+            }
+    return _("The file is not UTF-8; save it as UTF-8 and upload it again.")
 
 
 def _format_of_name(name: str) -> str:
@@ -185,8 +193,10 @@ def _format_of_name(name: str) -> str:
     if name.endswith(".csv"):
         return BulkSubmission.Format.CSV
     raise ApplicationError(
-        "Name the file .jsonl (JSON Lines: one comment object per line) or .csv, or send "
-        "the sheet and its position papers together as a .zip.",
+        _(
+            "Name the file .jsonl (JSON Lines: one comment object per line) or .csv, or send "
+            "the sheet and its position papers together as a .zip."
+        ),
         field="file",
     )
 
@@ -214,7 +224,9 @@ def bulk_file_rows(upload: UploadedFile) -> int:
     return its number of rows."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ApplicationError(
-            f"The file is {upload.size:,} bytes; the limit is {MAX_BYTES:,} (50 MB).", field="file"
+            _("The file is %(size)s bytes; the limit is %(max)s (50 MB).")
+            % {"size": f"{upload.size:,}", "max": f"{MAX_BYTES:,}"},
+            field="file",
         )
     sheet = sheet_of(upload)
     if not sheet:

@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 # DRF's own messages, translated by DRF's catalogues (the API reads items as DRF would).
 from django.utils.translation import gettext as drf_message
 
@@ -236,7 +238,6 @@ def item_from_flat(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 PAPERS = "attachments"
-NOT_PAPER_IDS = "Give the ids of your paper uploads as a list of texts."
 
 
 def read_paper_ids(raw: Any) -> tuple[str, ...] | UnreadableItem:
@@ -246,7 +247,9 @@ def read_paper_ids(raw: Any) -> tuple[str, ...] | UnreadableItem:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(key, str) for key in value):
-        return UnreadableItem({PAPERS: [NOT_PAPER_IDS]})
+        return UnreadableItem(
+            {PAPERS: [_("Give the ids of your paper uploads as a list of texts.")]}
+        )
     ids = []
     for key in value:
         try:

@@ -62,10 +62,7 @@ def _section_differences(
     first_kind = next(((ours, theirs) for ours, theirs in pairs if ours.kind != theirs.kind), None)
     counts_differ = len(master.lines) != len(rendering.lines)
     if counts_differ:
-        message = _(
-            "Section '%(key)s' has %(master)d lines in the master (lines %(m_first)d–%(m_last)d) "
-            "and %(rendering)d in the %(name)s rendering (lines %(r_first)d–%(r_last)d)"
-        ) % {
+        values: dict[str, object] = {
             "key": master.key,
             "master": len(master.lines),
             "m_first": master.line_start,
@@ -75,14 +72,22 @@ def _section_differences(
             "r_last": rendering.line_end,
             "name": name,
         }
-        if first_kind is not None:
+        if first_kind is None:
+            message = _(
+                "Section '%(key)s' has %(master)d lines in the master "
+                "(lines %(m_first)d–%(m_last)d) and %(rendering)d in the %(name)s rendering "
+                "(lines %(r_first)d–%(r_last)d)."
+            )
+        else:
             ours, theirs = first_kind
-            message += _("; line %(number)d is %(ours)s in the master and %(theirs)s there") % {
-                "number": ours.number,
-                "ours": _kind(ours.kind),
-                "theirs": _kind(theirs.kind),
-            }
-        found.append(Difference(master.key, message + "."))
+            values.update(number=ours.number, ours=_kind(ours.kind), theirs=_kind(theirs.kind))
+            message = _(
+                "Section '%(key)s' has %(master)d lines in the master "
+                "(lines %(m_first)d–%(m_last)d) and %(rendering)d in the %(name)s rendering "
+                "(lines %(r_first)d–%(r_last)d); "
+                "line %(number)d is %(ours)s in the master and %(theirs)s there."
+            )
+        found.append(Difference(master.key, message % values))
     elif first_kind is not None:
         ours, theirs = first_kind
         found.append(

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User
@@ -256,5 +257,5 @@ def rendering_for_desk(version: DraftVersion, language: str) -> Rendering:
         .first()
     )
     if rendering is None:
-        raise NotFound("No such rendering.")
+        raise NotFound(_("No such rendering."))
     return rendering

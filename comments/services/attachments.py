@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User
@@ -26,10 +27,16 @@ def attachments_check_count(count: int, *, already: int = 0) -> None:
     ``ATTACHMENT_MAX_PER_COMMENT`` (checked before any file is read)."""
     limit = settings.ATTACHMENT_MAX_PER_COMMENT
     if already + count > limit:
-        held = f"; it already has {already}" if already else ""
+        message = (
+            _(
+                "A comment takes at most %(limit)s attachments; it already has %(already)s: "
+                "%(count)s were sent."
+            )
+            if already
+            else _("A comment takes at most %(limit)s attachments: %(count)s were sent.")
+        )
         raise ApplicationError(
-            f"A comment takes at most {limit} attachments{held}: {count} were sent.",
-            field=FIELD,
+            message % {"limit": limit, "already": already, "count": count}, field=FIELD
         )
 
 
@@ -75,11 +82,11 @@ def attachments_add(
     all of them or none."""
     comment = Comment.objects.select_for_update().select_related("version").get(pk=comment.pk)
     if not permissions.can_attach_to_comment(user, comment):
-        raise NotAllowed("Only the comment's author can attach files to it.")
+        raise NotAllowed(_("Only the comment's author can attach files to it."))
     if comment.state != Comment.State.PUBLISHED:
         raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
     rules.refuse_unless_open(comment.version, now or timezone.now())
     if not files:
-        raise ApplicationError("No file was sent.", field=FIELD)
+        raise ApplicationError(_("No file was sent."), field=FIELD)
     checked = attachments_check(files, already=comment.attachments.count())
     return attachments_store(comment=comment, user=user, files=checked)

@@ -149,8 +149,11 @@ def _texts_quoted(
     texts = rendered.get(language, {})
     if data.line_start not in texts:
         raise ApplicationError(
-            f"{version} has no published rendering in '{_shown(language)}' to quote from; "
-            f"its text is in '{version.language}'.",
+            _(
+                "%(version)s has no published rendering in '%(language)s' to quote from; "
+                "its text is in '%(master)s'."
+            )
+            % {"version": version, "language": _shown(language), "master": version.language},
             field="quote_language",
         )
     return texts

@@ -8,6 +8,7 @@ else they are a 404, as if they had never been written.
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -140,8 +141,11 @@ class VersionDetailView(DraftsApiView):
         language = query.validated_data.get("lang", version.language)
         if language not in languages:
             raise NotFound(
-                f"{version} has no published rendering in '{language}'; it can be read in "
-                f"{', '.join(languages)}."
+                _(
+                    "%(version)s has no published rendering in '%(language)s'; it can be read "
+                    "in %(languages)s."
+                )
+                % {"version": version, "language": language, "languages": ", ".join(languages)}
             )
         rendering = selectors.rendering_pick(renderings, language)
         document: dict[str, Any] = {

@@ -2,6 +2,7 @@
 numbered lines, or they are refused with the first differences named and nothing stored."""
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +171,16 @@ def test_a_rendering_of_a_published_version_waits_to_be_published(unpublished):
     services.rendering_publish(rendering=rendering)
     rendering.refresh_from_db()
     assert rendering.status == Rendering.Status.PUBLISHED and rendering.published_at
+
+
+def test_the_refusal_is_said_in_the_language_of_the_request(unpublished):
+    blocks = _blocks(rendered(MASTER))
+    blocks[1][2] = "fr:Un paragraphe au lieu d'un point."  # line 5: an item in the master
+    del blocks[1][3]
+    with translation.override("ja"):
+        message = _refused(unpublished, _join(blocks))
+    assert message.startswith("フランス語訳は原文に沿っていません：節「action-1」は、原文では 4 行")
+    assert message.endswith("5 行目は原文では箇条書きの項目、翻訳では段落です。")
+    with translation.override("de"):
+        message = _refused(unpublished, _join(blocks))
+    assert "Zeile 5 ist im Originaltext ein Listenpunkt und dort ein Absatz." in message
