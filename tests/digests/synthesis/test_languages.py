@@ -2,7 +2,7 @@
 language's stop words."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from comments.digests.synthesis import languages
@@ -99,8 +99,12 @@ _TEXT = st.lists(
 ).map("".join)
 
 
+_MARKERS = " \n\t-•*0123456789.)"
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=_TEXT, language=st.sampled_from([*languages.LANGUAGES, languages.UNDETERMINED]))
+@example(text="A claim.\n- ", language="en")
 def test_every_sentence_is_a_verbatim_slice_in_order_and_nothing_but_space_is_lost(text, language):
     found = languages.sentences(text, language)
     position = 0
@@ -109,9 +113,9 @@ def test_every_sentence_is_a_verbatim_slice_in_order_and_nothing_but_space_is_lo
         at = text.find(sentence, position)
         assert at >= 0, (sentence, text)
         gap = text[position:at]
-        assert not gap.strip(" \n\t-•*0123456789.)"), (gap, text)  # spaces and list markers
+        assert not gap.strip(_MARKERS), (gap, text)  # spaces and list markers
         position = at + len(sentence)
-    assert not text[position:].strip()
+    assert not text[position:].strip(_MARKERS)  # an empty list item at the end is no sentence
 
 
 def test_words_leave_out_each_languages_stop_words_and_segment_japanese():
