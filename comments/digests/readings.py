@@ -14,7 +14,7 @@ from . import selectors, tasks
 from .models import CommentReading
 
 if TYPE_CHECKING:
-    from .synthesis.types import Reading
+    from .synthesis.types import CommentRecord, Reading
 
 # Comments read by one task: a 100,000-row upload becomes a hundred tasks any worker may take.
 READ_BATCH = 1000
@@ -30,12 +30,19 @@ def readings_enqueue(comment_ids: Sequence[int]) -> None:
 def comments_read(*, comment_ids: Sequence[int]) -> int:
     """Read the comments of ``comment_ids`` whose reading is missing or stale and store the
     readings; returns how many were read."""
+    return read_and_keep(selectors.records_to_read(comment_ids))[1]
+
+
+def read_and_keep(
+    rows: "Sequence[tuple[int, CommentRecord]]",
+) -> "tuple[list[CommentRecord], int]":
+    """The records (with their comment ids), each with a current reading: those read now
+    (never read, or changed since) are stored. Returns the records and how many were read."""
     from .synthesis.reading import with_readings  # the worker's libraries, as in services
 
-    rows = selectors.records_to_read(comment_ids)
     records, fresh = with_readings([record for _pk, record in rows])
     readings_store([(rows[i][0], records[i].reading) for i in fresh])
-    return len(fresh)
+    return records, len(fresh)
 
 
 def readings_store(readings: "Sequence[tuple[int, Reading | None]]") -> None:

@@ -5,7 +5,7 @@ worker, recording a failure, and the digests a version gets when its comment per
 import time
 from datetime import timedelta
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
@@ -22,10 +22,7 @@ from haip_portal.wording import sentence
 
 from . import rendering, selectors, tasks
 from .models import Digest, DigestExport
-from .readings import readings_store
-
-if TYPE_CHECKING:
-    from .synthesis import CommentRecord
+from .readings import read_and_keep
 
 Status = Digest.Status
 
@@ -193,7 +190,7 @@ def digest_build(*, digest_id: int) -> Digest | None:
     if digest is None:
         return None
     clock = _Clock()
-    records = _read(selectors.digest_records_by_id(digest))
+    records, _read_now = read_and_keep(selectors.digest_records_by_id(digest))
     withheld = selectors.digest_withheld_count(digest)
     dispositions = selectors.digest_dispositions(digest)
     answers = selectors.digest_answers(digest)
@@ -222,16 +219,6 @@ def digest_build(*, digest_id: int) -> Digest | None:
     finally:
         for handle in files.values():
             handle.close()
-
-
-def _read(rows: "list[tuple[int, CommentRecord]]") -> "list[CommentRecord]":
-    """The records, each with its reading: those read now (never read, or changed since) are
-    stored for the next digest."""
-    from .synthesis.reading import with_readings
-
-    records, fresh = with_readings([record for _pk, record in rows])
-    readings_store([(rows[i][0], records[i].reading) for i in fresh])
-    return records
 
 
 @transaction.atomic
