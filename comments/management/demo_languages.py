@@ -69,23 +69,47 @@ def file_comments(
     *, version: DraftVersion, people: list[tuple[User, Organisation | None]]
 ) -> list[Comment]:
     """File the demonstration comments written in French, German, Italian and Japanese."""
-    filed = []
-    for index, line, quote, language, kind, stance, body, proposed in COMMENTS_IN_LANGUAGES:
-        author, organisation = people[index]
-        filed.append(
-            comment_services.comment_submit(
-                version=version,
-                author=author,
-                data=comment_services.CommentInput(
-                    line_start=line,
-                    line_end=line,
-                    body=body,
-                    kind=kind,
-                    stance=stance,
-                    proposed_text=proposed,
-                    quote=Quote(quote, language=language) if quote else None,
-                    organisation=organisation.slug if organisation else "",
-                ),
-            )
+    return [
+        file_demo_comment(
+            version=version,
+            person=people[index],
+            line=line,
+            body=body,
+            kind=kind,
+            stance=stance,
+            proposed=proposed,
+            quote=Quote(quote, language=language) if quote else None,
         )
-    return filed
+        for index, line, quote, language, kind, stance, body, proposed in COMMENTS_IN_LANGUAGES
+    ]
+
+
+def file_demo_comment(
+    *,
+    version: DraftVersion,
+    person: tuple[User, Organisation | None],
+    line: int,
+    body: str,
+    kind: str,
+    stance: str,
+    proposed: str,
+    quote: Quote | None,
+    visibility: str = Comment.Visibility.PUBLIC,
+) -> Comment:
+    """File one demonstration comment on one line, as ``person`` (and their organisation)."""
+    author, organisation = person
+    return comment_services.comment_submit(
+        version=version,
+        author=author,
+        data=comment_services.CommentInput(
+            line_start=line,
+            line_end=line,
+            body=body,
+            kind=kind,
+            stance=stance,
+            proposed_text=proposed,
+            visibility=visibility,
+            quote=quote,
+            organisation=organisation.slug if organisation else "",
+        ),
+    )

@@ -270,26 +270,20 @@ class Command(BaseCommand):
             or Comment.objects.filter(version=version).exists()
         ):
             return
-        filed = []
-        for index, line, quote, kind, stance, visibility, body, proposed in COMMENTS:
-            author, organisation = people[index]
-            filed.append(
-                comment_services.comment_submit(
-                    version=version,
-                    author=author,
-                    data=comment_services.CommentInput(
-                        line_start=line,
-                        line_end=line,
-                        body=body,
-                        kind=kind,
-                        stance=stance,
-                        proposed_text=proposed,
-                        visibility=visibility,
-                        quote=Quote(quote) if quote else None,
-                        organisation=organisation.slug if organisation else "",
-                    ),
-                )
+        filed = [
+            demo_languages.file_demo_comment(
+                version=version,
+                person=people[index],
+                line=line,
+                body=body,
+                kind=kind,
+                stance=stance,
+                proposed=proposed,
+                quote=Quote(quote) if quote else None,
+                visibility=visibility,
             )
+            for index, line, quote, kind, stance, visibility, body, proposed in COMMENTS
+        ]
         in_languages = demo_languages.file_comments(version=version, people=people)
         comment_services.comment_dispose(
             comments=[filed[0]],
