@@ -231,6 +231,26 @@ def version_text_with_source_in(
     return sections
 
 
+def version_headings_in(version: DraftVersion, language: str) -> dict[str, str]:
+    """Each section's heading (by key, in the draft's order) in the published rendering of
+    ``version`` in ``language``, the master's where it has none (two queries)."""
+    sections = version_sections(version)
+    headings = {section.key: section.heading for section in sections}
+    rendered = dict(
+        RenderingLine.objects.filter(
+            rendering__version=version,
+            rendering__language=language,
+            rendering__status=Rendering.Status.PUBLISHED,
+            kind=Line.Kind.HEADING,
+            number__in=[section.line_start for section in sections],
+        ).values_list("number", "text")
+    )
+    for section in sections:
+        if rendered.get(section.line_start):
+            headings[section.key] = rendered[section.line_start]
+    return headings
+
+
 def rendering_line_texts(
     *, version: DraftVersion, language: str, numbers: set[int]
 ) -> dict[int, str]:

@@ -34,14 +34,18 @@ MATRIX_DOCX_MAX_ROWS = 5000
 
 
 def document_meta(digest: Digest, data: dict[str, Any] | None = None) -> DocumentMeta:
-    """What the files say about the digest: title, audience, cut-off, section headings."""
+    """What the files say about the digest: title, audience, cut-off, section headings, in
+    the active language (the headings of the draft's translation into it, where there is
+    one)."""
     version = digest.version
-    headings = {
-        section.key: section.heading for section in draft_selectors.version_sections(version)
-    }
-    audience = "working groups" if digest.audience == Digest.Audience.WORKING_GROUP else "public"
+    language = translation.get_language() or digest.language
+    headings = draft_selectors.version_headings_in(version, language)
+    if digest.audience == Digest.Audience.WORKING_GROUP:
+        title = _("Digest of %(title)s, version %(number)s (working groups)")
+    else:
+        title = _("Digest of %(title)s, version %(number)s (public)")
     return DocumentMeta(
-        title=f"Digest of {version.draft.title}, version {version.number} ({audience})",
+        title=title % {"title": version.draft.title, "number": version.number},
         draft_title=version.draft.title,
         version_number=version.number,
         audience=digest.audience,

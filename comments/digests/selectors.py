@@ -112,6 +112,7 @@ RECORD_COLUMNS = (
     "content_hash",
     "organisation_id",
     "author_id",
+    "language",
 )
 
 
@@ -156,7 +157,7 @@ def _records(
     for row in rows.iterator(chunk_size=ROWS_PER_FETCH):
         (reference, section_key, heading, line_start, line_end, kind, stance, body, proposed,
          visibility, organisation, stakeholder_type, country, created_at, content_hash,
-         organisation_id, author_id) = row[:17]  # fmt: skip
+         organisation_id, author_id, language) = row[:18]  # fmt: skip
         record = CommentRecord(
             reference=reference,
             section_key=section_key,
@@ -177,7 +178,8 @@ def _records(
             if organisation_id
             else f"person:{author_id}",
             papers=papers.get(reference, ""),
-            reading=_stored_reading(row[17:22]),
+            reading=_stored_reading(row[18:23]),
+            language=language,
         )
         records.append((row[-1], record))
     return records

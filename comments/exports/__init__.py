@@ -9,6 +9,7 @@ from .matrix import (
     TYPE_CODES,
     MatrixRow,
     matrix_csv,
+    matrix_headers,
     write_matrix_docx,
     write_matrix_xlsx,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "MatrixRow",
     "OpenComment",
     "matrix_csv",
+    "matrix_headers",
     "neutralise",
     "opendata_csv",
     "opendata_json",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Pt
@@ -26,26 +28,33 @@ from .word import add_table, repeat_header
 TYPE_CODES = {"general": "ge", "technical": "te", "editorial": "ed"}
 
 # The ISO/IEC template's columns first (with the comment's reference), then what helps to sort
-# and filter a spreadsheet.
+# and filter a spreadsheet; written in the active language (see matrix_headers).
 ISO_HEADERS = (
-    "Reference",
-    "Member body / organisation",
-    "Line(s)",
-    "Clause",
-    "Paragraph",
-    "Type of comment",
-    "Comments",
-    "Proposed change",
-    "Observations of the secretariat",
+    gettext_lazy("Reference"),
+    gettext_lazy("Member body / organisation"),
+    pgettext_lazy("matrix column", "Line(s)"),
+    gettext_lazy("Clause"),
+    gettext_lazy("Paragraph"),
+    gettext_lazy("Type of comment"),
+    pgettext_lazy("matrix column", "Comments"),
+    gettext_lazy("Proposed change"),
+    gettext_lazy("Observations of the secretariat"),
 )
 MATRIX_HEADERS = (
     *ISO_HEADERS,
-    "Clause title",
-    "Stakeholder type",
-    "Country",
-    "Confidential",
-    "Submitted (UTC)",
+    gettext_lazy("Clause title"),
+    gettext_lazy("Stakeholder type"),
+    gettext_lazy("Country"),
+    gettext_lazy("Confidential"),
+    gettext_lazy("Submitted (UTC)"),
 )
+
+
+def matrix_headers(headers: Sequence[object] = MATRIX_HEADERS) -> tuple[str, ...]:
+    """The matrix's column headings in the active language."""
+    return tuple(str(header) for header in headers)
+
+
 COLUMN_WIDTHS = (16, 28, 9, 12, 30, 10, 60, 45, 45, 30, 22, 9, 12, 20)  # characters
 DOCX_WIDTHS_CM = (2.2, 3.2, 1.5, 2.4, 2.8, 1.3, 6.2, 4.6, 3.5)  # A4 landscape: 27.7 cm
 EXCEL_CELL_LIMIT = 32_767
@@ -90,7 +99,7 @@ def matrix_cells(row: MatrixRow) -> tuple[str, ...]:
         row.clause_title,
         labels.stakeholder_type(row.stakeholder_type),
         row.country,
-        "yes" if row.confidential else "no",
+        _("yes") if row.confidential else _("no"),
         submitted.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes"),
     )
 
@@ -113,7 +122,7 @@ def csv_lines(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> Iterator
 def matrix_csv(rows: Iterable[MatrixRow]) -> Iterator[str]:
     """The matrix as CSV lines (header first), each row read only when its line is asked for:
     fit for a streaming response."""
-    return csv_lines(MATRIX_HEADERS, (matrix_cells(row) for row in rows))
+    return csv_lines(matrix_headers(), (matrix_cells(row) for row in rows))
 
 
 def _excel_text(value: str) -> str:
@@ -127,7 +136,7 @@ def write_matrix_xlsx(rows: Iterable[MatrixRow], out: IO[bytes], *, title: str) 
     Written row by row (openpyxl's write-only mode)."""
     workbook = Workbook(write_only=True)
     workbook.properties.title = xml_text(title)
-    sheet: Any = workbook.create_sheet("Comment matrix")
+    sheet: Any = workbook.create_sheet(_("Comment matrix")[:31])
     for index, width in enumerate(COLUMN_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -144,7 +153,7 @@ def write_matrix_xlsx(rows: Iterable[MatrixRow], out: IO[bytes], *, title: str) 
         written._style = copy(style._style)
         return written
 
-    sheet.append([cell(name, header) for name in MATRIX_HEADERS])
+    sheet.append([cell(name, header) for name in matrix_headers()])
     for row in rows:
         sheet.append([cell(value, body) for value in matrix_cells(row)])
     workbook.save(out)
@@ -162,15 +171,15 @@ def write_matrix_docx(rows: Iterable[MatrixRow], out: IO[bytes], *, title: str) 
     document.core_properties.title = xml_text(title)
     document.styles["Normal"].font.size = Pt(8)
     document.add_heading(xml_text(title), level=1)
-    table = add_table(document, ISO_HEADERS, widths_cm=DOCX_WIDTHS_CM)
+    table = add_table(document, matrix_headers(ISO_HEADERS), widths_cm=DOCX_WIDTHS_CM)
     repeat_header(table)
     for row in rows:
         cells = table.add_row().cells
-        organisation = row.organisation or "Not attributed"
+        organisation = row.organisation or _("Not attributed")
         if row.country:
             organisation += f" ({row.country})"
         clause = f"{row.clause}\n{row.clause_title}" if row.clause_title else row.clause
-        comment = row.comment + ("\n[Confidential]" if row.confidential else "")
+        comment = row.comment + ("\n[" + _("Confidential") + "]" if row.confidential else "")
         values = (
             row.reference,
             organisation,

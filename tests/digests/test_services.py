@@ -9,6 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from openpyxl import load_workbook
 
 from accounts.models import WorkingGroup
 from comments.digests import selectors, services
@@ -19,6 +20,7 @@ from tests.comments.consultations import SECRET
 from tests.comments.factories import submit, working_group_member
 from tests.conftest import login_with_two_factor
 from tests.digests.factories import request_built
+from tests.drafts.factories import open_version_in_languages
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +268,41 @@ def test_a_digest_is_written_in_the_language_of_the_person_who_asked(
     with translation.override("en"):  # the files stay French whoever downloads them
         markdown = digest.exports.get(format="md").file.open("rb").read().decode()
     assert "## Chiffres" in markdown and "## Figures" not in markdown
+
+
+def test_a_digest_asked_in_japanese_is_written_in_japanese_throughout(
+    secretariat_user, stakeholder_user, django_capture_on_commit_callbacks
+):
+    """Its title, the sections under the headings of the draft's Japanese translation, its
+    sentences and its matrix's columns; the comments' own words as they were filed, each
+    counted under its language."""
+    version = open_version_in_languages("ja", slug="haip-ja")
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(version=version, author=stakeholder_user, line_start=6)
+        submit(
+            version=version,
+            author=stakeholder_user,
+            line_start=11,
+            body="この行では、誰がレッドチームを運営するのかを明記すべきです。",
+        )
+    with translation.override("ja"):
+        digest = request_built(
+            secretariat_user, version, audience="public", capture=django_capture_on_commit_callbacks
+        )
+    markdown = digest.exports.get(format="md").file.open("rb").read().decode()
+    assert markdown.startswith("# Test code 第 1 版のダイジェスト（一般公開）")
+    assert "## 2\\. 導入後に、脆弱性及び悪用の事案やパターンを特定し、軽減する。" in markdown
+    assert "Identify and mitigate" not in markdown  # the master's heading
+    assert "コメント 2 件" in markdown or "2 件のコメント" in markdown
+    assert "| 英語 | 1 |" in markdown and "| 日本語 | 1 |" in markdown
+    assert digest.data is not None
+    assert {row["key"]: row["count"] for row in digest.data["overview"]["by_language"]} == {
+        "en": 1,
+        "ja": 1,
+    }
+    sheet = load_workbook(digest.exports.get(format="matrix.xlsx").file.open("rb")).active
+    assert sheet is not None
+    header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]
+    assert "事務局の所見" in header and "Observations of the secretariat" not in header
+    bodies = {row[header.index("コメント")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "This line should name who runs the red team." in bodies  # as filed

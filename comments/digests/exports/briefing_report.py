@@ -8,6 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from comments.exports import labels
 
 from .charts import percent
@@ -51,7 +54,9 @@ class BriefingView:
 
 def mix(rows: Sequence[Mapping[str, Any]], name: Any = labels.humanise) -> str:
     """``"Support 40, Oppose 3"``: counted keys in their order, the uncounted left out."""
-    return ", ".join(f"{name(row['key'])} {row['count']:,}" for row in rows if row["count"])
+    return ", ".join(
+        f"{name(row['key'])} {labels.number(row['count'])}" for row in rows if row["count"]
+    )
 
 
 def stance_mix(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -69,18 +74,24 @@ def respondents_line(overview: Mapping[str, Any]) -> str:
         return ""
     organisations = overview.get("organisations", 0)
     individuals = overview.get("individuals", 0)
-    return (
-        f"{labels.plural(total, 'respondent')}: "
-        f"{labels.plural(organisations, 'organisation')} and "
-        f"{labels.plural(individuals, 'individual')}"
-    )
+    return _("%(respondents)s: %(organisations)s and %(individuals)s") % {
+        "respondents": labels.respondents(total),
+        "organisations": labels.organisations(organisations),
+        "individuals": ngettext("%(count)s individual", "%(count)s individuals", individuals)
+        % {"count": labels.number(individuals)},
+    }
 
 
 def claim_summary(comments: int, respondents: int, organisations: int) -> str:
-    text = f"{labels.plural(comments, 'comment')} from {labels.plural(respondents, 'respondent')}"
+    """``"98 comments from 92 respondents (40 organisations)"``."""
+    counted = {
+        "comments": labels.comments(comments),
+        "respondents": labels.respondents(respondents),
+        "organisations": labels.organisations(organisations),
+    }
     if organisations:
-        text += f" ({labels.plural(organisations, 'organisation')})"
-    return text
+        return _("%(comments)s from %(respondents)s (%(organisations)s)") % counted
+    return _("%(comments)s from %(respondents)s") % counted
 
 
 def _message(message: Mapping[str, Any], heading: Mapping[str, str]) -> ClaimView:
@@ -113,15 +124,19 @@ def short(label: str) -> str:
 def _wants(wants: Mapping[str, Any], heading: Mapping[str, str]) -> GroupWantsView:
     return GroupWantsView(
         group=labels.stakeholder_type(wants["group"]),
-        summary=f"{labels.plural(wants['comments'], 'comment')} from "
-        f"{labels.plural(wants['respondents'], 'respondent')}",
+        summary=claim_summary(wants["comments"], wants["respondents"], 0),
         stances=stance_mix(wants.get("stances", ())),
         claims=tuple(
             ClaimView(
                 label=short(claim["label"]),
                 reference=claim["reference"],
                 where=_where(claim.get("section_keys", ()), heading),
-                summary=f"{labels.plural(claim['comments'], 'comment')} of this group",
+                summary=ngettext(
+                    "%(count)s comment of this group",
+                    "%(count)s comments of this group",
+                    claim["comments"],
+                )
+                % {"count": labels.number(claim["comments"])},
                 groups="",
                 stances="",
                 campaign=False,
@@ -135,15 +150,20 @@ def _wants(wants: Mapping[str, Any], heading: Mapping[str, str]) -> GroupWantsVi
 def _contested(line: Mapping[str, Any], heading: Mapping[str, str]) -> ContestedView:
     groups = "; ".join(
         f"{labels.stakeholder_type(g['group'])}: {labels.stance(g['stance']).lower()} "
-        f"({g['comments']:,})"
+        f"({labels.number(g['comments'])})"
         for g in line.get("groups", ())
     )
     return ContestedView(
-        title=f"{_where([line['section_key']], heading)}, "
-        f"{labels.line_range(line['line_start'], line['line_end']).lower()}",
-        summary=f"{claim_summary(line['comments'], line['respondents'], 0)}; "
-        f"{percent(line['disagreement'])} of those with a stance do not take the most "
-        "frequent one",
+        title=_("%(section)s, %(lines)s")
+        % {
+            "section": _where([line["section_key"]], heading),
+            "lines": labels.line_range(line["line_start"], line["line_end"]).lower(),
+        },
+        summary=_("%(size)s; %(share)s of those with a stance do not take the most frequent one")
+        % {
+            "size": claim_summary(line["comments"], line["respondents"], 0),
+            "share": percent(line["disagreement"]),
+        },
         stances=stance_mix(line.get("stances", ())),
         groups=groups,
     )

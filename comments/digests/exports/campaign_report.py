@@ -8,6 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from comments.exports import labels
 
 from .rows import CountRow, ExcerptView, count_rows, excerpt_view
@@ -52,16 +55,25 @@ def campaigns_more(rest: Sequence[Mapping[str, Any]]) -> str:
     if not rest:
         return ""
     comments = sum(len(c["references"]) for c in rest)
-    return (
-        f"{labels.plural(len(rest), 'smaller campaign')} "
-        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
-    )
+    return ngettext(
+        "%(count)s smaller campaign (%(comments)s) is listed in the JSON file.",
+        "%(count)s smaller campaigns (%(comments)s) are listed in the JSON file.",
+        len(rest),
+    ) % {"count": labels.number(len(rest)), "comments": labels.comments(comments)}
+
+
+def and_more(shown: str, hidden: int) -> str:
+    """``"A; B; C and 17 more"``."""
+    return ngettext("%(names)s and %(count)s more", "%(names)s and %(count)s more", hidden) % {
+        "names": shown,
+        "count": labels.number(hidden),
+    }
 
 
 def capped(names: Sequence[str], most: int) -> str:
     """``"A; B; C"``, or the first ``most`` names ``"and N more"``."""
     shown = "; ".join(names[:most])
-    return f"{shown} and {len(names) - most:,} more" if len(names) > most else shown
+    return and_more(shown, len(names) - most) if len(names) > most else shown
 
 
 def campaign_view(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> CampaignView:
@@ -71,11 +83,25 @@ def campaign_view(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> Ca
     own = campaign.get("with_own_text", 0)
     named = campaign.get("organisation_count", len(organisations))
     return CampaignView(
-        copies=f"{labels.plural(copies, 'copy', 'copies')}, {own:,} of them with text of "
-        "their own added",
-        submitters=f"{labels.plural(campaign['signatories'], 'distinct submitter')}, "
-        f"{labels.plural(named, 'distinct organisation')} among them",
-        organisation_list=capped(organisations, MAX_CAMPAIGN_ORGANISATIONS) or "none disclosed",
+        copies=ngettext(
+            "%(count)s copy, %(own)s of them with text of their own added",
+            "%(count)s copies, %(own)s of them with text of their own added",
+            copies,
+        )
+        % {"count": labels.number(copies), "own": labels.number(own)},
+        submitters=ngettext(
+            "%(count)s distinct submitter, %(organisations)s among them",
+            "%(count)s distinct submitters, %(organisations)s among them",
+            campaign["signatories"],
+        )
+        % {
+            "count": labels.number(campaign["signatories"]),
+            "organisations": ngettext(
+                "%(count)s distinct organisation", "%(count)s distinct organisations", named
+            )
+            % {"count": labels.number(named)},
+        },
+        organisation_list=capped(organisations, MAX_CAMPAIGN_ORGANISATIONS) or _("none disclosed"),
         comments=len(references),
         signatories=campaign["signatories"],
         organisations=tuple(campaign.get("organisations", ())),
@@ -91,19 +117,34 @@ def campaign_view(campaign: Mapping[str, Any], heading: Mapping[str, str]) -> Ca
 def _sections(keys: Sequence[str], heading: Mapping[str, str]) -> tuple[str, ...]:
     named = [heading.get(key, key).rstrip(".") for key in keys[:MAX_CAMPAIGN_SECTIONS]]
     if len(keys) > MAX_CAMPAIGN_SECTIONS:
-        named.append(f"and {labels.plural(len(keys) - MAX_CAMPAIGN_SECTIONS, 'more section')}")
+        hidden = len(keys) - MAX_CAMPAIGN_SECTIONS
+        named.append(
+            ngettext("and %(count)s more section", "and %(count)s more sections", hidden)
+            % {"count": labels.number(hidden)}
+        )
     return tuple(named)
 
 
 def repeat_view(repeat: Mapping[str, Any]) -> RepeatView:
     references = list(repeat["references"])
-    who = capped(list(repeat.get("organisations", ())), 3) or "A submitter"
+    who = capped(list(repeat.get("organisations", ())), 3) or _("A submitter")
     listed = ", ".join(references[:MAX_REPEAT_REFERENCES])
     if len(references) > MAX_REPEAT_REFERENCES:
-        listed += f" and {len(references) - MAX_REPEAT_REFERENCES:,} more"
-    marked = " (includes confidential comments)" if repeat.get("includes_confidential") else ""
+        listed = and_more(listed, len(references) - MAX_REPEAT_REFERENCES)
+    if repeat.get("includes_confidential"):
+        line = ngettext(
+            "%(who)s filed one text %(count)s time (includes confidential comments): %(listed)s",
+            "%(who)s filed one text %(count)s times (includes confidential comments): %(listed)s",
+            len(references),
+        )
+    else:
+        line = ngettext(
+            "%(who)s filed one text %(count)s time: %(listed)s",
+            "%(who)s filed one text %(count)s times: %(listed)s",
+            len(references),
+        )
     return RepeatView(
-        line=f"{who} filed one text {len(references):,} times{marked}: {listed}",
+        line=line % {"who": who, "count": labels.number(len(references)), "listed": listed},
         representative=excerpt_view(repeat["representative"]),
     )
 
@@ -112,7 +153,8 @@ def repeats_more(rest: Sequence[Mapping[str, Any]]) -> str:
     if not rest:
         return ""
     comments = sum(len(r["references"]) for r in rest)
-    return (
-        f"{labels.plural(len(rest), 'more repeat')} "
-        f"({labels.plural(comments, 'comment')}) are listed in the JSON file."
-    )
+    return ngettext(
+        "%(count)s more repeat (%(comments)s) is listed in the JSON file.",
+        "%(count)s more repeats (%(comments)s) are listed in the JSON file.",
+        len(rest),
+    ) % {"count": labels.number(len(rest)), "comments": labels.comments(comments)}

@@ -9,6 +9,10 @@ from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from comments.exports.labels import number
 
 INK = "#1b1f24"
 BAR = "#57606a"
@@ -24,10 +28,11 @@ LABEL_CHARS = 34  # what fits in LABEL_WIDTH at 12 px, wide letters included
 
 
 def percent(share: float) -> str:
-    """A share (0-1) as a whole percentage; "<1%" for a small share that is not zero."""
+    """A share (0-1) as a whole percentage in the active language's way ("40%", "40 %");
+    "<1%" for a small share that is not zero."""
     if 0 < share < 0.005:
-        return "<1%"
-    return f"{share * 100:.0f}%"
+        return _("<%(share)s%%") % {"share": 1}
+    return _("%(share)s%%") % {"share": f"{share * 100:.0f}"}
 
 
 def _shorten(text: str, limit: int = LABEL_CHARS) -> str:
@@ -58,8 +63,9 @@ def _svg(title: str, description: str, height: int, body: SafeString) -> SafeStr
 
 
 def _empty(title: str) -> SafeString:
-    body = format_html('<text x="0" y="{}" fill="{}">No comments.</text>', TOP + 14, BAR)
-    return _svg(title, "No comments.", TOP + ROW, body)
+    none = _("No comments.")
+    body = format_html('<text x="0" y="{}" fill="{}">{}</text>', TOP + 14, BAR, none)
+    return _svg(title, none, TOP + ROW, body)
 
 
 def bar_chart(
@@ -78,7 +84,11 @@ def bar_chart(
     rows = [(names.get(c["key"], c["key"]), int(c["count"]), float(c["share"])) for c in counts]
     if len(rows) > max_bars:
         kept, rest = rows[: max_bars - 1], rows[max_bars - 1 :]
-        other = (f"Other ({len(rest)})", sum(r[1] for r in rest), sum(r[2] for r in rest))
+        other = (
+            _("Other (%(count)s)") % {"count": number(len(rest))},
+            sum(r[1] for r in rest),
+            sum(r[2] for r in rest),
+        )
         rows = [*kept, other]
     largest = max(count for _, count, _ in rows) or 1
     drawn = []
@@ -93,7 +103,7 @@ def bar_chart(
                 '<rect x="{}" y="{}" width="{}" height="14" fill="{}"/>'
                 '<text x="{}" y="{}" fill="{}">{} ({})</text></g>',
                 label,
-                f"{count:,}",
+                number(count),
                 percent(share),
                 LABEL_WIDTH,
                 y + 11,
@@ -110,12 +120,12 @@ def bar_chart(
                 BAR_LEFT + BAR_WIDTH + 6,
                 y + 11,
                 INK,
-                f"{count:,}",
+                number(count),
                 percent(share),
             )
         )
     description = "; ".join(
-        f"{label}: {count:,} ({percent(share)})" for label, count, share in rows
+        f"{label}: {number(count)} ({percent(share)})" for label, count, share in rows
     )
     return _svg(title, description, TOP + len(rows) * ROW + 4, _join(drawn))
 
@@ -146,7 +156,7 @@ def _timeline_columns(
                 height,
                 BAR,
                 day.isoformat(),
-                f"{count:,}",
+                number(count),
             )
         )
     return columns
@@ -167,7 +177,7 @@ def _timeline_axis(
         '<text x="{}" y="{}" fill="{}" text-anchor="end">0</text>'
         '<text x="{}" y="{}" fill="{}">{}</text>'
         '<text x="{}" y="{}" fill="{}" text-anchor="end">{}</text>'
-        '<text x="{}" y="{}" fill="{}" text-anchor="middle">Busiest day: {} ({})</text>',
+        '<text x="{}" y="{}" fill="{}" text-anchor="middle">{}</text>',
         left,
         bottom,
         right,
@@ -176,7 +186,7 @@ def _timeline_axis(
         left - 6,
         top + 10,
         INK,
-        f"{largest:,}",
+        number(largest),
         left - 6,
         bottom,
         INK,
@@ -191,8 +201,8 @@ def _timeline_axis(
         (left + right) // 2,
         bottom + 16,
         INK,
-        busiest.isoformat(),
-        f"{largest:,}",
+        _("Busiest day: %(day)s (%(count)s)")
+        % {"day": busiest.isoformat(), "count": number(largest)},
     )
 
 
@@ -214,8 +224,15 @@ def timeline_chart(by_day: Sequence[Mapping[str, Any]], *, title: str) -> SafeSt
     columns = _timeline_columns(days, per_day, largest, frame)
     total = sum(per_day.values())
     axis = _timeline_axis(largest, first, last, busiest, frame)
-    description = (
-        f"{total:,} comments from {first.isoformat()} to {last.isoformat()}; "
-        f"busiest day {busiest.isoformat()} with {largest:,}."
-    )
+    description = ngettext(
+        "%(count)s comment from %(first)s to %(last)s; busiest day %(busiest)s with %(most)s.",
+        "%(count)s comments from %(first)s to %(last)s; busiest day %(busiest)s with %(most)s.",
+        total,
+    ) % {
+        "count": number(total),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "busiest": busiest.isoformat(),
+        "most": number(largest),
+    }
     return _svg(title, description, bottom + 24, _join([*columns, axis]))

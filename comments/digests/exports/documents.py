@@ -29,7 +29,8 @@ def _labelled(counts: list[dict[str, Any]], name: Any) -> dict[str, str]:
 
 def digest_charts(data: Mapping[str, Any], meta: DocumentMeta) -> dict[str, SafeString]:
     """The overview's charts as inline SVG, by name: ``by_section``, ``by_stance``,
-    ``by_stakeholder_type``, ``by_country``, ``by_kind``, ``by_day`` and ``dispositions``."""
+    ``by_stakeholder_type``, ``by_country``, ``by_kind``, ``by_language``, ``by_day`` and
+    ``dispositions``."""
     overview = data["overview"]
     titles = meta.section_titles
     dispositions = data.get("dispositions", {}).get("counts", [])
@@ -59,6 +60,11 @@ def digest_charts(data: Mapping[str, Any], meta: DocumentMeta) -> dict[str, Safe
             overview["by_kind"],
             title=_("Comments by type"),
             labels=_labelled(overview["by_kind"], labels.humanise),
+        ),
+        "by_language": bar_chart(
+            overview.get("by_language", ()),
+            title=_("Comments by language"),
+            labels=_labelled(overview.get("by_language", []), labels.language),
         ),
         "by_day": timeline_chart(overview["by_day"], title=_("Comments filed per day")),
         "dispositions": bar_chart(

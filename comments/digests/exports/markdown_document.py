@@ -10,6 +10,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from comments.exports import labels
+
 from .briefing_report import ClaimView
 from .meta import DocumentMeta
 from .report import (
@@ -53,7 +55,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str
 
 
 def _counts(name: str, rows: Sequence[CountRow]) -> list[str]:
-    rows_out = ((r.label, f"{r.count:,}", r.share) for r in rows)
+    rows_out = ((r.label, labels.number(r.count), r.share) for r in rows)
     return _table((name, _("Comments"), _("Share")), rows_out)
 
 
@@ -66,13 +68,15 @@ def _quote(quote: ExcerptView) -> list[str]:
     source = f"{md_line(quote.reference)}, {md_line(quote.attribution)}"
     if quote.stakeholder_type:
         source += f" ({md_line(quote.stakeholder_type)})"
+    if quote.language_name:
+        source += f" · {_('in %(language)s') % {'language': quote.language_name}}"
     if quote.confidential:
         source += f" **{_('Confidential')}**"
     return [*lines, ">", f"> — {source}", ""]
 
 
 def _mix(rows: Sequence[CountRow]) -> str:
-    return ", ".join(f"{md_line(r.label)} {r.count}" for r in rows) or _("none")
+    return ", ".join(f"{md_line(r.label)} {labels.number(r.count)}" for r in rows) or _("none")
 
 
 def _dispositions(total: int) -> str:
@@ -82,7 +86,7 @@ def _dispositions(total: int) -> str:
         "The secretariat's answers to the %(count)s comments of this digest (open: not yet "
         "answered).",
         total,
-    ) % {"count": f"{total:,}"}
+    ) % {"count": labels.number(total)}
 
 
 def _header(report: Report) -> list[str]:
@@ -117,6 +121,7 @@ def _overview(report: Report, by_day: Sequence[Mapping[str, Any]]) -> list[str]:
         (_("Comments by stakeholder type"), _("Stakeholder type"), report.by_stakeholder_type),
         (_("Comments by country"), _("Country"), report.by_country),
         (_("Comments by type"), _("Type"), report.by_kind),
+        (_("Comments by language"), _("Language"), report.by_language),
     ):
         out += [f"### {title}", "", *_counts(name, rows)]
     out += [f"### {_('Comments filed per day')}", ""]
@@ -255,13 +260,13 @@ def _campaigns(report: Report) -> list[str]:
         references = md_line(", ".join(campaign.references))
         if campaign.more_references:
             references += " " + _("and %(more_references)s more") % {
-                "more_references": f"{campaign.more_references:,}"
+                "more_references": labels.number(campaign.more_references)
             }
         heading = ngettext(
             "Campaign %(number)s: %(count)s comment",
             "Campaign %(number)s: %(count)s comments",
             campaign.comments,
-        ) % {"number": number, "count": f"{campaign.comments:,}"}
+        ) % {"number": number, "count": labels.number(campaign.comments)}
         out += [
             f"### {heading}",
             "",

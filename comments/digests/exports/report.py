@@ -9,7 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from comments.exports import labels
 
@@ -158,6 +159,7 @@ class Report:
     by_stance: tuple[CountRow, ...]
     by_stakeholder_type: tuple[CountRow, ...]
     by_country: tuple[CountRow, ...]
+    by_language: tuple[CountRow, ...]
     dispositions: tuple[CountRow, ...]
     disposed_total: int
     sections: tuple[SectionView, ...]
@@ -196,23 +198,37 @@ def _stance_row(counts: Mapping[str, Any], group: str) -> StanceRow:
     )
 
 
-def _first(names: Sequence[str], separator: str, rest: str) -> str:
+def _first(names: Sequence[str], separator: str, organisations: bool) -> str:
     """The first ``MAX_PROPOSAL_REFERENCES`` names, and how many more there are."""
     shown = separator.join(names[:MAX_PROPOSAL_REFERENCES])
     hidden = len(names) - MAX_PROPOSAL_REFERENCES
-    return f"{shown} and {hidden:,} {rest}" if hidden > 0 else shown
+    if hidden <= 0:
+        return shown
+    if organisations:
+        more = ngettext(
+            "%(names)s and %(count)s more organisation",
+            "%(names)s and %(count)s more organisations",
+            hidden,
+        )
+    else:
+        more = ngettext("%(names)s and %(count)s more", "%(names)s and %(count)s more", hidden)
+    return more % {"names": shown, "count": labels.number(hidden)}
 
 
 def _proposal(proposal: Mapping[str, Any]) -> ProposalView:
     references = tuple(proposal["references"])
     organisations = tuple(o for o in proposal.get("organisations", ()) if o)
-    source = (
-        f"{labels.line_range(proposal['line_start'], proposal['line_end'])} · proposed in "
-        f"{labels.plural(len(references), 'comment')}: "
-        f"{_first(references, ', ', 'more')}"
-    )
+    source = ngettext(
+        "%(lines)s · proposed in %(count)s comment: %(references)s",
+        "%(lines)s · proposed in %(count)s comments: %(references)s",
+        len(references),
+    ) % {
+        "lines": labels.line_range(proposal["line_start"], proposal["line_end"]),
+        "count": labels.number(len(references)),
+        "references": _first(references, ", ", organisations=False),
+    }
     if organisations:
-        source += f" ({_first(organisations, '; ', 'more organisations')})"
+        source += f" ({_first(organisations, '; ', organisations=True)})"
     return ProposalView(
         text=proposal["text"],
         source=source,
@@ -226,10 +242,17 @@ def _proposal(proposal: Mapping[str, Any]) -> ProposalView:
 def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
     comments = group["comments"]
     sections = tuple(heading.get(key, key) for key in group.get("section_keys", ()))
-    verb = "proposes" if comments == 1 else "propose"
-    summary = f"{labels.plural(comments, 'comment')} {verb} new text"
+    counted = {"count": labels.number(comments), "sections": "; ".join(sections)}
     if len(sections) > 1:
-        summary += f" (the range spans {'; '.join(sections)})"
+        summary = ngettext(
+            "%(count)s comment proposes new text (the range spans %(sections)s).",
+            "%(count)s comments propose new text (the range spans %(sections)s).",
+            comments,
+        )
+    else:
+        summary = ngettext(
+            "%(count)s comment proposes new text.", "%(count)s comments propose new text.", comments
+        )
     proposals = sorted(
         group.get("proposals", ()),
         key=lambda p: (-len(p["references"]), p["line_start"], p["line_end"], p["text"]),
@@ -238,14 +261,19 @@ def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
     shown, rest = proposals[: shared or 1], proposals[shared or 1 :]
     more = ""
     if rest:
-        more = (
-            f"{labels.plural(len(rest), 'more distinct proposal')}, from "
-            f"{labels.plural(sum(len(p['references']) for p in rest), 'comment')}, "
-            "in the comment matrix and the JSON file."
-        )
+        more = ngettext(
+            "%(count)s more distinct proposal, from %(comments)s, in the comment matrix and "
+            "the JSON file.",
+            "%(count)s more distinct proposals, from %(comments)s, in the comment matrix and "
+            "the JSON file.",
+            len(rest),
+        ) % {
+            "count": labels.number(len(rest)),
+            "comments": labels.comments(sum(len(p["references"]) for p in rest)),
+        }
     return ChangeView(
         title=labels.line_range(group["line_start"], group["line_end"]),
-        summary=summary + ".",
+        summary=summary % counted,
         comments=comments,
         sections=sections,
         proposals=tuple(_proposal(p) for p in shown),
@@ -256,32 +284,45 @@ def _change(group: Mapping[str, Any], heading: Mapping[str, str]) -> ChangeView:
 def _empty_sections(headings: Sequence[str]) -> str:
     if not headings:
         return ""
-    return f"No comments in this digest on: {'; '.join(h.rstrip('.') for h in headings)}."
+    return _("No comments in this digest on: %(sections)s.") % {
+        "sections": "; ".join(h.rstrip(".") for h in headings)
+    }
 
 
 def _confidential_note(confidential: int, working_group: bool) -> str:
     if not confidential:
         return ""
     if working_group:
-        return (
-            f"Includes {labels.plural(confidential, 'confidential comment')}, marked "
-            "Confidential: not for publication."
+        note = ngettext(
+            "Includes %(count)s confidential comment, marked Confidential: not for publication.",
+            "Includes %(count)s confidential comments, marked Confidential: not for publication.",
+            confidential,
         )
-    return (
-        f"The total includes {labels.plural(confidential, 'confidential comment')}, counted "
-        "there and nowhere else: every other figure, theme, quote and proposal in this digest "
-        "comes from public comments only."
-    )
+    else:
+        note = ngettext(
+            "The total includes %(count)s confidential comment, counted there and nowhere "
+            "else: every other figure, theme, quote and proposal in this digest comes from "
+            "public comments only.",
+            "The total includes %(count)s confidential comments, counted there and nowhere "
+            "else: every other figure, theme, quote and proposal in this digest comes from "
+            "public comments only.",
+            confidential,
+        )
+    return note % {"count": labels.number(confidential)}
 
 
 def _answers(dispositions: Mapping[str, Any]) -> str:
     accepted, objected = dispositions.get("accepted", 0), dispositions.get("objected", 0)
     if not accepted and not objected:
         return ""
-    return (
-        f"Commenters accepted {labels.plural(accepted, 'answer')} and objected to "
-        f"{labels.plural(objected, 'answer')}."
-    )
+    objections = ngettext(
+        "objected to %(count)s answer", "objected to %(count)s answers", objected
+    ) % {"count": labels.number(objected)}
+    return ngettext(
+        "Commenters accepted %(count)s answer and %(objections)s.",
+        "Commenters accepted %(count)s answers and %(objections)s.",
+        accepted,
+    ) % {"count": labels.number(accepted), "objections": objections}
 
 
 def _most_proposed(found: Sequence[ChangeView]) -> tuple[ChangeView, ...]:
@@ -294,21 +335,29 @@ def _changes_more(found: Sequence[ChangeView]) -> str:
     rest = sorted(found, key=lambda c: -c.comments)[MAX_CHANGES_SHOWN:]
     if not rest:
         return ""
-    return (
-        f"{labels.plural(len(rest), 'more line range')} with proposed text "
-        f"({labels.plural(sum(c.comments for c in rest), 'comment')}) "
-        "are in the comment matrix and the JSON file."
-    )
+    return ngettext(
+        "%(count)s more line range with proposed text (%(comments)s) is in the comment matrix "
+        "and the JSON file.",
+        "%(count)s more line ranges with proposed text (%(comments)s) are in the comment "
+        "matrix and the JSON file.",
+        len(rest),
+    ) % {
+        "count": labels.number(len(rest)),
+        "comments": labels.comments(sum(c.comments for c in rest)),
+    }
 
 
 def _themes_more(rest: Sequence[Mapping[str, Any]]) -> str:
     if not rest:
         return ""
-    comments = sum(t["comments"] for t in rest)
-    return (
-        f"{labels.plural(len(rest), 'smaller theme')} ({labels.plural(comments, 'comment')}) "
-        "are in the JSON file."
-    )
+    return ngettext(
+        "%(count)s smaller theme (%(comments)s) is in the JSON file.",
+        "%(count)s smaller themes (%(comments)s) are in the JSON file.",
+        len(rest),
+    ) % {
+        "count": labels.number(len(rest)),
+        "comments": labels.comments(sum(t["comments"] for t in rest)),
+    }
 
 
 def _took_a_stance(counts: Mapping[str, Any]) -> bool:
@@ -317,11 +366,11 @@ def _took_a_stance(counts: Mapping[str, Any]) -> bool:
 
 def _no_themes(comments: int) -> str:
     if comments < MIN_POSITIONS_FOR_THEMES:
-        return (
-            f"Themes are drawn from at least {MIN_POSITIONS_FOR_THEMES} distinct positions; "
-            "this section's comments are read one by one in the comment matrix."
-        )
-    return "No recurring theme found."
+        return _(
+            "Themes are drawn from at least %(count)s distinct positions; this section's "
+            "comments are read one by one in the comment matrix."
+        ) % {"count": MIN_POSITIONS_FOR_THEMES}
+    return _("No recurring theme found.")
 
 
 def _sections(
@@ -349,9 +398,12 @@ def _sections(
             SectionView(
                 key=key,
                 heading=heading[key],
-                size=f"{labels.plural(counted['count'], 'comment')} "
-                f"({percent(counted['share'])} of all)",
-                agreement=_stance_row(agreed["overall"], "All") if agreed else None,
+                size=_("%(comments)s (%(share)s of all)")
+                % {
+                    "comments": labels.comments(counted["count"]),
+                    "share": percent(counted["share"]),
+                },
+                agreement=_stance_row(agreed["overall"], _("All")) if agreed else None,
                 groups=tuple(
                     _stance_row(g, labels.stakeholder_type(g["group"]))
                     for g in (agreed or {}).get("by_stakeholder_type", ())
@@ -377,7 +429,12 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
     first_section = {key: index for index, key in enumerate(order)}
     sections = _sections(data, order, heading)
     days = [str(d["day"]) for d in overview.get("by_day", ())]
-    period = f"{labels.moment(min(days))} to {labels.moment(max(days))}" if days else ""
+    period = ""
+    if days:
+        period = _("%(first)s to %(last)s") % {
+            "first": labels.moment(min(days)),
+            "last": labels.moment(max(days)),
+        }
     working_group = meta.audience == "working_group"
     dispositions = data.get("dispositions", {})
     campaigns = sorted(
@@ -391,7 +448,7 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
         reference=meta.reference,
         audience=labels.audience(meta.audience),
         working_group=working_group,
-        cutoff=labels.moment(meta.cutoff) or "none (every comment filed when generated)",
+        cutoff=labels.moment(meta.cutoff) or _("none (every comment filed when generated)"),
         generated=labels.moment(meta.generated_at),
         period=period,
         size=size(overview["comments"], overview["distinct_positions"]),
@@ -406,6 +463,7 @@ def build_report(data: Mapping[str, Any], meta: DocumentMeta) -> Report:
             overview.get("by_stakeholder_type", ()), labels.stakeholder_type
         ),
         by_country=count_rows(overview.get("by_country", ()), labels.country),
+        by_language=count_rows(overview.get("by_language", ()), labels.language),
         dispositions=count_rows(dispositions.get("counts", ())),
         disposed_total=dispositions.get("total", 0),
         sections=sections,

@@ -8,6 +8,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from comments.exports import labels
 
 from .briefing_report import mix, short, stance_mix
@@ -16,7 +19,13 @@ from .rows import CountRow, ExcerptView, count_rows, excerpt_view
 
 def size(comments: int, positions: int) -> str:
     """``"12 comments, 9 distinct positions"``."""
-    return f"{labels.plural(comments, 'comment')}, {labels.plural(positions, 'distinct position')}"
+    return _("%(comments)s, %(positions)s") % {
+        "comments": labels.comments(comments),
+        "positions": ngettext(
+            "%(count)s distinct position", "%(count)s distinct positions", positions
+        )
+        % {"count": labels.number(positions)},
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +47,7 @@ class ThemeView:
 def _languages(rows: Sequence[Mapping[str, Any]]) -> str:
     if len(rows) < 2:
         return ""
-    return ", ".join(f"{labels.language(row['key'])} {row['count']}" for row in rows)
+    return ", ".join(f"{labels.language(row['key'])} {labels.number(row['count'])}" for row in rows)
 
 
 # A theme in a document names its first organisations and countries, and its most proposed
@@ -52,28 +61,38 @@ THEME_QUOTES_SHOWN = 2
 def _held_by(theme: Mapping[str, Any]) -> str:
     if not theme.get("respondents"):
         return ""
-    text = labels.plural(theme["respondents"], "respondent")
+    text = labels.respondents(theme["respondents"])
     named = list(theme.get("organisations", ()))[:THEME_ORGANISATIONS_SHOWN]
-    if named:
-        hidden = theme.get("organisation_count", len(named)) - len(named)
-        text += f"; organisations: {'; '.join(named)}"
-        text += f" and {hidden:,} more" if hidden > 0 else ""
-    return text
+    if not named:
+        return text
+    hidden = theme.get("organisation_count", len(named)) - len(named)
+    names = "; ".join(named)
+    if hidden > 0:
+        names = ngettext("%(names)s and %(count)s more", "%(names)s and %(count)s more", hidden) % {
+            "names": names,
+            "count": labels.number(hidden),
+        }
+    return _("%(respondents)s; organisations: %(names)s") % {"respondents": text, "names": names}
 
 
 def _countries(rows: Sequence[Mapping[str, Any]]) -> str:
     shown = mix(rows[:THEME_COUNTRIES_SHOWN], labels.country)
     hidden = len(rows) - THEME_COUNTRIES_SHOWN
-    return (
-        f"{shown} and {labels.plural(hidden, 'more country', 'more countries')}"
-        if (hidden > 0)
-        else shown
-    )
+    if hidden <= 0:
+        return shown
+    return ngettext(
+        "%(names)s and %(count)s more country", "%(names)s and %(count)s more countries", hidden
+    ) % {"names": shown, "count": labels.number(hidden)}
 
 
 def theme_view(theme: Mapping[str, Any]) -> ThemeView:
     proposals = tuple(
-        f"“{short(p['text'])}” (proposed {labels.plural(p['count'], 'time')})"
+        ngettext(
+            "“%(text)s” (proposed %(count)s time)",
+            "“%(text)s” (proposed %(count)s times)",
+            p["count"],
+        )
+        % {"text": short(p["text"]), "count": labels.number(p["count"])}
         for p in theme.get("proposals", ())[:THEME_PROPOSALS_SHOWN]
     )
     return ThemeView(

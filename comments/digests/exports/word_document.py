@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from docx import Document
 from docx.shared import Pt
 
+from comments.exports import labels
 from comments.exports.cells import xml_text
 from comments.exports.word import add_rows, add_table, repeat_header
 
@@ -40,7 +41,7 @@ def _counts(document: Any, title: str, name: str, rows: Sequence[CountRow]) -> N
     document.add_heading(title, level=2)
     table = add_table(document, (name, _("Comments"), _("Share")))
     repeat_header(table)
-    add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in rows))
+    add_rows(table, ((r.label, labels.number(r.count), r.share) for r in rows))
 
 
 def _quote(document: Any, quote: ExcerptView) -> None:
@@ -48,13 +49,15 @@ def _quote(document: Any, quote: ExcerptView) -> None:
     source = f"{quote.reference}, {quote.attribution}"
     if quote.stakeholder_type:
         source += f" ({quote.stakeholder_type})"
+    if quote.language_name:
+        source += " · " + _("in %(language)s") % {"language": quote.language_name}
     paragraph = _paragraph(document, f"— {source}")
     if quote.confidential:
         paragraph.add_run("  " + _("Confidential").upper()).bold = True
 
 
 def _mix(rows: Sequence[CountRow]) -> str:
-    return ", ".join(f"{r.label} {r.count}" for r in rows) or _("none")
+    return ", ".join(f"{r.label} {labels.number(r.count)}" for r in rows) or _("none")
 
 
 def _header(document: Any, report: Report) -> None:
@@ -94,9 +97,10 @@ def _overview(document: Any, report: Report, by_day: Sequence[Mapping[str, Any]]
     )
     _counts(document, _("Comments by country"), _("Country"), report.by_country)
     _counts(document, _("Comments by type"), _("Type"), report.by_kind)
+    _counts(document, _("Comments by language"), _("Language"), report.by_language)
     document.add_heading(_("Comments filed per day"), level=2)
     table = add_table(document, (_("Day"), _("Comments")))
-    add_rows(table, ((str(d["day"]), f"{d['count']:,}") for d in by_day))
+    add_rows(table, ((str(d["day"]), labels.number(d["count"])) for d in by_day))
 
 
 def _dispositions(document: Any, report: Report) -> None:
@@ -110,10 +114,10 @@ def _dispositions(document: Any, report: Report) -> None:
             "answered).",
             report.disposed_total,
         )
-        % {"count": f"{report.disposed_total:,}"},
+        % {"count": labels.number(report.disposed_total)},
     )
     table = add_table(document, (_("Outcome"), _("Comments"), _("Share")))
-    add_rows(table, ((r.label, f"{r.count:,}", r.share) for r in report.dispositions))
+    add_rows(table, ((r.label, labels.number(r.count), r.share) for r in report.dispositions))
     if report.answers:
         _paragraph(document, report.answers)
     for note in report.notes:
@@ -245,12 +249,12 @@ def _campaigns(document: Any, report: Report) -> None:
             "Campaign %(number)s: %(count)s comment",
             "Campaign %(number)s: %(count)s comments",
             campaign.comments,
-        ) % {"number": number, "count": f"{campaign.comments:,}"}
+        ) % {"number": number, "count": labels.number(campaign.comments)}
         document.add_heading(heading, level=2)
         references = ", ".join(campaign.references)
         if campaign.more_references:
             references += " " + _("and %(more_references)s more") % {
-                "more_references": f"{campaign.more_references:,}"
+                "more_references": labels.number(campaign.more_references)
             }
         for label, value in (
             (_("Copies") + ": ", campaign.copies),

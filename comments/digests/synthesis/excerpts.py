@@ -76,6 +76,7 @@ def excerpt(record: CommentRecord, terms: Sequence[str] = ()) -> Excerpt:
         confidential=record.confidential,
         organisation=record.organisation,
         stakeholder_type=record.stakeholder_type,
+        language=record.written_in,
     )
 
 
@@ -95,6 +96,7 @@ def passage(record: CommentRecord, start: int = 0, end: int | None = None) -> Ex
         confidential=record.confidential,
         organisation=record.organisation,
         stakeholder_type=record.stakeholder_type,
+        language=record.written_in,
     )
 
 

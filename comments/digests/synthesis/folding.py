@@ -99,13 +99,18 @@ def _analyse(
     record = members[chosen]
     start, end = _template_span(record.body, own.get(chosen, []))
     additions = tuple(
-        dataclasses.replace(
-            members[m], body=members[m].body[spans[0][0] : spans[-1][1]], reading=None
-        )
-        for m, spans in sorted(own.items())
+        _part(members[m], spans[0][0], spans[-1][1]) for m, spans in sorted(own.items())
     )
-    cut = dataclasses.replace(record, body=record.body[start:end], reading=None)
+    cut = _part(record, start, end)
     return _Group(members=members, template=cut, additions=additions), (record, start, end)
+
+
+def _part(record: CommentRecord, start: int, end: int) -> CommentRecord:
+    """``record`` with only ``body[start:end]``: it is no longer the text its reading was
+    read from, but it is still written in the comment's language."""
+    return dataclasses.replace(
+        record, body=record.body[start:end], reading=None, language=record.written_in
+    )
 
 
 def _campaign(found: _Group, where: tuple[CommentRecord, int, int]) -> Campaign:

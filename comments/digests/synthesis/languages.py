@@ -25,8 +25,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 
+from .types import UNDETERMINED
+
 LANGUAGES = ("en", "fr", "de", "it", "ja", "es")
-UNDETERMINED = "und"
 MIN_LETTERS = 12
 _CLEAR_VOTES = 3
 # Lingua reads at most this many characters of a text: its cost grows with the length, and a

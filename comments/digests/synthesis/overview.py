@@ -22,8 +22,8 @@ from .types import (
 def overview(
     records: Sequence[CommentRecord], *, distinct_positions: int, withheld: int = 0
 ) -> Overview:
-    """Totals by section, kind, stance, stakeholder type, country and day (UTC date of
-    filing, as given); ``distinct_positions`` counts each group of copies once.
+    """Totals by section, kind, stance, stakeholder type, country, language and day (UTC date
+    of filing, as given); ``distinct_positions`` counts each group of copies once.
 
     ``withheld`` confidential comments, which the audience may not read, are added to the
     number of comments and of confidential comments, and to nothing else.
@@ -39,6 +39,7 @@ def overview(
         by_stakeholder_type=counts(Counter(r.stakeholder_type for r in records)),
         by_country=counts(Counter(r.country or "unknown" for r in records)),
         by_day=tuple(DayCount(day=day, count=n) for day, n in sorted(by_day.items())),
+        by_language=counts(Counter(r.written_in for r in records)),
         **respondents(records),
     )
 

@@ -20,6 +20,7 @@ OUTCOMES: tuple[Outcome, ...] = ("accepted", "partially_accepted", "rejected", "
 STANCES: tuple[str, ...] = ("support", "oppose", "amend")
 NO_STANCE = "none"
 WORD_SEPARATOR = "\x1f"  # never inside a word: words are runs of letters
+UNDETERMINED = "und"  # the language of a text that could not be told
 
 
 class ExcerptMismatch(ValueError):
@@ -81,10 +82,23 @@ class CommentRecord:
     # What was read of it after it was stored, if anything; a reading whose key no longer
     # matches the text is read again.
     reading: Reading | None = field(default=None, compare=False)
+    # The language recorded on the comment (ISO 639-1: detected at filing, correctable by its
+    # author); empty or "und" when not known.
+    language: str = ""
 
     @property
     def submitter_key(self) -> str:
         return self.submitter or self.organisation or f"comment:{self.reference}"
+
+    @property
+    def written_in(self) -> str:
+        """The comment's language: the one recorded on it, else the one its reading found,
+        else ``"und"``."""
+        if self.language and self.language != UNDETERMINED:
+            return self.language
+        if self.reading is not None and self.reading.language:
+            return self.reading.language
+        return UNDETERMINED
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +122,8 @@ class Excerpt:
     confidential: bool
     organisation: str
     stakeholder_type: str
+    # The comment's language (ISO 639-1, "und" when not known): a quote stays in it.
+    language: str = UNDETERMINED
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +223,8 @@ class Overview:
     respondents: int = 0
     organisations: int = 0
     individuals: int = 0
+    # The languages the comments are written in (see CommentRecord.written_in).
+    by_language: tuple[Count, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,7 @@
 """A digest's documents are written in the language of the person who asked for it: the
-headings and labels translated, the comments' own words left as they were filed."""
+headings and labels translated, the comments' own words left as they were filed, each quote
+marked with its language where it is not the document's, and the comments counted per
+language."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ import pytest
 from django.utils import translation
 
 from comments.digests.exports import digest_html, digest_markdown, write_digest_docx
+from comments.digests.synthesis import SynthesisRequest, synthesise
+from comments.exports import labels
+from tests.digests.briefing_corpus import briefing_corpus
 from tests.digests.exports.test_documents import _docx_text, _meta, public, records
 
 __all__ = ["public", "records"]  # the fixtures, shared with the documents' own tests
@@ -50,3 +55,64 @@ def test_the_word_document_headings_are_in_the_askers_language(public: dict[str,
     headings, _text = _docx_text(out.getvalue())
     names = [text for _style, text in headings]
     assert "数値" in names and "Figures" not in names
+
+
+@pytest.fixture(scope="module")
+def six_languages() -> dict[str, Any]:
+    records, _claims = briefing_corpus()
+    return synthesise(records, SynthesisRequest(audience="public")).to_dict()
+
+
+def _quoted(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        *(quote for theme in data["themes"] for quote in theme["quotes"]),
+        *(campaign["representative"] for campaign in data["campaigns"]),
+        *(repeat["representative"] for repeat in data["repeats"]),
+    ]
+
+
+@pytest.mark.parametrize("document_language", ["en", "de"])
+def test_quotes_stay_in_their_language_marked_when_it_is_not_the_documents(
+    six_languages: dict[str, Any], document_language: str
+) -> None:
+    quotes = _quoted(six_languages)
+    assert {q["language"] for q in quotes} >= {"en", "de"}
+    with translation.override(document_language):
+        text = digest_markdown(six_languages, _meta())
+        html = digest_html(six_languages, _meta())
+        names = {q["language"]: labels.language(q["language"]) for q in quotes}
+    language_of = {q["reference"]: q["language"] for q in quotes}
+    sources = [line for line in text.splitlines() if line.startswith("> — ")]
+    shown = {
+        line[4:].split(",")[0]: line for line in sources if line[4:].split(",")[0] in language_of
+    }
+    assert len(set(language_of[reference] for reference in shown) - {"und"}) >= 2
+    for reference, source in shown.items():
+        language = language_of[reference]
+        marked = language != "und" and names[language] in source
+        # A quote whose language could not be told is not marked with one.
+        assert marked == (language not in (document_language, "und")), source
+    for language in {language_of[reference] for reference in shown} - {"und"}:
+        assert f'<p lang="{language}">' in html
+
+
+def test_the_documents_count_comments_per_language(six_languages: dict[str, Any]) -> None:
+    rows = six_languages["overview"]["by_language"]
+    assert (
+        len(rows) >= 4
+        and sum(row["count"] for row in rows) == six_languages["overview"]["comments"]
+    )
+    with translation.override("fr"):
+        text = digest_markdown(six_languages, _meta())
+        html = digest_html(six_languages, _meta())
+        out = io.BytesIO()
+        write_digest_docx(six_languages, _meta(), out)
+        french = [
+            f"| {labels.language(row['key'])} | {labels.number(row['count'])} |" for row in rows
+        ]
+    assert "### Commentaires par langue" in text
+    for row in french:
+        assert row in text
+    assert 'aria-label="Commentaires par langue"' in html
+    headings, _text = _docx_text(out.getvalue())
+    assert "Commentaires par langue" in [name for _style, name in headings]

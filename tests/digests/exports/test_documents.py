@@ -176,7 +176,7 @@ def test_digest_html_is_a_complete_print_ready_document(public: dict[str, Any]) 
     assert "No comments in this digest on: Action 3: Publish transparency reports.</p>" in html
     assert SCRIPT not in html and "&lt;script&gt;alert(&#x27;owned&#x27;)" in html
     assert "Pipe | &amp; Co" in html  # the proposal's organisation
-    assert html.count('role="img"') == 7
+    assert html.count('role="img"') == 8
     assert "DG-12" in html and "Public" in html
 
 
