@@ -10,6 +10,7 @@ import io
 import json
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -37,6 +38,7 @@ from .inputs import (
     NON_FIELD,
     CommentInput,
     UnreadableItem,
+    filed_for,
     item_from_flat,
     read_comment_item,
 )
@@ -112,14 +114,16 @@ def _unreadable(reason: str) -> UnreadableItem:
     return UnreadableItem({NON_FIELD: [reason]})
 
 
-def _count_rows(upload: UploadedFile, format: str) -> int:
+def _count_rows(upload: UploadedFile, format: str) -> tuple[int, Counter[str]]:
     upload.seek(0)
     count = 0
+    organisations: Counter[str] = Counter()
     try:
         if format == BulkSubmission.Format.CSV:
             _check_csv_header(upload)
             upload.seek(0)
-        for count, _row in enumerate(rows_of(upload, format), start=1):
+        for count, (_line, item) in enumerate(rows_of(upload, format), start=1):
+            organisations[filed_for(item)] += 1
             if count > MAX_ROWS:
                 raise ApplicationError(
                     _("The file has more than %(max)s rows; split it.") % {"max": f"{MAX_ROWS:,}"},
@@ -135,7 +139,7 @@ def _count_rows(upload: UploadedFile, format: str) -> int:
         upload.seek(0)
     if count == 0:
         raise ApplicationError(_("The file holds no comments."), field="file")
-    return count
+    return count, organisations
 
 
 def _check_csv_header(upload: UploadedFile) -> None:
@@ -222,6 +226,12 @@ def format_of(upload: UploadedFile) -> str:
 def bulk_file_rows(upload: UploadedFile) -> int:
     """Check an uploaded file's name, size, encoding and shape (a ZIP's too, and its sheet's);
     return its number of rows."""
+    return bulk_file_tally(upload)[0]
+
+
+def bulk_file_tally(upload: UploadedFile) -> tuple[int, Counter[str]]:
+    """:func:`bulk_file_rows`, with the rows counted by the organisation they are filed for
+    (:func:`~comments.inputs.filed_for`; ``""`` for the uploader as an individual)."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ApplicationError(
             _("The file is %(size)s bytes; the limit is %(max)s (50 MB).")

@@ -276,3 +276,15 @@ def read_items_with_papers(
             papers[index] = ids
         items.append(item)
     return items, papers
+
+
+def filed_for(item: object) -> str:
+    """Whom a raw item is filed for, as the comment limits count it: its organisation's slug
+    as given (trimmed, in lower case), or ``""`` for the person filing, as an individual (or
+    when the item is not a comment's shape). Not checked: the service checks the right to
+    file for it."""
+    if isinstance(item, Mapping):
+        organisation = item.get("organisation")
+        if isinstance(organisation, str):
+            return organisation.strip().lower()
+    return ""

@@ -1,5 +1,6 @@
 """The comments API: thin views over the same selectors and services as the pages."""
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from haip_portal.api.schema import ERRORS, IDEMPOTENCY_KEY, WRITE_ERRORS
 from haip_portal.api.throttles import ApiCommentThrottle, ApiRequestThrottle
 
 from .. import bulk_files, selectors, services
-from ..inputs import UnreadableItem, read_items_with_papers
+from ..inputs import UnreadableItem, filed_for, read_items_with_papers
 from ..models import BulkSubmission, Comment
 from .rows import comment_rows, comment_rows_output
 from .serializers import (
@@ -61,6 +62,11 @@ class CommentsApiView(GenericAPIView):
 
     def comment_cost(self, request: Request) -> int:
         return 1
+
+    def comment_organisations(self, request: Request) -> Counter[str]:
+        """The request's comments by the organisation they are filed for (see filed_for)."""
+        items = request.data if isinstance(request.data, list) else [request.data]
+        return Counter(filed_for(item) for item in items)
 
     def version(self) -> DraftVersion:
         return draft_selectors.version_get(
@@ -348,9 +354,10 @@ class BulkSubmissionCreateView(CommentsApiView):
         data = BulkSubmissionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        rows = bulk_files.bulk_file_rows(upload)
+        rows, organisations = bulk_files.bulk_file_tally(upload)
         throttle = ApiCommentThrottle()
-        if not throttle.charge(request, self, rows):  # every row counts against the limit
+        # Every row counts against the limits: the token's and its organisation's.
+        if not throttle.charge(request, self, rows, organisations):
             self.throttled(request, throttle.wait() or 1.0)
         submission = services.bulk_submission_create(
             version=version, owner=self.user(), upload=upload, rows=rows

@@ -141,9 +141,32 @@ def bulk_submission_process(*, submission_id: int) -> BulkSubmission:
         _release(submission_id, holder)
 
 
+def _others_wait(submission: BulkSubmission) -> bool:
+    """Whether another unfinished upload waits for a run (queued, or held by nobody)."""
+    waiting = Q(lease_holder="") | Q(lease_expires_at__lte=timezone.now())
+    return (
+        BulkSubmission.objects.filter(waiting, status__in=UNFINISHED)
+        .exclude(pk=submission.pk)
+        .exists()
+    )
+
+
+def _yield_turn(submission: BulkSubmission) -> BulkSubmission:
+    """Give the lease back and queue the upload again, behind those waiting (after commit):
+    its next run carries on after its last committed row."""
+    submission.lease_holder = ""
+    submission.lease_expires_at = timezone.now()
+    submission.save(update_fields=["lease_holder", "lease_expires_at", "updated_at"])
+    enqueue_on_commit(tasks.process_bulk_submission, submission.pk)
+    return submission
+
+
 def _file_rows(submission: BulkSubmission, holder: str) -> BulkSubmission:
+    """File chunk after chunk; after ``BULK_SLICE_CHUNKS`` of them, if another upload waits,
+    go to the back of the queue so that uploads take turns."""
     position = submission.rows_done
     chunks = file_chunks(submission, position)
+    filed = 0
     while True:
         with transaction.atomic():
             locked = BulkSubmission.objects.select_for_update().get(pk=submission.pk)
@@ -158,6 +181,8 @@ def _file_rows(submission: BulkSubmission, holder: str) -> BulkSubmission:
                 locked.finished_at = timezone.now()
                 locked.save(update_fields=["status", "finished_at", "updated_at"])
                 return locked
+            if filed >= settings.BULK_SLICE_CHUNKS and _others_wait(locked):
+                return _yield_turn(locked)  # the next run reads this chunk again
             try:
                 _file_chunk(locked, chunk)
             except ApplicationError as error:  # the version closed, say: the rest cannot go in
@@ -166,6 +191,7 @@ def _file_rows(submission: BulkSubmission, holder: str) -> BulkSubmission:
                 locked.finished_at = timezone.now()
                 locked.save(update_fields=["status", "error", "finished_at", "updated_at"])
                 return locked
+            filed += 1
             locked.lease_expires_at = _lease_until(timezone.now())
             locked.stalled_runs = 0
             locked.save(

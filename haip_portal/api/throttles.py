@@ -10,7 +10,9 @@ while its views module is still being imported.
 """
 
 import contextlib
+import hashlib
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import caches
@@ -90,31 +92,63 @@ class ApiRequestThrottle(SimpleRateThrottle):
 
 
 class ApiCommentThrottle(SimpleRateThrottle):
-    """Comments per token in fixed windows; the view says what a request costs
-    (``comment_cost(request)``), so one bulk request of 1,000 costs 1,000."""
+    """Comments in fixed windows, counted twice: per token (``api_comments``), and per
+    organisation the comments are filed for, whichever tokens of its members file them
+    (``api_organisation_comments``; an individual counts as their own). The view says what a
+    request costs (``comment_cost(request)``: one bulk request of 1,000 costs 1,000) and for
+    whom (``comment_organisations(request)``: cost by organisation)."""
 
     scope = "api_comments"
+    organisation_scope = "api_organisation_comments"
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": throttle_identity(request)}
+
+    def organisation_key(self, request: Request, organisation: str) -> str:
+        """The counter of ``organisation`` (a slug as the items give it, hashed: it is not
+        checked yet), or of the person filing when it is ``""``."""
+        if organisation:
+            ident = "org:" + hashlib.sha256(organisation.encode()).hexdigest()[:32]
+        else:
+            ident = f"person:{request.user.pk}"
+        return self.cache_format % {"scope": self.organisation_scope, "ident": ident}
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if request.method != "POST" or not hasattr(view, "comment_cost"):
             return True
         cost = view.comment_cost(request)
-        return cost <= 0 or self.charge(request, view, cost)
+        if cost <= 0:
+            return True
+        counted_by: Any = getattr(view, "comment_organisations", lambda request: {})
+        organisations: Mapping[str, int] = counted_by(request)
+        return self.charge(request, view, cost, organisations)
 
-    def charge(self, request: Request, view: Any, cost: int) -> bool:
-        """Count ``cost`` comments against the token's limit; False (and nothing counted)
-        when that would exceed it. Views whose cost is known only later call this."""
-        limit, duration = self.parse_rate(self.get_rate())
-        assert limit is not None and duration is not None
-        key = self.get_cache_key(request, view)
-        assert key is not None
-        used, window_key, self.wait_seconds = window_charge(key, cost, duration)
-        if used > limit:
-            window_refund(window_key, cost)  # a refused request costs nothing
-            return False
+    def charge(
+        self, request: Request, view: Any, cost: int, organisations: Mapping[str, int]
+    ) -> bool:
+        """Count ``cost`` comments against the token's limit and each organisation's share of
+        them (``organisations``: cost by organisation) against its own; False, and nothing
+        counted anywhere, when any of them would exceed its limit. Views whose cost is known
+        only later call this."""
+        charges = [(self.get_cache_key(request, view), cost, self.get_rate())]
+        rate = self.THROTTLE_RATES.get(self.organisation_scope)
+        if rate:
+            charges += [
+                (self.organisation_key(request, name), share, rate)
+                for name, share in sorted(organisations.items())
+                if share > 0
+            ]
+        counted: list[tuple[str, int]] = []
+        for key, amount, window_rate in charges:
+            limit, duration = self.parse_rate(window_rate)
+            assert key is not None and limit is not None and duration is not None
+            used, window_key, seconds_left = window_charge(key, amount, duration)
+            counted.append((window_key, amount))
+            if used > limit:
+                for counted_key, counted_amount in counted:  # a refused request costs nothing
+                    window_refund(counted_key, counted_amount)
+                self.wait_seconds = seconds_left
+                return False
         return True
 
     def wait(self) -> float | None:

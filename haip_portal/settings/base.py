@@ -259,6 +259,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int(
 BULK_LEASE_SECONDS = env.int("BULK_LEASE_SECONDS", default=20)
 # Rows filed per transaction: progress is committed (and visible) after each chunk.
 BULK_CHUNK_ROWS = env.int("BULK_CHUNK_ROWS", default=1000)
+# A run files at most this many chunks of an upload while others wait, then goes to the back
+# of the queue: ten uploads of 100,000 rows from one organisation delay another's upload by a
+# slice, not by a million rows.
+BULK_SLICE_CHUNKS = env.int("BULK_SLICE_CHUNKS", default=10)
 # A chunk of a ZIP upload also ends once the papers its rows name reach this many bytes: they
 # are held in memory while the chunk is filed.
 BULK_CHUNK_PAPER_BYTES = env.int("BULK_CHUNK_PAPER_BYTES", default=64 * 1024 * 1024)
@@ -392,6 +396,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 API_RATES = {
     "api_requests": env.str("API_REQUESTS_RATE", default="600/minute"),
     "api_comments": env.str("API_COMMENTS_RATE", default="200000/hour"),
+    # Per organisation, whichever of its members' tokens file for it: a campaign of a million
+    # comments from one organisation goes in at this pace, and nobody else's any slower.
+    "api_organisation_comments": env.str("API_ORGANISATION_COMMENTS_RATE", default="300000/hour"),
 }
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -429,7 +436,9 @@ SPECTACULAR_SETTINGS = {
         "(gunicorn does) and answered 411 where it cannot; files up to 50 MB and 100,000 rows; "
         "at most 1,000 comments per bulk request; list pages of at most 200; per token "
         f"{API_RATES['api_requests']} requests and {API_RATES['api_comments']} comments "
-        "(a 1,000-item request counts 1,000), answered with 429 and `Retry-After`."
+        "(a 1,000-item request counts 1,000), and per organisation, whichever of its members' "
+        f"tokens file for it, {API_RATES['api_organisation_comments']} comments (an "
+        "individual counts as their own organisation), answered with 429 and `Retry-After`."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
