@@ -35,7 +35,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -258,7 +258,11 @@ GUNICORN_WORKERS = 2
 # limit is per second: DRF's SimpleRateThrottle keeps one timestamp per request of its window
 # in the cache, so a huge per-minute rate would make every request read and write a list of
 # tens of thousands of entries, a cost production (600/minute) never has.
-RAISED_RATES = {"API_REQUESTS_RATE": "1000000/second", "API_COMMENTS_RATE": "1000000000/hour"}
+RAISED_RATES = {
+    "API_REQUESTS_RATE": "1000000/second",
+    "API_COMMENTS_RATE": "1000000000/hour",
+    "API_ORGANISATION_COMMENTS_RATE": "1000000000/hour",
+}
 MB = 1024 * 1024
 
 
@@ -374,6 +378,7 @@ class LoadResult:
     statuses: Counter
     latencies: list[float]
     failures: list[str]
+    by_status: dict[int, list[float]] = field(default_factory=dict)  # latencies per status
 
     @property
     def per_second(self) -> float:
@@ -409,6 +414,7 @@ def http_load(
     lock = threading.Lock()
     statuses: Counter = Counter()
     latencies: list[float] = []
+    by_status: dict[int, list[float]] = {}
     failures: list[str] = []
     started = time.perf_counter()
     deadline = started + seconds
@@ -439,6 +445,7 @@ def http_load(
                 with lock:
                     statuses[response.status] += 1
                     latencies.append(elapsed)
+                    by_status.setdefault(response.status, []).append(elapsed)
                 if on_response is not None:
                     on_response(index, response.status, content)
         finally:
@@ -451,7 +458,7 @@ def http_load(
         thread.join(timeout=seconds + timeout + 30)
     elapsed = time.perf_counter() - started
     assert not any(thread.is_alive() for thread in threads), "a load client hung"
-    return LoadResult(sum(statuses.values()), elapsed, statuses, latencies, failures)
+    return LoadResult(sum(statuses.values()), elapsed, statuses, latencies, failures, by_status)
 
 
 def http_get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
