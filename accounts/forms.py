@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .countries import COUNTRY_CHOICES
 from .models import ApiToken, Organisation
@@ -16,7 +17,7 @@ class OrganisationRegisterForm(forms.Form):
     name = forms.CharField(label=_("Organisation name"), max_length=200)
     stakeholder_type = forms.ChoiceField(
         label=_("Stakeholder type"),
-        choices=[("", "Choose…")]
+        choices=[("", _("Choose…"))]
         + [choice for choice in StakeholderType.choices if choice[0] != StakeholderType.INDIVIDUAL],
     )
     country = forms.ChoiceField(
@@ -46,10 +47,12 @@ API_TOKEN_MAX_DAYS = 365
 
 class ApiTokenCreateForm(forms.Form):
     name = forms.CharField(
+        label=_("Name"),
         max_length=100,
         help_text=_("What the token is for, e.g. “Ministry consolidation script”."),
     )
     scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
         choices=ApiToken.Scope.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Give the token only what its client needs."),
@@ -57,7 +60,12 @@ class ApiTokenCreateForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Expires on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"At most one year from today. Default: {API_TOKEN_DEFAULT_DAYS} days.",
+        help_text=ngettext_lazy(
+            "At most one year from today. Default: %(days)d day.",
+            "At most one year from today. Default: %(days)d days.",
+            "days",
+        )
+        % {"days": API_TOKEN_DEFAULT_DAYS},
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -50,6 +50,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from haip_portal.exceptions import ApplicationError
 
@@ -265,15 +267,17 @@ def _session_store(session_key: str) -> SessionBase:
 
 def _check_password(user: User, password: str) -> None:
     if not user.is_active:
-        raise ApplicationError("This account is already closed.")
+        raise ApplicationError(_("This account is already closed."))
     if not user.has_usable_password():
         raise ApplicationError(
-            "Your account has no password. Set one on the Password page, then close the "
-            "account with it.",
+            _(
+                "Your account has no password. Set one on the Password page, then close the "
+                "account with it."
+            ),
             field="password",
         )
     if not user.check_password(password):
-        raise ApplicationError("That is not your current password.", field="password")
+        raise ApplicationError(_("That is not your current password."), field="password")
 
 
 def _lock_memberships(user: User) -> list[Membership]:
@@ -294,9 +298,14 @@ def _lock_memberships(user: User) -> list[Membership]:
     if blocking:
         names = ", ".join(organisation.name for organisation in blocking)
         raise ApplicationError(
-            f"You are the last administrator of {names}, which still "
-            f"{'has' if len(blocking) == 1 else 'have'} other members. Make one of them "
-            "administrator first (hand over admin), then close your account."
+            ngettext(
+                "You are the last administrator of %(names)s, which still has other members. "
+                "Make one of them administrator first (hand over admin), then close your account.",
+                "You are the last administrator of %(names)s, which still have other members. "
+                "Make one of them administrator first (hand over admin), then close your account.",
+                len(blocking),
+            )
+            % {"names": names}
         )
     return memberships
 

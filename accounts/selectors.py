@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from haip_portal.exceptions import NotFound
 
@@ -151,7 +152,7 @@ def organisation_get(*, slug: str | None = None, pk: int | str | None = None) ->
     """As :func:`organisation_find`; 404 if there is none."""
     organisation = organisation_find(slug=slug, pk=pk)
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return organisation
 
 
@@ -160,7 +161,7 @@ def organisation_get_managed(user: User | AnonymousUser, slug: str) -> Organisat
     does not even learn that it exists."""
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None or not permissions.can_manage_organisation(user, organisation):
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return organisation
 
 
@@ -174,7 +175,7 @@ def membership_get_managed(user: User | AnonymousUser, slug: str, pk: int) -> Me
         .first()
     )
     if membership is None:
-        raise NotFound("No such membership.")
+        raise NotFound(_("No such membership."))
     return membership
 
 

@@ -18,12 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from haip_portal.errors import show_as_message, show_on_form
 from haip_portal.exceptions import ApplicationError
-from haip_portal.wording import sentence
+from haip_portal.wording import clause, in_sentence
 
 from . import permissions, privacy, selectors, services
 from .forms import ApiTokenCreateForm, OrganisationRegisterForm
@@ -42,7 +44,7 @@ def secretariat_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not permissions.can_verify_organisations(request.user):
-            raise PermissionDenied("Only the secretariat verifies organisations.")
+            raise PermissionDenied(_("Only the secretariat verifies organisations."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -81,8 +83,11 @@ def organisation_register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"{organisation} is registered and pending verification by the secretariat. "
-                "You are its administrator.",
+                _(
+                    "%(organisation)s is registered and pending verification by the "
+                    "secretariat. You are its administrator."
+                )
+                % {"organisation": organisation},
             )
             return redirect("accounts:my_organisations")
     return render(request, "accounts/organisation_register.html", {"form": form})
@@ -98,7 +103,7 @@ def organisation_register_individual(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, "You can now comment as an individual.")
+        messages.success(request, _("You can now comment as an individual."))
     return redirect("accounts:my_organisations")
 
 
@@ -129,7 +134,11 @@ def membership_request(request: HttpRequest, slug: str) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
         return redirect("accounts:organisation_join")
-    messages.success(request, f"Your request to join {organisation} is sent to its admins.")
+    messages.success(
+        request,
+        _("Your request to join %(organisation)s is sent to its admins.")
+        % {"organisation": organisation},
+    )
     return redirect("accounts:my_organisations")
 
 
@@ -168,7 +177,9 @@ def membership_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         show_as_message(request, error)
     else:
         messages.success(
-            request, f"{membership.user} joined {sentence(str(membership.organisation))}"
+            request,
+            _("%(user)s joined %(organisation)s.")
+            % {"user": membership.user, "organisation": clause(membership.organisation)},
         )
     return redirect(_next_or(request, membership.organisation.get_absolute_url()))
 
@@ -184,7 +195,9 @@ def membership_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"The request of {membership.user} is refused.")
+        messages.success(
+            request, _("The request of %(user)s is refused.") % {"user": membership.user}
+        )
     return redirect(_next_or(request, membership.organisation.get_absolute_url()))
 
 
@@ -199,7 +212,11 @@ def membership_set_role(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"{changed.user} is now {changed.get_role_display().lower()}.")
+        messages.success(
+            request,
+            _("%(user)s is now %(role)s.")
+            % {"user": changed.user, "role": in_sentence(changed.get_role_display())},
+        )
     return redirect(membership.organisation.get_absolute_url())
 
 
@@ -233,7 +250,9 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"{organisation} is verified.")
+        messages.success(
+            request, _("%(organisation)s is verified.") % {"organisation": organisation}
+        )
     return redirect("accounts:secretariat_queue")
 
 
@@ -248,7 +267,9 @@ def organisation_reject(request: HttpRequest, slug: str) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"{organisation} is rejected.")
+        messages.success(
+            request, _("%(organisation)s is rejected.") % {"organisation": organisation}
+        )
     return redirect("accounts:secretariat_queue")
 
 
@@ -294,7 +315,9 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = services.api_token_revoke(user=request.user, token_id=token_id)  # type: ignore[arg-type]
-    messages.success(request, f"The token “{token.name}” is revoked; it no longer works.")
+    messages.success(
+        request, _("The token “%(token)s” is revoked; it no longer works.") % {"token": token.name}
+    )
     return redirect("accounts:token_list")
 
 
@@ -317,13 +340,15 @@ PRIVACY_SECTION_TITLES = {
 
 class AccountCloseForm(forms.Form):
     password = forms.CharField(
-        label="Your current password",
+        label=gettext_lazy("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label="I understand that my account will be closed for good and cannot be reopened.",
-        error_messages={"required": "Tick the box to confirm."},
+        label=gettext_lazy(
+            "I understand that my account will be closed for good and cannot be reopened."
+        ),
+        error_messages={"required": gettext_lazy("Tick the box to confirm.")},
     )
 
 
@@ -373,7 +398,7 @@ def account_close(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         # The password is checked here, so guessing it is limited as for re-authentication.
         if not ratelimit.consume(request, action="reauthenticate", user=user):
-            form.add_error(None, "Too many attempts. Wait a minute, then try again.")
+            form.add_error(None, _("Too many attempts. Wait a minute, then try again."))
             status = 429
         else:
             try:
@@ -384,8 +409,10 @@ def account_close(request: HttpRequest) -> HttpResponse:
                 logout(request)
                 messages.success(
                     request,
-                    "Your account is closed. Your comments stay in the public record under "
-                    "their organisation, without your name.",
+                    _(
+                        "Your account is closed. Your comments stay in the public record under "
+                        "their organisation, without your name."
+                    ),
                 )
                 return redirect("drafts:home")
     return render(

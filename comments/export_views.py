@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts import permissions
@@ -27,9 +28,9 @@ def _streamed(chunks: Iterator[str], *, content_type: str, name: str) -> Streami
 def matrix_download(request: HttpRequest, slug: str, number: int) -> StreamingHttpResponse:
     """The live comment-resolution matrix as CSV, streamed row by row (the secretariat)."""
     if not request.user.is_authenticated:
-        raise Http404("No such page.")
+        raise Http404(_("No such page."))
     if not permissions.can_dispose(request.user):
-        raise PermissionDenied("The comment matrix is for the secretariat.")
+        raise PermissionDenied(_("The comment matrix is for the secretariat."))
     version = draft_selectors.version_get(user=request.user, slug=slug, number=number)
     comments = selectors.matrix_comments(user=request.user, version=version)
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
@@ -44,10 +45,10 @@ def matrix_download(request: HttpRequest, slug: str, number: int) -> StreamingHt
 def open_data(request: HttpRequest, slug: str, number: int, format: str) -> StreamingHttpResponse:
     """The public comments of a version as open data (CSV or JSON), streamed."""
     if format not in ("csv", "json"):
-        raise Http404("Open data comes as comments.csv or comments.json.")
+        raise Http404(_("Open data comes as comments.csv or comments.json."))
     version = draft_selectors.version_get(user=request.user, slug=slug, number=number)
     if version.status == DraftVersion.Status.DRAFT:
-        raise Http404("This version is not published.")
+        raise Http404(_("This version is not published."))
     name = f"{slugify(version.draft.slug)}-v{version.number}-comments.{format}"
     rows = selectors.open_data_rows(version)
     if format == "csv":

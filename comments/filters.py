@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from .search import SORTS
 
@@ -75,7 +76,7 @@ class CommentFilters:
 
 def _line_number(text: str) -> int:
     if _WHOLE.fullmatch(text) is None or not -MAX_LINE <= int(text) <= MAX_LINE:
-        raise ValueError("Give a whole number.")
+        raise ValueError(_("Give a whole number."))
     return int(text)
 
 
@@ -85,19 +86,19 @@ def _moment(text: str) -> datetime:
     except ValueError:  # the shape of a date, but no such date (month 13)
         moment = None
     if moment is None:
-        raise ValueError("Give an ISO 8601 date and time.")
+        raise ValueError(_("Give an ISO 8601 date and time."))
     return moment
 
 
 def _sort(text: str) -> str:
     if text not in SORTS:
-        raise ValueError(f"Sort by one of: {', '.join(SORTS)}.")
+        raise ValueError(_("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)})
     return text
 
 
 def _words(text: str) -> str:
     if len(text) > 200:
-        raise ValueError("Search for at most 200 characters.")
+        raise ValueError(_("Search for at most 200 characters."))
     return text
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.countries import country_name
@@ -46,7 +47,7 @@ def comment_get(*, user: User | AnonymousUser, reference: str) -> Comment:
         .first()
     )
     if comment is None:
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     return comment
 
 
@@ -99,10 +100,10 @@ def attachment_get(*, user: User | AnonymousUser, reference: str, pk: int) -> At
     comment nor the file is told to exist."""
     comment = comment_get(user=user, reference=reference)
     if not permissions.can_download_attachment(user, comment):
-        raise NotFound("No such attachment.")
+        raise NotFound(_("No such attachment."))
     attachment = Attachment.objects.defer("text").filter(pk=pk, comment=comment).first()
     if attachment is None:
-        raise NotFound("No such attachment.")
+        raise NotFound(_("No such attachment."))
     attachment.comment = comment
     return attachment
 
@@ -111,7 +112,7 @@ def reply_get(*, comment: Comment, pk: int) -> Reply:
     """A reply under ``comment`` (one the user may see); 404 if there is none by that id."""
     reply = Reply.objects.filter(pk=pk, comment=comment).first()
     if reply is None:
-        raise NotFound("No such reply.")
+        raise NotFound(_("No such reply."))
     return reply
 
 
@@ -306,7 +307,7 @@ def bulk_submission_get(*, owner: User | AnonymousUser, pk: int) -> BulkSubmissi
     """An upload of ``owner``'s; 404 for anyone else's, so its existence is not told."""
     submission = BulkSubmission.objects.filter(pk=pk, owner_id=owner.pk).first()
     if submission is None:
-        raise NotFound("No such bulk submission.")
+        raise NotFound(_("No such bulk submission."))
     return submission
 
 
@@ -342,8 +343,8 @@ def carried_review_queue(*, user: User | AnonymousUser) -> QuerySet[CarriedComme
 def carried_get(*, user: User | AnonymousUser, pk: int) -> CarriedComment:
     """One carried comment for its reviewer; 404 for anyone else."""
     if not permissions.can_review_carried_comments(user):
-        raise NotFound("No such carried comment.")
+        raise NotFound(_("No such carried comment."))
     found = CarriedComment.objects.select_related("comment", "version").filter(pk=pk).first()
     if found is None:
-        raise NotFound("No such carried comment.")
+        raise NotFound(_("No such carried comment."))
     return found

@@ -40,7 +40,8 @@ class SourceForm(forms.Form):
             if upload.size and upload.size > MAX_SOURCE_BYTES:
                 self.add_error(
                     "upload",
-                    f"The file is {upload.size:,} bytes; the limit is {MAX_SOURCE_BYTES:,} (1 MB).",
+                    _("The file is %(size)s bytes; the limit is %(max)s (1 MB).")
+                    % {"size": f"{upload.size:,}", "max": f"{MAX_SOURCE_BYTES:,}"},
                 )
                 return cleaned
             raw: bytes | str = upload.read()

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import nh3
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
 from haip_portal.text import forbidden_character
@@ -140,8 +141,11 @@ def decode_source(raw: bytes | str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SourceError(
-            f"The source is not valid UTF-8 (undecodable byte at position {error.start}). "
-            "Save the file as UTF-8 and upload it again."
+            _(
+                "The source is not valid UTF-8 (undecodable byte at position %(start)s). "
+                "Save the file as UTF-8 and upload it again."
+            )
+            % {"start": error.start}
         ) from error
     return text.removeprefix("\ufeff")
 
@@ -162,8 +166,11 @@ def _check_no_html(source: str) -> None:
         ):
             line = token.map[0] + 1 if token.map else 1
             raise SourceError(
-                f"Source line {line} contains raw HTML ({_first_tag(token.content)}). "
-                "Drafts are plain Markdown: remove the HTML or write it as text in backticks."
+                _(
+                    "Source line %(line)s contains raw HTML (%(tag)s). Drafts are plain "
+                    "Markdown: remove the HTML or write it as text in backticks."
+                )
+                % {"line": line, "tag": _first_tag(token.content)}
             )
 
 
@@ -196,17 +203,19 @@ def _checked_source(raw: bytes | str) -> str:
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8"))
     if size > MAX_SOURCE_BYTES:
         raise SourceError(
-            f"The source is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,} bytes (1 MB)."
+            _("The source is %(size)s bytes; the limit is %(max)s bytes (1 MB).")
+            % {"size": f"{size:,}", "max": f"{MAX_SOURCE_BYTES:,}"}
         )
     source = decode_source(raw)
     if not source.strip():
-        raise SourceError("The source is empty: paste or upload the draft's Markdown text.")
+        raise SourceError(_("The source is empty: paste or upload the draft's Markdown text."))
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     forbidden = forbidden_character(source)
     if forbidden:
         line = source.count("\n", 0, forbidden.position - 1) + 1
         raise SourceError(
-            f"Source line {line} contains a {forbidden.kind} ({forbidden.code}); remove it."
+            _("Source line %(line)s contains %(character)s; remove it.")
+            % {"line": line, "character": forbidden.described_as_one()}
         )
     _check_no_html(source)
     return source
@@ -219,9 +228,16 @@ def _new_section(
     key = section_key(_plain_text(render_inline(title)))
     if key in first_line_of_key:
         raise SourceError(
-            f"Duplicate section key '{key}': the headings on source lines "
-            f"{first_line_of_key[key]} and {source_number} both produce it. "
-            "Give each section a distinct number or title."
+            _(
+                "Duplicate section key '%(key)s': the headings on source lines "
+                "%(first)s and %(second)s both produce it. Give each "
+                "section a distinct number or title."
+            )
+            % {
+                "key": key,
+                "first": first_line_of_key[key],
+                "second": source_number,
+            }
         )
     first_line_of_key[key] = source_number
     section = ParsedSection(key=key, heading="", position=len(sections))
@@ -249,7 +265,8 @@ def parse_source(raw: bytes | str) -> ParsedDocument:
         number += 1
         if number > MAX_LINES:
             raise SourceError(
-                f"The source has more than {MAX_LINES:,} non-blank lines; split the draft."
+                _("The source has more than %(max)s non-blank lines; split the draft.")
+                % {"max": f"{MAX_LINES:,}"}
             )
         fence_match = _FENCE.match(source_line)
         in_code = fence is not None

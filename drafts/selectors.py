@@ -45,7 +45,7 @@ def version_get(*, user: User | AnonymousUser, slug: str, number: int | None) ->
         or versions.order_by("-number").first()
     )
     if version is None:
-        raise NotFound("No such draft version.")
+        raise NotFound(_("No such draft version."))
     return version
 
 
@@ -114,7 +114,7 @@ def draft_get(*, user: User | AnonymousUser, slug: str) -> Draft:
     """The draft at ``slug`` with its visible versions; 404 if the user may see none of them."""
     draft = drafts_visible_to(user).filter(slug=slug).first()
     if draft is None:
-        raise NotFound("No such draft.")
+        raise NotFound(_("No such draft."))
     return draft
 
 
@@ -132,7 +132,7 @@ def draft_for_desk(slug: str) -> Draft:
     """The draft at ``slug``, whatever the status of its versions; 404 if there is none."""
     draft = Draft.objects.filter(slug=slug).first()
     if draft is None:
-        raise NotFound("No such draft.")
+        raise NotFound(_("No such draft."))
     return draft
 
 
@@ -142,7 +142,7 @@ def version_for_desk(slug: str, number: int) -> DraftVersion:
         DraftVersion.objects.select_related("draft").filter(draft__slug=slug, number=number).first()
     )
     if version is None:
-        raise NotFound("No such draft version.")
+        raise NotFound(_("No such draft version."))
     return version
 
 

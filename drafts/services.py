@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from haip_portal.exceptions import ApplicationError
+from haip_portal.wording import in_sentence
 
 from .alignment import differences, summary
 from .markdown import ParsedDocument, SourceError, parse_source
@@ -32,8 +33,8 @@ def _parse_or_refuse(source: bytes | str) -> ParsedDocument:
 def _refuse_unless_draft(version: DraftVersion) -> None:
     if version.status != Status.DRAFT:
         raise ApplicationError(
-            f"{version} is {version.get_status_display().lower()}; its text is frozen. "
-            "Start a new version to change it."
+            _("%(version)s is %(status)s; its text is frozen. Start a new version to change it.")
+            % {"version": version, "status": in_sentence(version.get_status_display())}
         )
 
 
@@ -99,7 +100,9 @@ def draft_create(
     """Create a draft and its first version (unpublished) from a Markdown source written in
     ``language`` (the master's; renderings follow it)."""
     if Draft.objects.filter(slug=slug).exists():
-        raise ApplicationError(f"A draft with the address '{slug}' already exists.", field="slug")
+        raise ApplicationError(
+            _("A draft with the address '%(slug)s' already exists.") % {"slug": slug}, field="slug"
+        )
     _check_language(language)
     document = _parse_or_refuse(source)
     draft = Draft.objects.create(
@@ -136,12 +139,13 @@ def version_create(
     unpublished = versions.filter(status=Status.DRAFT).first()
     if unpublished is not None:
         raise ApplicationError(
-            f"{unpublished} is not published yet; finish or publish it before starting another."
+            _("%(version)s is not published yet; finish or publish it before starting another.")
+            % {"version": unpublished}
         )
     latest = versions.order_by("-number").first()
     if source is None:
         if latest is None:
-            raise ApplicationError("The first version needs a source.", field="source")
+            raise ApplicationError(_("The first version needs a source."), field="source")
         source = latest.source
     document = _parse_or_refuse(source)
     number = (versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
@@ -203,14 +207,16 @@ def version_publish(
     version = DraftVersion.objects.select_for_update().select_related("draft").get(pk=version.pk)
     _refuse_unless_draft(version)
     if closes_at <= opens_at:
-        raise ApplicationError("The comment period must close after it opens.", field="closes_at")
+        raise ApplicationError(
+            _("The comment period must close after it opens."), field="closes_at"
+        )
     if closes_at <= now:
-        raise ApplicationError("The comment period must close in the future.", field="closes_at")
+        raise ApplicationError(_("The comment period must close in the future."), field="closes_at")
     if changelog is not None:
         version.changelog = changelog
     if version.number > 1 and not version.changelog.strip():
         raise ApplicationError(
-            "Say what changed since the previous version before publishing.", field="changelog"
+            _("Say what changed since the previous version before publishing."), field="changelog"
         )
     for earlier in DraftVersion.objects.select_for_update().filter(
         draft=version.draft, status=Status.OPEN, number__lt=version.number
@@ -279,7 +285,8 @@ def version_close(*, version: DraftVersion, now: datetime | None = None) -> Draf
     version = DraftVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != Status.OPEN:
         raise ApplicationError(
-            f"{version} is {version.get_status_display().lower()}; only an open version closes."
+            _("%(version)s is %(status)s; only an open version closes.")
+            % {"version": version, "status": in_sentence(version.get_status_display())}
         )
     _close(version, now=now or timezone.now())
     return version

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import permissions
@@ -32,7 +33,7 @@ def secretariat_required(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not permissions.can_manage_drafts(request.user):
-            raise PermissionDenied("Only the secretariat manages drafts.")
+            raise PermissionDenied(_("Only the secretariat manages drafts."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -186,7 +187,10 @@ def draft_create(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"“{draft.title}” v1 created. Review it, then publish.")
+            messages.success(
+                request,
+                _("“%(title)s” v1 created. Review it, then publish.") % {"title": draft.title},
+            )
             return redirect("drafts:version_edit", slug=draft.slug, number=1)
     return render(request, "drafts/draft_form.html", {"form": form})
 
@@ -200,7 +204,9 @@ def version_create(request: HttpRequest, slug: str) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
         return redirect("drafts:desk")
-    messages.success(request, f"{version} started as a copy of the latest text.")
+    messages.success(
+        request, _("%(version)s started as a copy of the latest text.") % {"version": version}
+    )
     return redirect("drafts:version_edit", slug=slug, number=version.number)
 
 
@@ -213,7 +219,9 @@ def _version_for_desk(slug: str, number: int) -> DraftVersion:
 def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = _version_for_desk(slug, number)
     if version.is_frozen:
-        messages.info(request, f"{version} is published; its text is frozen.")
+        messages.info(
+            request, _("%(version)s is published; its text is frozen.") % {"version": version}
+        )
         return redirect(version.get_absolute_url())
     initial = {"source": version.source, "changelog": version.changelog}
     form = SourceForm(request.POST or None, request.FILES or None, initial=initial)
@@ -227,7 +235,15 @@ def version_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         except ApplicationError as error:
             show_on_form(form, error)
         else:
-            messages.success(request, f"{version} saved: {version.line_count} numbered lines.")
+            messages.success(
+                request,
+                ngettext(
+                    "%(version)s saved: %(count)s numbered line.",
+                    "%(version)s saved: %(count)s numbered lines.",
+                    version.line_count,
+                )
+                % {"version": version, "count": version.line_count},
+            )
             return redirect("drafts:version_edit", slug=slug, number=number)
     preview = form.cleaned_data.get("document") if form.is_bound else parse_source(version.source)
     return render(
@@ -266,7 +282,10 @@ def version_publish(request: HttpRequest, slug: str, number: int) -> HttpRespons
             except ApplicationError as error:
                 show_on_form(form, error)
             else:
-                messages.success(request, f"{version} is published and open for comment.")
+                messages.success(
+                    request,
+                    _("%(version)s is published and open for comment.") % {"version": version},
+                )
                 return redirect(version.get_absolute_url())
     else:
         form = PublishForm.with_defaults(changelog=version.changelog)
@@ -286,7 +305,9 @@ def version_close(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"The comment period of {version} is closed.")
+        messages.success(
+            request, _("The comment period of %(version)s is closed.") % {"version": version}
+        )
     return redirect("drafts:desk")
 
 

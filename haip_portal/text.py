@@ -58,7 +58,23 @@ class ForbiddenCharacter:
         U+202E (RIGHT-TO-LEFT OVERRIDE)``; never the character itself, which may be invisible
         or reorder the message around it."""
         name = unicodedata.name(self.character, "")
-        return f"the {self.kind} {self.code}" + (f" ({name})" if name else "")
+        if self.character in BIDI_CONTROLS:
+            phrase = _("the bidirectional control character %(code)s")
+        elif "\ud800" <= self.character <= "\udfff":
+            phrase = _("the unpaired surrogate %(code)s")
+        else:
+            phrase = _("the control character %(code)s")
+        return phrase % {"code": self.code} + (f" ({name})" if name else "")
+
+    def described_as_one(self) -> str:
+        """E.g. ``a control character (U+0001)``, in the active language."""
+        if self.character in BIDI_CONTROLS:
+            phrase = _("a bidirectional control character (%(code)s)")
+        elif "\ud800" <= self.character <= "\udfff":
+            phrase = _("an unpaired surrogate (%(code)s)")
+        else:
+            phrase = _("a control character (%(code)s)")
+        return phrase % {"code": self.code}
 
 
 def forbidden_character(text: str, *, multiline: bool = True) -> ForbiddenCharacter | None:

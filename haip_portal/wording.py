@@ -8,6 +8,7 @@ every template (``TEMPLATES["OPTIONS"]["builtins"]``): ``{{ heading|clause }}`` 
 """
 
 from django import template
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -28,3 +29,13 @@ def sentence(text: object) -> str:
     full stop, a question or exclamation mark or an ellipsis."""
     text = str(text).rstrip()
     return text if text.endswith(tuple(_SENTENCE_ENDINGS)) else f"{text}."
+
+
+def in_sentence(label: object) -> str:
+    """A choice's label (a status, a role) inside a sentence: in lower case ("is already
+    approved"), except in German, whose nouns keep their capital; its messages quote the label
+    („Genehmigt“) instead."""
+    text = str(label)
+    if (get_language() or "").split("-")[0] == "de":
+        return text
+    return text.lower()

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
@@ -28,16 +29,16 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword:
             return None
         if len(parts) == 1:
-            raise AuthenticationFailed("Invalid Authorization header: no token after Bearer.")
+            raise AuthenticationFailed(_("Invalid Authorization header: no token after Bearer."))
         if len(parts) > 2:
             raise AuthenticationFailed(
-                "Invalid Authorization header: the token must not contain spaces."
+                _("Invalid Authorization header: the token must not contain spaces.")
             )
         try:
             raw = parts[1].decode("ascii")
         except UnicodeDecodeError as error:
             raise AuthenticationFailed(
-                "Invalid Authorization header: the token has non-ASCII characters."
+                _("Invalid Authorization header: the token has non-ASCII characters.")
             ) from error
         try:
             token = services.api_token_check(raw=raw)

@@ -3,7 +3,8 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import ngettext
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, ngettext
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -19,7 +20,9 @@ class HasTokenScope(BasePermission):
     permission classes deal with) pass: scopes limit tokens, not people.
     """
 
-    message = "This token does not have the scope this endpoint requires."
+    message: str | Promise = gettext_lazy(
+        "This token does not have the scope this endpoint requires."
+    )
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         token = request.auth

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from haip_portal.exceptions import ApplicationError
 
@@ -34,6 +35,6 @@ def required_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(
-            "Give a reason; it is shown to the people concerned.", field="reason"
+            _("Give a reason; it is shown to the people concerned."), field="reason"
         )
     return reason

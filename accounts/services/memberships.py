@@ -2,9 +2,10 @@
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from haip_portal.exceptions import ApplicationError, NotAllowed
-from haip_portal.wording import sentence
+from haip_portal.wording import clause, in_sentence
 
 from .. import permissions
 from ..models import Membership, Organisation, User
@@ -21,14 +22,23 @@ def membership_request(*, user: User, organisation: Organisation) -> Membership:
     """Ask to join an organisation as a member; its admins (or the secretariat) decide."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.stakeholder_type == StakeholderType.INDIVIDUAL:
-        raise ApplicationError("A personal organisation cannot be joined.")
+        raise ApplicationError(_("A personal organisation cannot be joined."))
     if organisation.status == OrgStatus.REJECTED:
-        raise ApplicationError(f"{organisation} was not verified by the secretariat.")
+        raise ApplicationError(
+            _("%(organisation)s was not verified by the secretariat.")
+            % {"organisation": organisation}
+        )
     membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is not None and membership.status == MemberStatus.APPROVED:
-        raise ApplicationError(f"You are already a member of {sentence(str(organisation))}")
+        raise ApplicationError(
+            _("You are already a member of %(organisation)s.")
+            % {"organisation": clause(organisation)}
+        )
     if membership is not None and membership.status == MemberStatus.PENDING:
-        raise ApplicationError(f"Your request to join {organisation} is already pending.")
+        raise ApplicationError(
+            _("Your request to join %(organisation)s is already pending.")
+            % {"organisation": organisation}
+        )
     if membership is None:
         membership = Membership.objects.create(user=user, organisation=organisation)
     else:  # asked again after a refusal
@@ -50,7 +60,7 @@ def _locked_membership_for(*, membership: Membership, actor: User) -> Membership
         .get(pk=membership.pk)
     )
     if not permissions.can_manage_organisation(actor, membership.organisation):
-        raise NotAllowed("Only the organisation's admins or the secretariat decide this.")
+        raise NotAllowed(_("Only the organisation's admins or the secretariat decide this."))
     return membership
 
 
@@ -61,11 +71,12 @@ def _decide_membership(
     reason = required_reason(reason) if status == MemberStatus.REJECTED else reason.strip()
     if membership.status != MemberStatus.PENDING:
         raise ApplicationError(
-            f"This request is already {membership.get_status_display().lower()}."
+            _("This request is already %(status)s.")
+            % {"status": in_sentence(membership.get_status_display())}
         )
     if role is not None:
         if role not in Role.values:
-            raise ApplicationError("Choose a role.", field="role")
+            raise ApplicationError(_("Choose a role."), field="role")
         membership.role = role
     membership.status = status
     membership.decided_by = actor
@@ -113,11 +124,14 @@ def membership_set_role(
     """Change an approved member's role; an organisation always keeps one admin."""
     membership = _locked_membership_for(membership=membership, actor=actor)
     if role not in Role.values:
-        raise ApplicationError("Choose a role.", field="role")
+        raise ApplicationError(_("Choose a role."), field="role")
     if membership.status != MemberStatus.APPROVED:
-        raise ApplicationError("Only approved members have a role to change.")
+        raise ApplicationError(_("Only approved members have a role to change."))
     if membership.role == role:
-        raise ApplicationError(f"{membership.user} is already {membership.get_role_display()}.")
+        raise ApplicationError(
+            _("%(user)s is already %(role)s.")
+            % {"user": membership.user, "role": membership.get_role_display()}
+        )
     if membership.role == Role.ADMIN:
         other_admins = (
             Membership.objects.select_for_update()
@@ -127,7 +141,7 @@ def membership_set_role(
         )
         if not other_admins.exists():
             raise ApplicationError(
-                "An organisation needs at least one admin; make someone else admin first.",
+                _("An organisation needs at least one admin; make someone else admin first."),
                 field="role",
             )
     previous = membership.role

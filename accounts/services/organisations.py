@@ -5,10 +5,12 @@ from django.core.validators import DomainNameValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from haip_portal.exceptions import ApplicationError, NotAllowed
 from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import check_text
+from haip_portal.wording import in_sentence
 
 from .. import permissions, tasks
 from ..countries import COUNTRY_NAMES
@@ -40,7 +42,8 @@ def _normalise_domain(value: str) -> str:
             _validate_domain(domain)
         except ValidationError as error:
             raise ApplicationError(
-                f"“{value}” is not a domain name such as example.org.", field="email_domain"
+                _("“%(value)s” is not a domain name such as example.org.") % {"value": value},
+                field="email_domain",
             ) from error
     return domain
 
@@ -58,21 +61,21 @@ def _checked_registration(
     check_text(transparency_register_id, field="transparency_register_id", multiline=False)
     name = (name or "").strip()
     if not name:
-        raise ApplicationError("Give the organisation's name.", field="name")
+        raise ApplicationError(_("Give the organisation's name."), field="name")
     if stakeholder_type == StakeholderType.INDIVIDUAL:
         raise ApplicationError(
-            "Individuals do not register an organisation; choose “file as myself” instead.",
+            _("Individuals do not register an organisation; choose “file as myself” instead."),
             field="stakeholder_type",
         )
     if stakeholder_type not in StakeholderType.values:
-        raise ApplicationError("Choose a stakeholder type.", field="stakeholder_type")
+        raise ApplicationError(_("Choose a stakeholder type."), field="stakeholder_type")
     country = (country or "").upper()
     if country not in COUNTRY_NAMES:
-        raise ApplicationError("Choose a country from the list.", field="country")
+        raise ApplicationError(_("Choose a country from the list."), field="country")
     domain = _normalise_domain(email_domain)
     if not domain:
         raise ApplicationError(
-            "Give the e-mail domain your organisation's staff use, e.g. example.org.",
+            _("Give the e-mail domain your organisation's staff use, e.g. example.org."),
             field="email_domain",
         )
     if (
@@ -81,7 +84,8 @@ def _checked_registration(
         .exists()
     ):
         raise ApplicationError(
-            f"“{name}” is already registered in {COUNTRY_NAMES[country]}; ask to join it instead.",
+            _("“%(name)s” is already registered in %(country)s; ask to join it instead.")
+            % {"name": name, "country": COUNTRY_NAMES[country]},
             field="name",
         )
     return name, country, domain
@@ -152,7 +156,7 @@ def organisation_register_individual(*, user: User, country: str = "") -> Organi
         return existing
     country = (country or "").upper()
     if country and country not in COUNTRY_NAMES:
-        raise ApplicationError("Choose a country from the list.", field="country")
+        raise ApplicationError(_("Choose a country from the list."), field="country")
     now = timezone.now()
     organisation = Organisation.objects.create(
         name=user.name or user.email,
@@ -188,13 +192,19 @@ def _decide_organisation(
     """Who decides first, then what: only the secretariat, a rejection only with a reason; the
     applicant is told by e-mail once the decision is committed."""
     if not permissions.can_verify_organisations(actor):
-        raise NotAllowed("Only the secretariat verifies organisations.")
+        raise NotAllowed(_("Only the secretariat verifies organisations."))
     reason = required_reason(reason) if status == OrgStatus.REJECTED else reason.strip()
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.status != OrgStatus.PENDING:
         raise ApplicationError(
-            f"{organisation} is already {organisation.get_status_display().lower()}; "
-            "a decided organisation is not decided again."
+            _(
+                "%(organisation)s is already %(status)s; a decided organisation is not "
+                "decided again."
+            )
+            % {
+                "organisation": organisation,
+                "status": in_sentence(organisation.get_status_display()),
+            }
         )
     organisation.status = status
     organisation.status_reason = reason

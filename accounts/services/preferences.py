@@ -28,12 +28,14 @@ def user_for_notices_token(token: str) -> User:
         pk = signing.loads(token, salt=_SALT)
     except signing.BadSignature as error:
         raise ApplicationError(
-            "This link is not valid: it may have been cut short. Sign in and change the "
-            "setting on your account's privacy page."
+            _(
+                "This link is not valid: it may have been cut short. Sign in and change the "
+                "setting on your account's privacy page."
+            )
         ) from error
     user = User.objects.filter(pk=pk, is_active=True).first()
     if user is None:
-        raise ApplicationError("This account is closed: it receives no e-mail.")
+        raise ApplicationError(_("This account is closed: it receives no e-mail."))
     return user
 
 

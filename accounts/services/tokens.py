@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from haip_portal.exceptions import ApplicationError, NotFound
@@ -59,13 +60,13 @@ def _api_token_parse(raw: str) -> tuple[str, str] | None:
 def _api_token_clean_scopes(scopes: Iterable[str]) -> list[str]:
     chosen = list(dict.fromkeys(scopes))
     if not chosen:
-        raise ApplicationError("Choose at least one scope.", field="scopes")
+        raise ApplicationError(_("Choose at least one scope."), field="scopes")
     unknown = [scope for scope in chosen if scope not in ApiToken.Scope.values]
     if unknown:
         raise ApplicationError(
             ngettext("Unknown scope: %(unknown)s. ", "Unknown scopes: %(unknown)s. ", len(unknown))
             % {"unknown": ", ".join(map(str, unknown))}
-            + f"Known scopes: {', '.join(ApiToken.Scope.values)}.",
+            + _("Known scopes: %(scopes)s.") % {"scopes": ", ".join(ApiToken.Scope.values)},
             field="scopes",
         )
     return sorted(chosen)
@@ -81,25 +82,33 @@ def api_token_create(
     name = (name or "").strip()
     if not 1 <= len(name) <= API_TOKEN_NAME_MAX_LENGTH:
         raise ApplicationError(
-            f"Give the token a name of 1 to {API_TOKEN_NAME_MAX_LENGTH} characters.", field="name"
+            _("Give the token a name of 1 to %(max)s characters.")
+            % {"max": API_TOKEN_NAME_MAX_LENGTH},
+            field="name",
         )
     clean_scopes = _api_token_clean_scopes(scopes)
     now = timezone.now()
     if timezone.is_naive(expires_at):
-        raise ApplicationError("The expiry needs a time zone.", field="expires_at")
+        raise ApplicationError(_("The expiry needs a time zone."), field="expires_at")
     if expires_at <= now:
-        raise ApplicationError("The expiry must be in the future.", field="expires_at")
+        raise ApplicationError(_("The expiry must be in the future."), field="expires_at")
     if expires_at > now + API_TOKEN_MAX_LIFETIME:
-        raise ApplicationError("A token may live at most one year (365 days).", field="expires_at")
+        raise ApplicationError(
+            _("A token may live at most one year (365 days)."), field="expires_at"
+        )
     if not user.is_active:
-        raise ApplicationError("An inactive account cannot create tokens.")
+        raise ApplicationError(_("An inactive account cannot create tokens."))
     # Serialise token creation per user so the limit holds under concurrent requests.
     User.objects.select_for_update().filter(pk=user.pk).first()
     active = ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
     if active.count() >= API_TOKEN_MAX_ACTIVE_PER_USER:
         raise ApplicationError(
-            f"You already have {API_TOKEN_MAX_ACTIVE_PER_USER} active tokens; "
-            "revoke one before creating another."
+            ngettext(
+                "You already have %(count)s active token; revoke it before creating another.",
+                "You already have %(count)s active tokens; revoke one before creating another.",
+                API_TOKEN_MAX_ACTIVE_PER_USER,
+            )
+            % {"count": API_TOKEN_MAX_ACTIVE_PER_USER}
         )
     prefix = _api_token_new_prefix()
     raw = f"{API_TOKEN_MARKER}_{prefix}_{secrets.token_urlsafe(API_TOKEN_SECRET_BYTES)}"
@@ -124,7 +133,7 @@ def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     """
     token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
     if token is None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -139,18 +148,18 @@ def api_token_check(*, raw: str) -> ApiToken:
     """
     parsed = _api_token_parse(raw)
     if parsed is None:
-        raise ApplicationError("The token is malformed; expected haip_<prefix>_<secret>.")
+        raise ApplicationError(_("The token is malformed; expected haip_<prefix>_<secret>."))
     prefix, _secret = parsed
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
     if token is None or not hmac.compare_digest(token.key_hash, _api_token_hash(raw)):
-        raise ApplicationError("The token is invalid.")
+        raise ApplicationError(_("The token is invalid."))
     now = timezone.now()
     if token.revoked_at is not None:
-        raise ApplicationError("The token has been revoked.")
+        raise ApplicationError(_("The token has been revoked."))
     if token.expires_at <= now:
-        raise ApplicationError("The token has expired.")
+        raise ApplicationError(_("The token has expired."))
     if not token.user.is_active:
-        raise ApplicationError("The token's user account is inactive.")
+        raise ApplicationError(_("The token's user account is inactive."))
     if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

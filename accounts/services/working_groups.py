@@ -4,9 +4,10 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from haip_portal.exceptions import ApplicationError, NotAllowed
-from haip_portal.wording import sentence
+from haip_portal.wording import clause
 
 from .. import permissions
 from ..models import User, WorkingGroup
@@ -24,12 +25,14 @@ def working_group_create(
 ) -> WorkingGroup:
     """Create a G7 working group following the given draft sections (e.g. ``action-3``)."""
     if not permissions.can_manage_working_groups(actor):
-        raise NotAllowed("Only the secretariat manages working groups.")
+        raise NotAllowed(_("Only the secretariat manages working groups."))
     slug = slugify(slug)
     if not slug:
-        raise ApplicationError("Give the group a web address.", field="slug")
+        raise ApplicationError(_("Give the group a web address."), field="slug")
     if WorkingGroup.objects.filter(slug=slug).exists():
-        raise ApplicationError(f"A working group “{slug}” already exists.", field="slug")
+        raise ApplicationError(
+            _("A working group “%(slug)s” already exists.") % {"slug": slug}, field="slug"
+        )
     keys = sorted({key.strip() for key in section_keys if key.strip()})
     group = WorkingGroup.objects.create(
         name=name.strip(), slug=slug, description=description, section_keys=keys
@@ -45,9 +48,12 @@ def working_group_add_member(*, working_group: WorkingGroup, user: User, actor: 
     """Add a user to a working group: they can then read confidential input and ask for
     digests."""
     if not permissions.can_manage_working_groups(actor):
-        raise NotAllowed("Only the secretariat manages working groups.")
+        raise NotAllowed(_("Only the secretariat manages working groups."))
     if working_group.members.filter(pk=user.pk).exists():
-        raise ApplicationError(f"{user} is already in {sentence(str(working_group))}")
+        raise ApplicationError(
+            _("%(user)s is already in %(working_group)s.")
+            % {"user": user, "working_group": clause(working_group)}
+        )
     working_group.members.add(user)
     audit_record(
         actor=actor,

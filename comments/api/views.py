@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -195,10 +196,13 @@ class BulkCommentsView(CommentsApiView):
         version = self.version()
         items = request.data
         if not isinstance(items, list):
-            raise serializers.ValidationError(["Send a JSON array of comments."])
+            raise serializers.ValidationError([_("Send a JSON array of comments.")])
         if not 1 <= len(items) <= MAX_BATCH:
             raise serializers.ValidationError(
-                [f"Send between 1 and {MAX_BATCH:,} comments per request (got {len(items):,})."]
+                [
+                    _("Send between 1 and %(max)s comments per request (got %(count)s).")
+                    % {"max": f"{MAX_BATCH:,}", "count": f"{len(items):,}"}
+                ]
             )
         atomic = request.query_params.get("atomic", "").lower() in ("1", "true", "yes")
         items, papers = read_items_with_papers(items)
@@ -243,7 +247,7 @@ def _int_param(params: Any, name: str) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise serializers.ValidationError({name: ["Give a whole number."]}) from None
+        raise serializers.ValidationError({name: [_("Give a whole number.")]}) from None
 
 
 class CommentDetailView(CommentsApiView):
@@ -330,7 +334,7 @@ class CommentEndorsementView(CommentsApiView):
 def _organisation(slug: str) -> Organisation:
     organisation = account_selectors.organisation_find(slug=slug)
     if organisation is None:
-        raise serializers.ValidationError({"organisation": ["No such organisation."]})
+        raise serializers.ValidationError({"organisation": [_("No such organisation.")]})
     return organisation
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User, WorkingGroup
@@ -43,7 +44,7 @@ def digest_get(*, user: User | AnonymousUser, pk: int, with_data: bool = True) -
     digests = digests_visible_to(user).filter(pk=pk)
     digest = (digests if with_data else digests.defer("data")).first()
     if digest is None:
-        raise Http404("No such digest.")
+        raise Http404(_("No such digest."))
     return digest
 
 
@@ -51,7 +52,7 @@ def digest_file_get(*, digest: Digest, format: str) -> DigestExport:
     """One file of a digest (found through :func:`digest_get`); 404 if it has no such file."""
     export = DigestExport.objects.filter(digest=digest, format=format).first()
     if export is None:
-        raise Http404("This digest has no such file.")
+        raise Http404(_("This digest has no such file."))
     return export
 
 
@@ -67,7 +68,7 @@ def working_group_get(*, slug: str) -> WorkingGroup:
     404 if there is none."""
     group = WorkingGroup.objects.filter(slug=slug).first()
     if group is None:
-        raise Http404("No such working group.")
+        raise Http404(_("No such working group."))
     return group
 
 

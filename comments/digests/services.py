@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import User, WorkingGroup
@@ -18,7 +19,7 @@ from drafts import selectors as draft_selectors
 from drafts.models import DraftVersion
 from haip_portal.exceptions import ApplicationError, NotAllowed
 from haip_portal.queueing import enqueue_on_commit
-from haip_portal.wording import sentence
+from haip_portal.wording import clause
 
 from . import rendering, selectors, tasks
 from .models import Digest, DigestExport
@@ -43,7 +44,9 @@ def _sections_of(version: DraftVersion, keys: list[str]) -> list[str]:
     unknown = [key for key in keys if key not in known]
     if unknown:
         raise ApplicationError(
-            f"{version} has no section {', '.join(sorted(unknown))}.", field="sections"
+            _("%(version)s has no section %(unknown)s.")
+            % {"version": version, "unknown": ", ".join(sorted(unknown))},
+            field="sections",
         )
     return sorted(set(keys))
 
@@ -63,20 +66,25 @@ def digest_request(
     follows (and, for a working-group digest, to that group's readers).
     """
     if not permissions.can_request_digest(user):
-        raise NotAllowed("Only the secretariat and working-group members ask for digests.")
+        raise NotAllowed(_("Only the secretariat and working-group members ask for digests."))
     if audience not in Digest.Audience.values:
         raise ApplicationError(
-            f"Unknown audience {audience!r}; choose one of {', '.join(Digest.Audience.values)}.",
+            _("Unknown audience %(audience)s; choose one of %(values)s.")
+            % {"audience": f"{audience!r}", "values": ", ".join(Digest.Audience.values)},
             field="audience",
         )
     if version.status == DraftVersion.Status.DRAFT:
-        raise ApplicationError(f"{version} is not published; it has no comments to digest.")
+        raise ApplicationError(
+            _("%(version)s is not published; it has no comments to digest.") % {"version": version}
+        )
     keys = _sections_of(version, section_keys or [])
     if working_group is not None:
         every, _unscoped, groups = permissions.digest_scope(user)
         if not every and working_group.pk not in groups:
             raise ApplicationError(
-                f"You are not a member of {sentence(str(working_group))}", field="working_group"
+                _("You are not a member of %(working_group)s.")
+                % {"working_group": clause(working_group)},
+                field="working_group",
             )
         followed = set(working_group.section_keys) & {
             section.key for section in draft_selectors.version_sections(version)
@@ -84,7 +92,8 @@ def digest_request(
         keys = sorted(followed & set(keys)) if keys else sorted(followed)
         if not keys:
             raise ApplicationError(
-                f"{working_group} follows none of the sections asked for in {version}.",
+                _("%(working_group)s follows none of the sections asked for in %(version)s.")
+                % {"working_group": working_group, "version": version},
                 field="working_group",
             )
     digest = Digest.objects.create(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import permissions
@@ -37,7 +38,7 @@ def version_digests(request: HttpRequest, slug: str, number: int) -> HttpRespons
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(
-                "Only the secretariat and working-group members ask for digests."
+                _("Only the secretariat and working-group members ask for digests.")
             )
         if form.is_valid():
             try:
@@ -51,7 +52,11 @@ def version_digests(request: HttpRequest, slug: str, number: int) -> HttpRespons
             except ApplicationError as error:
                 form.add_error(error.field, error.message)
             else:
-                messages.success(request, f"{digest.reference} is queued; this page follows it.")
+                messages.success(
+                    request,
+                    _("%(reference)s is queued; this page follows it.")
+                    % {"reference": digest.reference},
+                )
                 return redirect(digest)
     digests = selectors.version_digests(user=request.user, version=version)
     if not may_request:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts import permissions
 from accounts.models import User
 from haip_portal.exceptions import ApplicationError, NotAllowed
+from haip_portal.wording import in_sentence
 
 from ..attachment_files import FIELD, CheckedFile, check_attachment
 from ..models import Attachment, Comment
@@ -84,7 +85,10 @@ def attachments_add(
     if not permissions.can_attach_to_comment(user, comment):
         raise NotAllowed(_("Only the comment's author can attach files to it."))
     if comment.state != Comment.State.PUBLISHED:
-        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+        raise ApplicationError(
+            _("%(reference)s is %(state)s.")
+            % {"reference": comment.reference, "state": in_sentence(comment.get_state_display())}
+        )
     rules.refuse_unless_open(comment.version, now or timezone.now())
     if not files:
         raise ApplicationError(_("No file was sent."), field=FIELD)

@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from drafts.models import DraftVersion
@@ -54,7 +55,7 @@ def bulk_submission_create(
     ``rows`` is the count from :func:`bulk_file_rows` when the caller already checked the file.
     """
     if version.status != DraftVersion.Status.OPEN:
-        raise ApplicationError(f"{version} is not open for comment.")
+        raise ApplicationError(_("%(version)s is not open for comment.") % {"version": version})
     format = format_of(upload)
     sheet_name = sheet_of(upload)
     if rows is None:

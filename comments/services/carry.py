@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts import services as account_services
@@ -188,7 +189,7 @@ def _decide(
 
 def _locked(carried: CarriedComment, user: User) -> CarriedComment:
     if not permissions.can_review_carried_comments(user):
-        raise NotAllowed("Only the secretariat reviews carried comments.")
+        raise NotAllowed(_("Only the secretariat reviews carried comments."))
     return CarriedComment.objects.select_for_update().select_related("version").get(pk=carried.pk)
 
 
@@ -200,8 +201,10 @@ def carried_confirm(
     carried = _locked(carried, user)
     if carried.line_start is None:
         raise ApplicationError(
-            "This comment has no candidate lines to confirm: re-point it to lines of the new "
-            "version, or mark it answered by removal."
+            _(
+                "This comment has no candidate lines to confirm: re-point it to lines of the new "
+                "version, or mark it answered by removal."
+            )
         )
     data = {"line_start": carried.line_start, "line_end": carried.line_end}
     return _decide(carried=carried, user=user, review=Review.CONFIRMED, now=now, data=data)

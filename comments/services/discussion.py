@@ -2,6 +2,7 @@
 organisations."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts.models import Organisation, User
@@ -32,15 +33,20 @@ def reply_create(
     if parent_id is not None:
         parent = Reply.objects.filter(pk=parent_id, comment=comment).first()
         if parent is None:
-            raise NotFound("No such reply.")
+            raise NotFound(_("No such reply."))
     if not permissions.can_see_comment(author, comment):
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     if comment.state != Comment.State.PUBLISHED:
-        raise ApplicationError(f"{comment.reference} takes no replies.")
+        raise ApplicationError(
+            _("%(reference)s takes no replies.") % {"reference": comment.reference}
+        )
     check_text(body, field="body")
     body = body.strip()
     if not body or len(body) > MAX_REPLY_LENGTH:
-        raise ApplicationError(f"A reply needs 1 to {MAX_REPLY_LENGTH:,} characters.", field="body")
+        raise ApplicationError(
+            _("A reply needs 1 to %(max)s characters.") % {"max": f"{MAX_REPLY_LENGTH:,}"},
+            field="body",
+        )
     if organisation is not None:
         rules.check_may_file_for(author, organisation)
     reply = Reply.objects.create(
@@ -56,14 +62,19 @@ def endorsement_create(*, comment: Comment, user: User, organisation: Organisati
     """An organisation co-signs a public comment of another organisation."""
     rules.check_may_file_for(user, Organisation.objects.filter(pk=organisation.pk).first())
     if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
-        raise ApplicationError("Only published public comments can be endorsed.")
+        raise ApplicationError(_("Only published public comments can be endorsed."))
     if comment.organisation_id == organisation.pk:
-        raise ApplicationError(f"{organisation.name} filed this comment already.")
+        raise ApplicationError(
+            _("%(organisation)s filed this comment already.") % {"organisation": organisation.name}
+        )
     endorsement, created = Endorsement.objects.get_or_create(
         comment=comment, organisation=organisation, defaults={"endorsed_by": user}
     )
     if not created:
-        raise ApplicationError(f"{organisation.name} has already endorsed {comment.reference}.")
+        raise ApplicationError(
+            _("%(organisation)s has already endorsed %(reference)s.")
+            % {"organisation": organisation.name, "reference": comment.reference}
+        )
     return endorsement
 
 
@@ -71,7 +82,12 @@ def endorsement_create(*, comment: Comment, user: User, organisation: Organisati
 def endorsement_withdraw(*, comment: Comment, user: User, organisation: Organisation) -> None:
     """A representative of ``organisation`` takes its endorsement of ``comment`` back."""
     if not permissions.can_file_for(user, organisation):
-        raise NotAllowed(f"You do not represent {organisation.name}.")
-    deleted, _ = Endorsement.objects.filter(comment=comment, organisation=organisation).delete()
+        raise NotAllowed(
+            _("You do not represent %(organisation)s.") % {"organisation": organisation.name}
+        )
+    deleted, _by = Endorsement.objects.filter(comment=comment, organisation=organisation).delete()
     if not deleted:
-        raise ApplicationError(f"{organisation.name} does not endorse {comment.reference}.")
+        raise ApplicationError(
+            _("%(organisation)s does not endorse %(reference)s.")
+            % {"organisation": organisation.name, "reference": comment.reference}
+        )

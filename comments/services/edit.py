@@ -5,10 +5,12 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import services as account_services
 from accounts.models import User
 from haip_portal.exceptions import ApplicationError
+from haip_portal.wording import in_sentence
 
 from ..anchoring import content_hash
 from ..inputs import CommentInput
@@ -34,7 +36,10 @@ def comment_edit(
     comment = Comment.objects.select_for_update().select_related("version").get(pk=comment.pk)
     rules.refuse_unless_author(comment, user, "edit")
     if comment.state != Comment.State.PUBLISHED:
-        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+        raise ApplicationError(
+            _("%(reference)s is %(state)s.")
+            % {"reference": comment.reference, "state": in_sentence(comment.get_state_display())}
+        )
     rules.refuse_unless_open(comment.version, now or timezone.now())
     data = CommentInput(
         line_start=comment.line_start,

@@ -4,6 +4,7 @@ decision resolves the comment's open flags and is written to the audit trail."""
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import permissions
 from accounts import services as account_services
@@ -11,6 +12,7 @@ from accounts.models import User
 from haip_portal.exceptions import ApplicationError, NotFound
 from haip_portal.queueing import enqueue_on_commit
 from haip_portal.text import check_text
+from haip_portal.wording import in_sentence
 
 from .. import tasks
 from ..models import Comment, Flag
@@ -20,19 +22,19 @@ from ..models import Comment, Flag
 def flag_create(*, comment: Comment, user: User, reason: str) -> Flag:
     """Ask the secretariat to review a comment."""
     if not permissions.can_see_comment(user, comment):
-        raise NotFound("No such comment.")
+        raise NotFound(_("No such comment."))
     check_text(reason, field="reason")
     reason = reason.strip()
     if not reason:
-        raise ApplicationError("Say why the comment should be reviewed.", field="reason")
+        raise ApplicationError(_("Say why the comment should be reviewed."), field="reason")
     if Flag.objects.filter(comment=comment, flagged_by=user, resolved_at__isnull=True).exists():
-        raise ApplicationError("You have already flagged this comment.")
+        raise ApplicationError(_("You have already flagged this comment."))
     return Flag.objects.create(comment=comment, flagged_by=user, reason=reason[:2000])
 
 
 def _checked_reason(*, moderator: User, reason: str, missing: str) -> str:
     if not permissions.can_moderate(moderator):
-        raise ApplicationError("Only the secretariat moderates comments.")
+        raise ApplicationError(_("Only the secretariat moderates comments."))
     check_text(reason, field="reason")
     reason = reason.strip()
     if not reason:
@@ -51,7 +53,10 @@ def _moderate(
         Comment.State.PUBLISHED if to_state == Comment.State.HIDDEN else Comment.State.HIDDEN
     )
     if comment.state != allowed_from:
-        raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+        raise ApplicationError(
+            _("%(reference)s is %(state)s.")
+            % {"reference": comment.reference, "state": in_sentence(comment.get_state_display())}
+        )
     comment.state = to_state
     comment.state_reason = reason
     comment.save(update_fields=["state", "state_reason", "updated_at"])
@@ -97,7 +102,9 @@ def flags_dismiss(*, comment: Comment, moderator: User, reason: str) -> int:
         resolved_at=timezone.now(), resolved_by=moderator
     )
     if not closed:
-        raise ApplicationError(f"{comment.reference} has no open report.")
+        raise ApplicationError(
+            _("%(reference)s has no open report.") % {"reference": comment.reference}
+        )
     account_services.audit_record(
         actor=moderator,
         action="comment.flags_dismiss",

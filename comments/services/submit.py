@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import services as account_services
 from accounts.models import Organisation, User
@@ -128,7 +129,8 @@ class _Filing:
                 raise self.refused[index]
             if item.external_id in self.seen:
                 raise ApplicationError(
-                    f"external id '{item.external_id}' appears twice in this request.",
+                    gettext("external id '%(external_id)s' appears twice in this request.")
+                    % {"external_id": item.external_id},
                     field="external_id",
                 )
             body, proposed = rules.check_comment_text(item)
@@ -292,7 +294,8 @@ def _submit_one(
     )
     if result.status == "duplicate":
         raise ApplicationError(
-            f"A comment with external id '{data.external_id}' exists: {result.reference}.",
+            gettext("A comment with external id '%(external_id)s' exists: %(reference)s.")
+            % {"external_id": data.external_id, "reference": result.reference},
             field="external_id",
             extra={"reference": result.reference},
         )

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -27,7 +28,7 @@ Review = CarriedComment.Review
 @login_required
 def carried_review_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.can_review_carried_comments(request.user):
-        raise PermissionDenied("This page is for the secretariat.")
+        raise PermissionDenied(_("This page is for the secretariat."))
     return render(
         request,
         "comments/carried_queue.html",
@@ -56,18 +57,18 @@ def carried_review(request: HttpRequest, pk: int) -> HttpResponse:
         elif decision == "remove":
             services.carried_answer_by_removal(carried=carried, user=user)
         else:
-            raise ApplicationError("Choose confirm, re-point or answered by removal.")
+            raise ApplicationError(_("Choose confirm, re-point or answered by removal."))
     except ApplicationError as error:
         show_as_message(request, error)
     else:
-        messages.success(request, f"{reference}: decision recorded.")
+        messages.success(request, _("%(reference)s: decision recorded.") % {"reference": reference})
     return redirect("comments:carried_queue")
 
 
 def _line(request: HttpRequest, name: str, default: str | None = None) -> int:
     value = request.POST.get(name) or default or ""
     if not value.strip().isdigit():
-        raise ApplicationError(f"{name} must be a line number.", field=name)
+        raise ApplicationError(_("%(name)s must be a line number.") % {"name": name}, field=name)
     return int(value)
 
 

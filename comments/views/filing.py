@@ -120,7 +120,7 @@ def comment_create(request: HttpRequest, slug: str, number: int) -> HttpResponse
 def comment_receipt(request: HttpRequest, reference: str) -> HttpResponse:
     comment = selectors.comment_get(user=request.user, reference=reference)
     if not permissions.can_keep_receipt(request.user, comment):
-        raise Http404("No such receipt.")
+        raise Http404(_("No such receipt."))
     return render(
         request,
         "comments/receipt.html",
@@ -134,7 +134,7 @@ def comment_receipt_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The receipt as a PDF to keep and print: the author's only, like its page."""
     comment = selectors.comment_get(user=request.user, reference=reference)
     if not permissions.can_keep_receipt(request.user, comment):
-        raise Http404("No such receipt.")
+        raise Http404(_("No such receipt."))
     pdf = receipts.receipt_pdf(comment, selectors.comment_as_filed(comment))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{comment.reference}-receipt.pdf"'
@@ -146,7 +146,7 @@ def comment_receipt_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 def comment_edit(request: HttpRequest, reference: str) -> HttpResponse:
     comment = selectors.comment_get(user=request.user, reference=reference)
     if not permissions.can_edit_comment(request.user, comment):
-        raise PermissionDenied("Only the comment's author can edit it.")
+        raise PermissionDenied(_("Only the comment's author can edit it."))
     form = CommentEditForm(
         request.POST or None,
         initial={

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
@@ -36,7 +37,7 @@ def _secretariat(check: Callable[[Any], bool]) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not check(request.user):
-                raise PermissionDenied("This page is for the secretariat.")
+                raise PermissionDenied(_("This page is for the secretariat."))
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -98,7 +99,7 @@ def matrix(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def _dispose_chosen(request: HttpRequest, version: DraftVersion) -> None:
     form = DispositionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose an outcome and write the response.")
+        messages.error(request, _("Choose an outcome and write the response."))
         return
     chosen = selectors.comments_chosen(version=version, pks=request.POST.getlist("comments"))
     try:

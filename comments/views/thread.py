@@ -151,7 +151,7 @@ def reply_create(request: HttpRequest, comment: Comment) -> str:
     represented = account_selectors.organisations_represented_by(request.user)
     form = ReplyForm(request.POST, organisations=represented)
     if not form.is_valid():  # a parent or organisation edited by hand
-        raise ApplicationError("That reply form is not valid: reply from the comment's page.")
+        raise ApplicationError(_("That reply form is not valid: reply from the comment's page."))
     chosen = form.cleaned_data.get("organisation")
     services.reply_create(
         comment=comment,

@@ -3,6 +3,7 @@ before it; public comments for everyone, every comment for those who read them a
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from haip_portal.exceptions import NotFound
@@ -39,7 +40,7 @@ def you_said_we_did_page(request: HttpRequest, slug: str, number: int) -> HttpRe
 def you_said_we_did_file(request: HttpRequest, slug: str, number: int, format: str) -> HttpResponse:
     """The report as a PDF or a Word file, with the same content as the page."""
     if format not in _FILES:
-        raise NotFound("No such format.")
+        raise NotFound(_("No such format."))
     report = _report(request, slug, number)
     content_type, write = _FILES[format]
     response = HttpResponse(write(report), content_type=content_type)

@@ -210,5 +210,8 @@ class DiffView(DraftsApiView):
 def _pick(by_number: dict[int, DraftVersion], number: int, parameter: str) -> DraftVersion:
     """The visible version ``number``; the same 404 whether it is missing or unpublished."""
     if number not in by_number:
-        raise NotFound(f"This draft has no version {number} (`{parameter}`).")
+        raise NotFound(
+            _("This draft has no version %(number)s (`%(parameter)s`).")
+            % {"number": number, "parameter": parameter}
+        )
     return by_number[number]

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -110,7 +111,7 @@ def _claim(
     """The record this attempt now holds the lease of, or the first attempt's answer to give
     instead. Refuses (``ApplicationError``, 422) a key used for another request, and asks to
     wait (``Conflict``, 409) while a live attempt holds the key."""
-    for _ in range(CLAIM_TRIES):
+    for _attempt in range(CLAIM_TRIES):
         token = secrets.token_hex(16)
         try:
             with transaction.atomic():
@@ -129,7 +130,8 @@ def _claim(
             continue  # the attempt holding it failed and gave the key back: insert again
         if record.fingerprint != fingerprint:
             raise ApplicationError(
-                f"This {HEADER} was used for a different request; use a new key.",
+                _("This %(header)s was used for a different request; use a new key.")
+                % {"header": HEADER},
                 code="idempotency_key_reused",
             )
         if record.state == IdempotencyRecord.State.DONE:
@@ -217,7 +219,8 @@ def _replayed(record: IdempotencyRecord) -> Response:
 
 def _in_progress() -> Conflict:
     return Conflict(
-        f"A request with this {HEADER} is still being processed; retry shortly.",
+        _("A request with this %(header)s is still being processed; retry shortly.")
+        % {"header": HEADER},
         code="request_in_progress",
         retry_after=1,
     )
@@ -225,8 +228,11 @@ def _in_progress() -> Conflict:
 
 def _superseded() -> Conflict:
     return Conflict(
-        f"This request ran past its time and a retry with the same {HEADER} took over; "
-        "nothing was stored by this one. Retry to get the answer.",
+        _(
+            "This request ran past its time and a retry with the same %(header)s "
+            "took over; nothing was stored by this one. Retry to get the answer."
+        )
+        % {"header": HEADER},
         code="request_superseded",
         retry_after=1,
     )
@@ -234,5 +240,5 @@ def _superseded() -> Conflict:
 
 def idempotency_records_purge(*, now: datetime | None = None) -> int:
     """Delete records past their keeping time; run by beat."""
-    deleted, _ = IdempotencyRecord.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    deleted, _by = IdempotencyRecord.objects.filter(expires_at__lt=now or timezone.now()).delete()
     return deleted

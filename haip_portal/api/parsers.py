@@ -9,6 +9,7 @@ Imports no DRF views: DRF loads parser classes while its views module is still b
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
@@ -17,8 +18,12 @@ MAX_JSON_DEPTH = 32
 
 def _too_deep() -> ParseError:
     return ParseError(
-        f"JSON parse error - the body is nested more than {MAX_JSON_DEPTH} levels deep "
-        "(arrays and objects inside each other); a comment needs at most 3."
+        _(
+            "JSON parse error - the body is nested more than %(max)s "
+            "levels deep (arrays and objects inside each other); a comment needs at "
+            "most 3."
+        )
+        % {"max": MAX_JSON_DEPTH}
     )
 
 

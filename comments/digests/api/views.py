@@ -4,6 +4,7 @@ same services, selectors and permissions as the digest pages."""
 from collections.abc import Iterable
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -19,6 +20,7 @@ from accounts.models import User
 from drafts import selectors as draft_selectors
 from haip_portal.api.schema import ERRORS, WRITE_ERRORS
 from haip_portal.api.throttles import ApiRequestThrottle
+from haip_portal.wording import in_sentence
 
 from .. import rendering, selectors, services
 from ..models import Digest
@@ -92,7 +94,13 @@ class DigestSynthesisView(DigestsApiView):
     def get(self, request: Request, pk: int) -> Response:
         digest = selectors.digest_get(user=request.user, pk=pk)
         if digest.status != Digest.Status.READY or digest.data is None:
-            raise NotFound(f"{digest.reference} is {digest.get_status_display().lower()}.")
+            raise NotFound(
+                _("%(reference)s is %(status)s.")
+                % {
+                    "reference": digest.reference,
+                    "status": in_sentence(digest.get_status_display()),
+                }
+            )
         return Response(digest.data)
 
 
