@@ -20,7 +20,16 @@ from haip_portal.exceptions import NotFound
 # The filters are read from here by pages and the API (explicit re-exports).
 from .filters import CommentFilters as CommentFilters
 from .filters import FilterError as FilterError
-from .models import Attachment, BulkSubmission, CarriedComment, Comment, Endorsement, Flag, Reply
+from .models import (
+    Attachment,
+    BulkSubmission,
+    CarriedComment,
+    Comment,
+    Endorsement,
+    Flag,
+    LineCommentCount,
+    Reply,
+)
 from .search import SORTS, search_condition
 
 State = Comment.State
@@ -115,17 +124,60 @@ def reply_get(*, comment: Comment, pk: int) -> Reply:
     return reply
 
 
-def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
-    """How many comments the user can see start on each line (one query)."""
-    rows = (
-        Comment.objects.visible_to(user)
-        .filter(version=version)
-        .exclude(state=State.WITHDRAWN)
-        .values("line_start")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["line_start"]: row["count"] for row in rows}
+# Beyond the public comments, what an organisation's members see of their own: confidential
+# and hidden comments (withdrawn ones are counted nowhere). Matches the partial index
+# ``comments_restricted_by_org``.
+RESTRICTED = Q(state=State.HIDDEN) | Q(
+    state=State.PUBLISHED, visibility=Comment.Visibility.CONFIDENTIAL
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineCounts:
+    """Per line of a version, the comments a user can see that start on it (withdrawn ones
+    left out) and the endorsements they hold; lines without any are absent."""
+
+    comments: dict[int, int]
+    endorsements: dict[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.comments.values())
+
+
+def line_counts(*, user: User | AnonymousUser, version: DraftVersion) -> LineCounts:
+    """What the draft page's gutter shows, whatever the number of comments: one query of the
+    kept counts (:mod:`comments.services.counts`); for a member of organisations one more,
+    over their organisations' own confidential and hidden comments only."""
+    everything = permissions.sees_every_comment(user)
+    comments: dict[int, int] = {}
+    endorsements: dict[int, int] = {}
+    kept = LineCommentCount.objects.filter(version=version)
+    if not everything:
+        kept = kept.filter(public__gt=0)
+    for line, public, restricted, endorsed, endorsed_restricted in kept.values_list(
+        "line", "public", "restricted", "public_endorsements", "restricted_endorsements"
+    ):
+        if everything:
+            public, endorsed = public + restricted, endorsed + endorsed_restricted
+        if public:
+            comments[line] = public
+        if endorsed:
+            endorsements[line] = endorsed
+    inside = set() if everything else permissions.organisations_seen_from_inside(user)
+    if inside:
+        own = (
+            Comment.objects.filter(RESTRICTED, version=version, organisation_id__in=inside)
+            .values("line_start")
+            .annotate(count=Count("pk", distinct=True), endorsed=Count("endorsements"))
+            .order_by()
+        )
+        for row in own:
+            line = row["line_start"]
+            comments[line] = comments.get(line, 0) + row["count"]
+            if row["endorsed"]:
+                endorsements[line] = endorsements.get(line, 0) + row["endorsed"]
+    return LineCounts(comments, endorsements)
 
 
 def line_quotes(
@@ -187,21 +239,6 @@ def comment_as_filed(comment: Comment) -> FiledText:
     first = comment.revisions.order_by("replaced_at", "pk").first()
     source = first if first is not None else comment
     return FiledText(source.kind, source.stance, source.body, source.proposed_text)
-
-
-def line_endorsement_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
-    """How many endorsements the comments the user can see on each line hold (one query)."""
-    rows = (
-        Endorsement.objects.filter(
-            comment__in=Comment.objects.visible_to(user)
-            .filter(version=version)
-            .exclude(state=State.WITHDRAWN)
-        )
-        .values("comment__line_start")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["comment__line_start"]: row["count"] for row in rows}
 
 
 def version_comments(

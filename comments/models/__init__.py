@@ -10,6 +10,7 @@ from .attachments import Attachment, PaperUpload, private_storage
 from .bulk import BulkRejection, BulkSubmission
 from .carried import CarriedComment, VersionNotice
 from .comments import Comment, CommentQuerySet, CommentRevision, VersionCommentCounter
+from .counts import LineCommentCount, VersionCommentTotals
 from .discussion import Endorsement, Flag, Reply
 from .dispositions import CitedLines, Disposition
 from .responses import DispositionResponse, ResponsePeriod
@@ -27,10 +28,12 @@ __all__ = [
     "DispositionResponse",
     "Endorsement",
     "Flag",
+    "LineCommentCount",
     "PaperUpload",
     "Reply",
     "ResponsePeriod",
     "VersionCommentCounter",
+    "VersionCommentTotals",
     "VersionNotice",
     "private_storage",
 ]

@@ -118,6 +118,13 @@ class Comment(TimeStampedModel):
         indexes = [
             models.Index(fields=["version", "state", "line_start"]),
             models.Index(fields=["version", "updated_at"]),
+            # What an organisation's members see beyond the public comments (their own
+            # confidential and hidden ones), counted per request for the draft page's gutter.
+            models.Index(
+                fields=["organisation", "version", "line_start"],
+                condition=Q(state="hidden") | Q(state="published", visibility="confidential"),
+                name="comments_restricted_by_org",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,8 @@
 """What others add under a comment: replies, threaded, and endorsements by other
 organisations."""
 
+from dataclasses import replace
+
 from django.db import transaction
 
 from accounts import permissions
@@ -13,6 +15,7 @@ from .. import tasks
 from ..inputs import MAX_REPLY_LENGTH
 from ..models import Comment, Endorsement, Reply
 from . import rules
+from .counts import Standing, comment_counts_change
 
 
 @transaction.atomic
@@ -55,6 +58,7 @@ def reply_create(
 def endorsement_create(*, comment: Comment, user: User, organisation: Organisation) -> Endorsement:
     """An organisation co-signs a public comment of another organisation."""
     rules.check_may_file_for(user, Organisation.objects.filter(pk=organisation.pk).first())
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)  # its counts move
     if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
         raise ApplicationError("Only published public comments can be endorsed.")
     if comment.organisation_id == organisation.pk:
@@ -64,6 +68,7 @@ def endorsement_create(*, comment: Comment, user: User, organisation: Organisati
     )
     if not created:
         raise ApplicationError(f"{organisation.name} has already endorsed {comment.reference}.")
+    _count_endorsement(comment, 1)
     return endorsement
 
 
@@ -72,6 +77,15 @@ def endorsement_withdraw(*, comment: Comment, user: User, organisation: Organisa
     """A representative of ``organisation`` takes its endorsement of ``comment`` back."""
     if not permissions.can_file_for(user, organisation):
         raise NotAllowed(f"You do not represent {organisation.name}.")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)  # its counts move
     deleted, _ = Endorsement.objects.filter(comment=comment, organisation=organisation).delete()
     if not deleted:
         raise ApplicationError(f"{organisation.name} does not endorse {comment.reference}.")
+    _count_endorsement(comment, -1)
+
+
+def _count_endorsement(comment: Comment, change: int) -> None:
+    """One endorsement more (1) or fewer (-1) on the comment's line, as the comment stands."""
+    standing = Standing.of(comment, read=False)
+    endorsed = replace(standing, endorsements=1)
+    comment_counts_change([(standing, endorsed) if change > 0 else (endorsed, standing)])

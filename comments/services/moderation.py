@@ -14,6 +14,7 @@ from haip_portal.text import check_text
 
 from .. import tasks
 from ..models import Comment, Flag
+from .counts import Standing, comment_counts_change
 
 
 @transaction.atomic
@@ -52,9 +53,11 @@ def _moderate(
     )
     if comment.state != allowed_from:
         raise ApplicationError(f"{comment.reference} is {comment.get_state_display().lower()}.")
+    before = Standing.of(comment)
     comment.state = to_state
     comment.state_reason = reason
     comment.save(update_fields=["state", "state_reason", "updated_at"])
+    comment_counts_change([(before, before.with_state(to_state))])
     Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=moderator
     )

@@ -28,15 +28,14 @@ def draft_page_extension(
     request: HttpRequest, version: DraftVersion, sections: list[SectionWithLines]
 ) -> dict[str, Any]:
     """The draft page's comment counts in the gutter and its comment panel."""
-    counts = selectors.line_comment_counts(user=request.user, version=version)
-    endorsements = selectors.line_endorsement_counts(user=request.user, version=version)
+    counts = selectors.line_counts(user=request.user, version=version)
     for item in sections:
         for text_line in item.lines:
-            text_line.note_count = counts.get(text_line.number, 0)  # type: ignore[attr-defined]
-            text_line.endorsement_count = endorsements.get(text_line.number, 0)  # type: ignore[attr-defined]
+            text_line.note_count = counts.comments.get(text_line.number, 0)  # type: ignore[attr-defined]
+            text_line.endorsement_count = counts.endorsements.get(text_line.number, 0)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "side_panel_template": "comments/_panel.html",
-        "comment_total": sum(counts.values()),
+        "comment_total": counts.total,
         "line_quotes": selectors.line_quotes(
             user=request.user, version=version, language=_text_language(request, version)
         ),
