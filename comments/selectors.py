@@ -29,6 +29,8 @@ from .models import (
     Flag,
     LineCommentCount,
     Reply,
+    VersionCommentTotals,
+    VersionCountryCount,
 )
 from .search import SORTS, search_condition
 
@@ -293,16 +295,49 @@ def version_countries(
     *, user: User | AnonymousUser, version: DraftVersion
 ) -> list[tuple[str, str]]:
     """The countries of the comments on ``version`` the user may see, as (code, name), by
-    name (one query): what a list's country filter offers."""
-    codes = (
-        Comment.objects.visible_to(user)
-        .filter(version=version)
-        .exclude(country="")
-        .values_list("country", flat=True)
-        .distinct()
-        .order_by()
-    )
+    name: what a list's country filter offers. From the kept counts (one query), and for a
+    member of organisations one more over their organisations' own comments beyond the
+    public ones."""
+    everything = permissions.sees_every_comment(user)
+    kept = VersionCountryCount.objects.filter(version=version)
+    if everything:
+        kept = kept.filter(Q(public__gt=0) | Q(restricted__gt=0) | Q(withdrawn__gt=0))
+    else:
+        kept = kept.filter(public__gt=0)
+    codes = set(kept.values_list("country", flat=True))
+    inside = set() if everything else permissions.organisations_seen_from_inside(user)
+    if inside:
+        codes.update(
+            _own_beyond_public(version, inside)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+            .order_by()
+        )
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+def version_comment_count(*, user: User | AnonymousUser, version: DraftVersion) -> int:
+    """How many comments of ``version`` the user may see (withdrawn ones included where they
+    may see them, as the lists show them): the length of an unfiltered list, from the kept
+    totals (one query), and for a member of organisations one more over their own comments
+    beyond the public ones."""
+    totals = VersionCommentTotals.objects.filter(version=version).first()
+    if totals is None:
+        return 0
+    if permissions.sees_every_comment(user):
+        return totals.all
+    inside = permissions.organisations_seen_from_inside(user)
+    own = _own_beyond_public(version, inside).count() if inside else 0
+    return totals.published_public + own
+
+
+def _own_beyond_public(version: DraftVersion, inside: set[int]) -> QuerySet[Comment]:
+    """The comments of ``version`` filed for the organisations ``inside`` that everyone does
+    not see: confidential, hidden or withdrawn."""
+    return Comment.objects.filter(version=version, organisation_id__in=inside).exclude(
+        state=State.PUBLISHED, visibility=Comment.Visibility.PUBLIC
+    )
 
 
 def comments_chosen(*, version: DraftVersion, pks: Iterable[str]) -> QuerySet[Comment]:

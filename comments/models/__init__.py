@@ -10,7 +10,7 @@ from .attachments import Attachment, PaperUpload, private_storage
 from .bulk import BulkRejection, BulkSubmission
 from .carried import CarriedComment, VersionNotice
 from .comments import Comment, CommentQuerySet, CommentRevision, VersionCommentCounter
-from .counts import LineCommentCount, VersionCommentTotals
+from .counts import LineCommentCount, VersionCommentTotals, VersionCountryCount
 from .discussion import Endorsement, Flag, Reply
 from .dispositions import CitedLines, Disposition
 from .responses import DispositionResponse, ResponsePeriod
@@ -34,6 +34,7 @@ __all__ = [
     "ResponsePeriod",
     "VersionCommentCounter",
     "VersionCommentTotals",
+    "VersionCountryCount",
     "VersionNotice",
     "private_storage",
 ]

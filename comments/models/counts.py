@@ -49,3 +49,24 @@ class VersionCommentTotals(models.Model):
     @property
     def all(self) -> int:
         return self.published + self.hidden + self.withdrawn
+
+
+class VersionCountryCount(models.Model):
+    """A version's comments from one country (copied from the filing organisation), by who
+    may see them: what a list's country filter offers without reading every comment."""
+
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    country = models.CharField(max_length=2)
+    public = models.IntegerField(default=0)
+    restricted = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "country"], name="comments_country_count_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.country}: {self.public} + {self.restricted}"

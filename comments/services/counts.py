@@ -10,10 +10,18 @@ from django.db import connection, transaction
 
 from drafts.models import DraftVersion
 
-from ..models import Comment, Disposition, Endorsement, LineCommentCount, VersionCommentTotals
+from ..models import (
+    Comment,
+    Disposition,
+    Endorsement,
+    LineCommentCount,
+    VersionCommentTotals,
+    VersionCountryCount,
+)
 
 State = Comment.State
 _LINE_COLUMNS = ("public", "restricted", "public_endorsements", "restricted_endorsements")
+_COUNTRY_COLUMNS = ("public", "restricted", "withdrawn")
 _TOTAL_COLUMNS = ("published", "published_public", "hidden", "withdrawn", "answered")
 _ROWS_PER_STATEMENT = 500
 
@@ -29,6 +37,7 @@ class Standing:
     visibility: str
     endorsements: int = 0
     answered: bool = False
+    country: str = ""
 
     @classmethod
     def of(cls, comment: Comment, *, read: bool = True) -> "Standing":
@@ -41,6 +50,7 @@ class Standing:
             visibility=comment.visibility,
             endorsements=comment.endorsements.count() if read else 0,
             answered=Disposition.objects.filter(comment_id=comment.pk).exists() if read else False,
+            country=comment.country,
         )
 
     def with_state(self, state: str) -> "Standing":
@@ -52,6 +62,12 @@ class Standing:
         if self.state == State.PUBLISHED and self.visibility == Comment.Visibility.PUBLIC:
             return (1, 0, self.endorsements, 0)
         return (0, 1, 0, self.endorsements)
+
+    def _countries(self) -> tuple[int, int, int]:
+        if self.state == State.WITHDRAWN:
+            return (0, 0, 1)
+        public, restricted, _endorsed, _endorsed_restricted = self._lines()
+        return (public, restricted, 0)
 
     def _totals(self) -> tuple[int, int, int, int, int]:
         published = self.state == State.PUBLISHED
@@ -69,11 +85,12 @@ Change = tuple[Standing | None, Standing | None]
 
 def comment_counts_change(changes: Iterable[Change]) -> None:
     """Move the counts from how each comment stood (None: it did not exist) to how it stands
-    now, by increments (two statements at most, whatever the number of comments), inside
+    now, by increments (three statements at most, whatever the number of comments), inside
     the caller's transaction. The caller holds the comments' rows locked, so two changes of
     one comment cannot cross."""
     lines: defaultdict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     totals: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    countries: defaultdict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for before, after in changes:
         for standing, sign in ((before, -1), (after, 1)):
             if standing is None:
@@ -84,11 +101,21 @@ def comment_counts_change(changes: Iterable[Change]) -> None:
             total_row = totals[standing.version_id]
             for index, value in enumerate(standing._totals()):
                 total_row[index] += sign * value
+            if standing.country:
+                country_row = countries[standing.version_id, standing.country]
+                for index, value in enumerate(standing._countries()):
+                    country_row[index] += sign * value
     _increment(
         LineCommentCount,
         ("version_id", "line"),
         _LINE_COLUMNS,
         [(*key, *row) for key, row in sorted(lines.items()) if any(row)],
+    )
+    _increment(
+        VersionCountryCount,
+        ("version_id", "country"),
+        _COUNTRY_COLUMNS,
+        [(*key, *row) for key, row in sorted(countries.items()) if any(row)],
     )
     _increment(
         VersionCommentTotals,
@@ -104,10 +131,10 @@ def comment_counts_filed(comments: Sequence[Comment]) -> None:
 
 
 def _increment(
-    model: type[LineCommentCount] | type[VersionCommentTotals],
+    model: type[LineCommentCount] | type[VersionCommentTotals] | type[VersionCountryCount],
     keys: tuple[str, ...],
     columns: tuple[str, ...],
-    rows: list[tuple[int, ...]],
+    rows: Sequence[tuple[int | str, ...]],
 ) -> None:
     """Add ``rows`` (keys, then one increment per column) to the table, creating the rows it
     lacks: one INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite alike) per 500 rows,
@@ -130,8 +157,8 @@ def _increment(
 
 
 # The counts as the comments give them, for the versions the placeholder names (a rebuild) or
-# every version (``{versions}`` left empty). Shared with the migration that first filled the
-# tables, which has to stand alone: keep the two in step.
+# every version (``{versions}`` left empty). The migrations that first filled the tables
+# (0016, 0017) hold their own copies, as migrations must stand alone.
 REBUILD_LINES_SQL = """
 INSERT INTO comments_linecommentcount
     (version_id, line, public, restricted, public_endorsements, restricted_endorsements)
@@ -148,6 +175,17 @@ LEFT JOIN (
 ) e ON e.comment_id = c.id
 WHERE c.state <> 'withdrawn' {versions}
 GROUP BY c.version_id, c.line_start
+"""
+REBUILD_COUNTRIES_SQL = """
+INSERT INTO comments_versioncountrycount (version_id, country, public, restricted, withdrawn)
+SELECT c.version_id, c.country,
+    SUM(CASE WHEN c.state = 'published' AND c.visibility = 'public' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN c.state = 'hidden' OR (c.state = 'published' AND c.visibility <> 'public')
+        THEN 1 ELSE 0 END),
+    SUM(CASE WHEN c.state = 'withdrawn' THEN 1 ELSE 0 END)
+FROM comments_comment c
+WHERE c.country <> '' {versions}
+GROUP BY c.version_id, c.country
 """
 REBUILD_TOTALS_SQL = """
 INSERT INTO comments_versioncommenttotals
@@ -168,14 +206,16 @@ GROUP BY c.version_id
 @transaction.atomic
 def comment_counts_rebuild(*, versions: Iterable[DraftVersion] | None = None) -> int:
     """Count the comments of ``versions`` (every version: None) afresh and replace their kept
-    counts (two statements over the comments); answers how many versions have comments. On
+    counts (three statements over the comments); answers how many versions have comments. On
     PostgreSQL the comments, endorsements and dispositions are locked against writes
     meanwhile, so that no change made during the count is lost."""
     lines, totals = LineCommentCount.objects.all(), VersionCommentTotals.objects.all()
+    countries = VersionCountryCount.objects.all()
     where, params = "", []
     if versions is not None:
         ids = [version.pk for version in versions]
         lines, totals = lines.filter(version_id__in=ids), totals.filter(version_id__in=ids)
+        countries = countries.filter(version_id__in=ids)
         where = "AND c.version_id IN (" + ", ".join(["%s"] * len(ids)) + ")" if ids else "AND 0 = 1"
         params = ids
     with connection.cursor() as cursor:
@@ -187,6 +227,8 @@ def comment_counts_rebuild(*, versions: Iterable[DraftVersion] | None = None) ->
             cursor.execute(f"LOCK TABLE {tables} IN SHARE MODE")
         lines.delete()
         totals.delete()
+        countries.delete()
         cursor.execute(REBUILD_LINES_SQL.format(versions=where), params)
+        cursor.execute(REBUILD_COUNTRIES_SQL.format(versions=where), params)
         cursor.execute(REBUILD_TOTALS_SQL.format(versions=where), params)
     return totals.count()

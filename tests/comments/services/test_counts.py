@@ -14,17 +14,25 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comments import selectors, services
-from comments.models import Comment, Endorsement, LineCommentCount, VersionCommentTotals
+from comments.models import (
+    Comment,
+    Endorsement,
+    LineCommentCount,
+    VersionCommentTotals,
+    VersionCountryCount,
+)
 from comments.secretariat_selectors import matrix_counts
 from haip_portal.exceptions import ApplicationError
 from tests.comments.factories import member_of, representative_of, submit, verified_organisation
 from tests.drafts.factories import open_version
 
 State = Comment.State
+COUNT_TABLES = ("linecommentcount", "versioncountrycount", "versioncommenttotals")
 
 
-def kept(version) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...]]:
-    """The kept counts of ``version``: per line (rows of zeros left out) and its totals."""
+def kept(version) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:
+    """The kept counts of ``version``: per line and per country (rows of zeros left out), and
+    its totals."""
     lines: dict[int, tuple[int, ...]] = {
         row[0]: tuple(row[1:])
         for row in LineCommentCount.objects.filter(version=version).values_list(
@@ -35,10 +43,19 @@ def kept(version) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...]]:
     totals = VersionCommentTotals.objects.filter(version=version).values_list(
         "published", "published_public", "hidden", "withdrawn", "answered"
     )
-    return lines, tuple(totals.first() or (0, 0, 0, 0, 0))
+    countries: dict[str, tuple[int, ...]] = {
+        row[0]: tuple(row[1:])
+        for row in VersionCountryCount.objects.filter(version=version).values_list(
+            "country", "public", "restricted", "withdrawn"
+        )
+        if any(row[1:])
+    }
+    return lines, tuple(totals.first() or (0, 0, 0, 0, 0)), countries
 
 
-def recounted(version) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...]]:
+def recounted(
+    version,
+) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:
     """The counts rebuilt from the comments (in a savepoint that is rolled back)."""
     with transaction.atomic():
         services.comment_counts_rebuild(versions=[version])
@@ -71,7 +88,10 @@ def counted_the_old_way(user, version) -> tuple[dict[int, int], dict[int, int]]:
 @pytest.fixture
 def scene(db, secretariat_user):
     version = open_version()
-    filers = [verified_organisation(name=f"Filer {n}") for n in range(2)]
+    filers = [
+        verified_organisation(name=f"Filer {n}", country=country)
+        for n, country in enumerate(("FR", "JP"))
+    ]
     endorsers = [verified_organisation(name=f"Endorser {n}") for n in range(2)]
     return {
         "version": version,
@@ -149,6 +169,13 @@ def test_after_any_sequence_of_operations_the_kept_counts_equal_a_fresh_count(sc
         for viewer in scene["viewers"]:
             counts = selectors.line_counts(user=viewer, version=version)
             assert (counts.comments, counts.endorsements) == counted_the_old_way(viewer, version)
+            visible = Comment.objects.visible_to(viewer).filter(version=version)
+            assert selectors.version_comment_count(user=viewer, version=version) == (
+                visible.count()
+            )
+            assert {
+                code for code, _name in selectors.version_countries(user=viewer, version=version)
+            } == set(visible.values_list("country", flat=True))
         published = Comment.objects.filter(version=version, state=State.PUBLISHED)
         assert matrix_counts(version) == (
             matrix_counts(version).__class__(
@@ -188,6 +215,7 @@ def test_the_command_rebuilds_counts_lost_or_wrong(scene):
         submit(version=version, author=author_a, organisation=org_a, line_start=line)
     expected = kept(version)
     assert expected[0] == {1: (2, 0, 0, 0), 4: (1, 0, 0, 0)}
+    assert expected[2] == {"FR": (3, 0, 0)}
     LineCommentCount.objects.filter(version=version, line=1).update(public=7)
     VersionCommentTotals.objects.filter(version=version).delete()
     out = StringIO()
@@ -196,8 +224,9 @@ def test_the_command_rebuilds_counts_lost_or_wrong(scene):
     assert "1 version" in out.getvalue()
 
 
-def test_filing_a_batch_moves_the_counts_in_two_statements(scene):
-    """One upsert for the lines and one for the totals, whatever the batch's size."""
+def test_filing_a_batch_moves_the_counts_in_three_statements(scene):
+    """One upsert for the lines, one for the countries and one for the totals, whatever the
+    batch's size."""
     version = scene["version"]
     organisation, author = scene["filers"][0]
     items = [
@@ -211,13 +240,9 @@ def test_filing_a_batch_moves_the_counts_in_two_statements(scene):
     ]
     with CaptureQueriesContext(connection) as queries:
         services.comments_submit_batch(version=version, author=author, items=items)
-    counting = [
-        q["sql"]
-        for q in queries
-        if "linecommentcount" in q["sql"] or "versioncommenttotals" in q["sql"]
-    ]
-    assert len(counting) == 2
-    lines, totals = kept(version)
+    counting = [q["sql"] for q in queries if any(table in q["sql"] for table in COUNT_TABLES)]
+    assert len(counting) == 3
+    lines, totals, _countries = kept(version)
     assert {line: row[0] for line, row in lines.items()} == dict(
         Counter(1 + n % 6 for n in range(40))
     )
