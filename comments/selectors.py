@@ -28,6 +28,7 @@ from .models import (
     Endorsement,
     Flag,
     LineCommentCount,
+    LineQuoteCount,
     Reply,
     VersionCommentTotals,
     VersionCountryCount,
@@ -186,16 +187,43 @@ def line_quotes(
     *, user: User | AnonymousUser, version: DraftVersion, language: str = "", limit: int = 2000
 ) -> list[Mapping[str, object]]:
     """The phrases quoted by the published comments the user can see, to mark in the text:
-    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote (one query).
-    ``language``: those quoted from the rendering in it (empty: the master's)."""
-    return list(
-        Comment.objects.visible_to(user)
-        .filter(version=version, state=State.PUBLISHED, quote_language=language)
-        .exclude(quote_exact="")
-        .values("line_start", "quote_exact", "quote_start")
-        .distinct()
-        .order_by("line_start", "quote_start")[:limit]
+    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote, by line and
+    position. ``language``: those quoted from the rendering in it (empty: the master's). From
+    the kept quotes (one query); for a member of organisations one more, over their
+    organisations' own published confidential comments that quote."""
+    everything = permissions.sees_every_comment(user)
+    kept = LineQuoteCount.objects.filter(version=version, language=language)
+    kept = (
+        kept.filter(Q(public__gt=0) | Q(restricted__gt=0))
+        if everything
+        else kept.filter(public__gt=0)
     )
+    found = {
+        (line, -1 if start is None else start, exact)
+        for line, start, exact in kept.order_by("line", "quote_start").values_list(
+            "line", "quote_start", "quote_exact"
+        )[:limit]
+    }
+    inside = set() if everything else permissions.organisations_seen_from_inside(user)
+    if inside:
+        own = (
+            Comment.objects.filter(
+                version=version,
+                organisation_id__in=inside,
+                state=State.PUBLISHED,
+                visibility=Comment.Visibility.CONFIDENTIAL,
+                quote_language=language,
+            )
+            .exclude(quote_exact="")
+            .values_list("line_start", "quote_start", "quote_exact")
+            .distinct()
+            .order_by()
+        )
+        found.update((line, -1 if start is None else start, exact) for line, start, exact in own)
+    return [
+        {"line_start": line, "quote_exact": exact, "quote_start": None if start < 0 else start}
+        for line, start, exact in sorted(found)[:limit]
+    ]
 
 
 def comments_with_anchored_lines(comments: Iterable[Comment]) -> list[Comment]:

@@ -1,6 +1,5 @@
 """The countries of each version's comments, counted as the draft's lists offer them, filled
-from the comments already stored; and indexes for the lists' order by line and for the quotes
-the draft page marks."""
+from the comments already stored; and an index for the lists' order by line."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -50,16 +49,6 @@ class Migration(migrations.Migration):
             model_name="comment",
             index=models.Index(
                 fields=["version", "line_start", "number"], name="comments_co_version_1e35d0_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                condition=models.Q(
-                    ("state", "published"), models.Q(("quote_exact", ""), _negated=True)
-                ),
-                fields=["version", "quote_language", "line_start", "quote_start"],
-                name="comments_quotes",
             ),
         ),
         migrations.AddField(

@@ -10,7 +10,12 @@ from .attachments import Attachment, PaperUpload, private_storage
 from .bulk import BulkRejection, BulkSubmission
 from .carried import CarriedComment, VersionNotice
 from .comments import Comment, CommentQuerySet, CommentRevision, VersionCommentCounter
-from .counts import LineCommentCount, VersionCommentTotals, VersionCountryCount
+from .counts import (
+    LineCommentCount,
+    LineQuoteCount,
+    VersionCommentTotals,
+    VersionCountryCount,
+)
 from .discussion import Endorsement, Flag, Reply
 from .dispositions import CitedLines, Disposition
 from .responses import DispositionResponse, ResponsePeriod
@@ -29,6 +34,7 @@ __all__ = [
     "Endorsement",
     "Flag",
     "LineCommentCount",
+    "LineQuoteCount",
     "PaperUpload",
     "Reply",
     "ResponsePeriod",

@@ -120,12 +120,6 @@ class Comment(TimeStampedModel):
             models.Index(fields=["version", "updated_at"]),
             # The lists' default order (by line), read a page at a time.
             models.Index(fields=["version", "line_start", "number"]),
-            # The quotes the draft page marks in the text: only the comments that quote.
-            models.Index(
-                fields=["version", "quote_language", "line_start", "quote_start"],
-                condition=Q(state="published") & ~Q(quote_exact=""),
-                name="comments_quotes",
-            ),
             # What an organisation's members see beyond the public comments (their own
             # confidential and hidden ones), counted per request for the draft page's gutter.
             models.Index(

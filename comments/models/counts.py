@@ -70,3 +70,30 @@ class VersionCountryCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.country}: {self.public} + {self.restricted}"
+
+
+class LineQuoteCount(models.Model):
+    """A phrase quoted from one line of a version (in the master's words, or a rendering's:
+    ``language``) by published comments, by who may see them: what the draft page marks in
+    the text. ``quote_start`` is -1 for a quote without a position; ``quote_hash`` (MD5 of
+    the phrase) keys the row, as a phrase may be too long for an index."""
+
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=12, blank=True)
+    line = models.PositiveIntegerField()
+    quote_start = models.IntegerField()
+    quote_hash = models.CharField(max_length=32)
+    quote_exact = models.TextField()
+    public = models.IntegerField(default=0)
+    restricted = models.IntegerField(default=0, help_text="Published confidential comments.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "language", "line", "quote_start", "quote_hash"],
+                name="comments_quote_count_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} L{self.line}: {self.quote_exact[:40]}"

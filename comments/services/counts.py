@@ -2,11 +2,13 @@
 the services that file comments and change what they count for, in the same transaction, and
 rebuilt from the comments themselves by :func:`comment_counts_rebuild`."""
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import Count, Q
 
 from drafts.models import DraftVersion
 
@@ -15,6 +17,7 @@ from ..models import (
     Disposition,
     Endorsement,
     LineCommentCount,
+    LineQuoteCount,
     VersionCommentTotals,
     VersionCountryCount,
 )
@@ -23,7 +26,13 @@ State = Comment.State
 _LINE_COLUMNS = ("public", "restricted", "public_endorsements", "restricted_endorsements")
 _COUNTRY_COLUMNS = ("public", "restricted", "withdrawn")
 _TOTAL_COLUMNS = ("published", "published_public", "hidden", "withdrawn", "answered")
+_QUOTE_COLUMNS = ("public", "restricted")
 _ROWS_PER_STATEMENT = 500
+
+
+def quote_hash(phrase: str) -> str:
+    """The key of a quoted phrase in the kept quotes."""
+    return hashlib.md5(phrase.encode(), usedforsecurity=False).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,9 @@ class Standing:
     endorsements: int = 0
     answered: bool = False
     country: str = ""
+    quote_exact: str = ""
+    quote_start: int | None = None
+    quote_language: str = ""
 
     @classmethod
     def of(cls, comment: Comment, *, read: bool = True) -> "Standing":
@@ -51,6 +63,9 @@ class Standing:
             endorsements=comment.endorsements.count() if read else 0,
             answered=Disposition.objects.filter(comment_id=comment.pk).exists() if read else False,
             country=comment.country,
+            quote_exact=comment.quote_exact,
+            quote_start=comment.quote_start,
+            quote_language=comment.quote_language,
         )
 
     def with_state(self, state: str) -> "Standing":
@@ -69,6 +84,12 @@ class Standing:
         public, restricted, _endorsed, _endorsed_restricted = self._lines()
         return (public, restricted, 0)
 
+    def _quote(self) -> tuple[int, int]:
+        """Published comments mark their quote: public ones for everyone."""
+        if not self.quote_exact or self.state != State.PUBLISHED:
+            return (0, 0)
+        return (1, 0) if self.visibility == Comment.Visibility.PUBLIC else (0, 1)
+
     def _totals(self) -> tuple[int, int, int, int, int]:
         published = self.state == State.PUBLISHED
         return (
@@ -85,12 +106,14 @@ Change = tuple[Standing | None, Standing | None]
 
 def comment_counts_change(changes: Iterable[Change]) -> None:
     """Move the counts from how each comment stood (None: it did not exist) to how it stands
-    now, by increments (three statements at most, whatever the number of comments), inside
+    now, by increments (four statements at most, whatever the number of comments), inside
     the caller's transaction. The caller holds the comments' rows locked, so two changes of
     one comment cannot cross."""
     lines: defaultdict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     totals: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     countries: defaultdict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    quotes: defaultdict[tuple[int, str, int, int, str], list[int]] = defaultdict(lambda: [0, 0])
+    phrases: dict[str, str] = {}
     for before, after in changes:
         for standing, sign in ((before, -1), (after, 1)):
             if standing is None:
@@ -105,6 +128,18 @@ def comment_counts_change(changes: Iterable[Change]) -> None:
                 country_row = countries[standing.version_id, standing.country]
                 for index, value in enumerate(standing._countries()):
                     country_row[index] += sign * value
+            if standing.quote_exact:
+                digest = quote_hash(standing.quote_exact)
+                phrases[digest] = standing.quote_exact
+                quote_row = quotes[
+                    standing.version_id,
+                    standing.quote_language,
+                    standing.line,
+                    -1 if standing.quote_start is None else standing.quote_start,
+                    digest,
+                ]
+                for index, value in enumerate(standing._quote()):
+                    quote_row[index] += sign * value
     _increment(
         LineCommentCount,
         ("version_id", "line"),
@@ -116,6 +151,13 @@ def comment_counts_change(changes: Iterable[Change]) -> None:
         ("version_id", "country"),
         _COUNTRY_COLUMNS,
         [(*key, *row) for key, row in sorted(countries.items()) if any(row)],
+    )
+    _increment(
+        LineQuoteCount,
+        ("version_id", "language", "line", "quote_start", "quote_hash"),
+        _QUOTE_COLUMNS,
+        [(*key, phrases[key[-1]], *row) for key, row in sorted(quotes.items()) if any(row)],
+        payload=("quote_exact",),
     )
     _increment(
         VersionCommentTotals,
@@ -131,19 +173,23 @@ def comment_counts_filed(comments: Sequence[Comment]) -> None:
 
 
 def _increment(
-    model: type[LineCommentCount] | type[VersionCommentTotals] | type[VersionCountryCount],
+    model: type[models.Model],
     keys: tuple[str, ...],
     columns: tuple[str, ...],
     rows: Sequence[tuple[int | str, ...]],
+    *,
+    payload: tuple[str, ...] = (),
 ) -> None:
-    """Add ``rows`` (keys, then one increment per column) to the table, creating the rows it
-    lacks: one INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and SQLite alike) per 500 rows,
-    in key order, so that concurrent writers lock rows in the same order."""
+    """Add ``rows`` (keys, the ``payload`` columns written only when the row is created,
+    then one increment per column) to the table, creating the rows it lacks: one INSERT ...
+    ON CONFLICT DO UPDATE (PostgreSQL and SQLite alike) per 500 rows, in key order, so that
+    concurrent writers lock rows in the same order."""
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
-    names = [connection.ops.quote_name(name) for name in (*keys, *columns)]
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in names[len(keys) :])
+    names = [connection.ops.quote_name(name) for name in (*keys, *payload, *columns)]
+    counted = names[len(keys) + len(payload) :]
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in counted)
     placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _ROWS_PER_STATEMENT):
@@ -211,11 +257,15 @@ def comment_counts_rebuild(*, versions: Iterable[DraftVersion] | None = None) ->
     meanwhile, so that no change made during the count is lost."""
     lines, totals = LineCommentCount.objects.all(), VersionCommentTotals.objects.all()
     countries = VersionCountryCount.objects.all()
+    quotes = LineQuoteCount.objects.all()
+    quoting = Comment.objects.filter(state=State.PUBLISHED).exclude(quote_exact="")
     where, params = "", []
     if versions is not None:
         ids = [version.pk for version in versions]
         lines, totals = lines.filter(version_id__in=ids), totals.filter(version_id__in=ids)
         countries = countries.filter(version_id__in=ids)
+        quotes = quotes.filter(version_id__in=ids)
+        quoting = quoting.filter(version_id__in=ids)
         where = "AND c.version_id IN (" + ", ".join(["%s"] * len(ids)) + ")" if ids else "AND 0 = 1"
         params = ids
     with connection.cursor() as cursor:
@@ -228,7 +278,36 @@ def comment_counts_rebuild(*, versions: Iterable[DraftVersion] | None = None) ->
         lines.delete()
         totals.delete()
         countries.delete()
+        quotes.delete()
         cursor.execute(REBUILD_LINES_SQL.format(versions=where), params)
         cursor.execute(REBUILD_COUNTRIES_SQL.format(versions=where), params)
         cursor.execute(REBUILD_TOTALS_SQL.format(versions=where), params)
+    _rebuild_quotes(quoting)
     return totals.count()
+
+
+def _rebuild_quotes(quoting: "models.QuerySet[Comment]") -> None:
+    """The kept quotes from the published comments that quote (one query; the phrases are
+    keyed by their hash here, as SQLite has no MD5)."""
+    public = Q(visibility=Comment.Visibility.PUBLIC)
+    found = (
+        quoting.values("version_id", "quote_language", "line_start", "quote_start", "quote_exact")
+        .annotate(public=Count("pk", filter=public), restricted=Count("pk", filter=~public))
+        .order_by()
+    )
+    LineQuoteCount.objects.bulk_create(
+        (
+            LineQuoteCount(
+                version_id=row["version_id"],
+                language=row["quote_language"],
+                line=row["line_start"],
+                quote_start=-1 if row["quote_start"] is None else row["quote_start"],
+                quote_hash=quote_hash(row["quote_exact"]),
+                quote_exact=row["quote_exact"],
+                public=row["public"],
+                restricted=row["restricted"],
+            )
+            for row in found.iterator(chunk_size=2000)
+        ),
+        batch_size=1000,
+    )

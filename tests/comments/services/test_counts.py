@@ -3,6 +3,7 @@ the same transaction, and always equal to a fresh count of the comments."""
 
 from collections import Counter
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -14,26 +15,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comments import selectors, services
+from comments.anchoring import Quote
 from comments.models import (
     Comment,
     Endorsement,
     LineCommentCount,
+    LineQuoteCount,
     VersionCommentTotals,
     VersionCountryCount,
 )
 from comments.secretariat_selectors import matrix_counts
+from drafts.models import Line
 from haip_portal.exceptions import ApplicationError
 from tests.comments.factories import member_of, representative_of, submit, verified_organisation
 from tests.drafts.factories import open_version
 
 State = Comment.State
-COUNT_TABLES = ("linecommentcount", "versioncountrycount", "versioncommenttotals")
+COUNT_TABLES = ("linecommentcount", "versioncountrycount", "versioncommenttotals", "quotecount")
 
 
-def kept(version) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:
-    """The kept counts of ``version``: per line and per country (rows of zeros left out), and
-    its totals."""
-    lines: dict[int, tuple[int, ...]] = {
+def kept(version) -> tuple[Any, ...]:
+    """The kept counts of ``version``: per line, its totals, per country and per quote (rows
+    of zeros left out)."""
+    lines = {
         row[0]: tuple(row[1:])
         for row in LineCommentCount.objects.filter(version=version).values_list(
             "line", "public", "restricted", "public_endorsements", "restricted_endorsements"
@@ -43,25 +47,42 @@ def kept(version) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...], dict[str
     totals = VersionCommentTotals.objects.filter(version=version).values_list(
         "published", "published_public", "hidden", "withdrawn", "answered"
     )
-    countries: dict[str, tuple[int, ...]] = {
+    countries = {
         row[0]: tuple(row[1:])
         for row in VersionCountryCount.objects.filter(version=version).values_list(
             "country", "public", "restricted", "withdrawn"
         )
         if any(row[1:])
     }
-    return lines, tuple(totals.first() or (0, 0, 0, 0, 0)), countries
+    quotes = {
+        row[:4]: tuple(row[4:])
+        for row in LineQuoteCount.objects.filter(version=version).values_list(
+            "language", "line", "quote_start", "quote_exact", "public", "restricted"
+        )
+        if any(row[4:])
+    }
+    return lines, tuple(totals.first() or (0, 0, 0, 0, 0)), countries, quotes
 
 
-def recounted(
-    version,
-) -> tuple[dict[int, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:
+def recounted(version) -> tuple[Any, ...]:
     """The counts rebuilt from the comments (in a savepoint that is rolled back)."""
     with transaction.atomic():
         services.comment_counts_rebuild(versions=[version])
         fresh = kept(version)
         transaction.set_rollback(True)
     return fresh
+
+
+def quotes_the_old_way(user, version) -> list[Any]:
+    """The quotes the draft page marked, as they were read on every request before."""
+    return list(
+        Comment.objects.visible_to(user)
+        .filter(version=version, state=State.PUBLISHED, quote_language="")
+        .exclude(quote_exact="")
+        .values("line_start", "quote_exact", "quote_start")
+        .distinct()
+        .order_by("line_start", "quote_start", "quote_exact")
+    )
 
 
 def counted_the_old_way(user, version) -> tuple[dict[int, int], dict[int, int]]:
@@ -110,7 +131,11 @@ def scene(db, secretariat_user):
 LINES = st.integers(min_value=1, max_value=6)
 OPERATIONS = st.one_of(
     st.tuples(
-        st.just("file"), st.integers(0, 1), LINES, st.sampled_from(["public", "confidential"])
+        st.just("file"),
+        st.integers(0, 1),
+        LINES,
+        st.sampled_from(["public", "confidential"]),
+        st.sampled_from([None, 0, 4]),  # no quote, or the one starting there
     ),
     st.tuples(st.sampled_from(["hide", "restore", "withdraw", "dispose"]), st.integers(0, 30)),
     st.tuples(st.sampled_from(["endorse", "unendorse"]), st.integers(0, 30), st.integers(0, 1)),
@@ -123,12 +148,17 @@ def run(scene, operation) -> None:
     name, *args = operation
     if name == "file":
         organisation, author = scene["filers"][args[0]]
+        quote = None
+        if args[3] is not None:
+            text = Line.objects.get(version=version, number=args[1]).text
+            quote = Quote(text[args[3] : args[3] + 6], start=args[3])
         submit(
             version=version,
             author=author,
             organisation=organisation,
             line_start=args[1],
             visibility=args[2],
+            quote=quote,
         )
         return
     comments = list(Comment.objects.filter(version=version).order_by("pk"))
@@ -169,6 +199,9 @@ def test_after_any_sequence_of_operations_the_kept_counts_equal_a_fresh_count(sc
         for viewer in scene["viewers"]:
             counts = selectors.line_counts(user=viewer, version=version)
             assert (counts.comments, counts.endorsements) == counted_the_old_way(viewer, version)
+            assert selectors.line_quotes(user=viewer, version=version) == quotes_the_old_way(
+                viewer, version
+            )
             visible = Comment.objects.visible_to(viewer).filter(version=version)
             assert selectors.version_comment_count(user=viewer, version=version) == (
                 visible.count()
@@ -242,7 +275,7 @@ def test_filing_a_batch_moves_the_counts_in_three_statements(scene):
         services.comments_submit_batch(version=version, author=author, items=items)
     counting = [q["sql"] for q in queries if any(table in q["sql"] for table in COUNT_TABLES)]
     assert len(counting) == 3
-    lines, totals, _countries = kept(version)
+    lines, totals, _countries, _quotes = kept(version)
     assert {line: row[0] for line, row in lines.items()} == dict(
         Counter(1 + n % 6 for n in range(40))
     )
