@@ -52,6 +52,15 @@ class CommentFilters:
     q: str = ""
     sort: str = ""
 
+    @property
+    def is_unfiltered(self) -> bool:
+        """Whether every comment is listed (in whatever order)."""
+        return all(
+            getattr(self, field.name) in ("", None)
+            for field in fields(self)
+            if field.name != "sort"
+        )
+
     @classmethod
     def from_query(
         cls, params: Mapping[str, str], *, names: Collection[str], strict: bool = True

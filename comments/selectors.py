@@ -21,7 +21,19 @@ from haip_portal.exceptions import NotFound
 # The filters are read from here by pages and the API (explicit re-exports).
 from .filters import CommentFilters as CommentFilters
 from .filters import FilterError as FilterError
-from .models import Attachment, BulkSubmission, CarriedComment, Comment, Endorsement, Flag, Reply
+from .models import (
+    Attachment,
+    BulkSubmission,
+    CarriedComment,
+    Comment,
+    Endorsement,
+    Flag,
+    LineCommentCount,
+    LineQuoteCount,
+    Reply,
+    VersionCommentTotals,
+    VersionCountryCount,
+)
 from .search import SORTS, search_condition
 
 State = Comment.State
@@ -116,33 +128,103 @@ def reply_get(*, comment: Comment, pk: int) -> Reply:
     return reply
 
 
-def line_comment_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
-    """How many comments the user can see start on each line (one query)."""
-    rows = (
-        Comment.objects.visible_to(user)
-        .filter(version=version)
-        .exclude(state=State.WITHDRAWN)
-        .values("line_start")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["line_start"]: row["count"] for row in rows}
+# Beyond the public comments, what an organisation's members see of their own: confidential
+# and hidden comments (withdrawn ones are counted nowhere). Matches the partial index
+# ``comments_restricted_by_org``.
+RESTRICTED = Q(state=State.HIDDEN) | Q(
+    state=State.PUBLISHED, visibility=Comment.Visibility.CONFIDENTIAL
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineCounts:
+    """Per line of a version, the comments a user can see that start on it (withdrawn ones
+    left out) and the endorsements they hold; lines without any are absent."""
+
+    comments: dict[int, int]
+    endorsements: dict[int, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.comments.values())
+
+
+def line_counts(*, user: User | AnonymousUser, version: DraftVersion) -> LineCounts:
+    """What the draft page's gutter shows, whatever the number of comments: one query of the
+    kept counts (:mod:`comments.services.counts`); for a member of organisations one more,
+    over their organisations' own confidential and hidden comments only."""
+    everything = permissions.sees_every_comment(user)
+    comments: dict[int, int] = {}
+    endorsements: dict[int, int] = {}
+    kept = LineCommentCount.objects.filter(version=version)
+    if not everything:
+        kept = kept.filter(public__gt=0)
+    for line, public, restricted, endorsed, endorsed_restricted in kept.values_list(
+        "line", "public", "restricted", "public_endorsements", "restricted_endorsements"
+    ):
+        if everything:
+            public, endorsed = public + restricted, endorsed + endorsed_restricted
+        if public:
+            comments[line] = public
+        if endorsed:
+            endorsements[line] = endorsed
+    inside = set() if everything else permissions.organisations_seen_from_inside(user)
+    if inside:
+        own = (
+            Comment.objects.filter(RESTRICTED, version=version, organisation_id__in=inside)
+            .values("line_start")
+            .annotate(count=Count("pk", distinct=True), endorsed=Count("endorsements"))
+            .order_by()
+        )
+        for row in own:
+            line = row["line_start"]
+            comments[line] = comments.get(line, 0) + row["count"]
+            if row["endorsed"]:
+                endorsements[line] = endorsements.get(line, 0) + row["endorsed"]
+    return LineCounts(comments, endorsements)
 
 
 def line_quotes(
     *, user: User | AnonymousUser, version: DraftVersion, language: str = "", limit: int = 2000
 ) -> list[Mapping[str, object]]:
     """The phrases quoted by the published comments the user can see, to mark in the text:
-    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote (one query).
-    ``language``: those quoted from the rendering in it (empty: the master's)."""
-    return list(
-        Comment.objects.visible_to(user)
-        .filter(version=version, state=State.PUBLISHED, quote_language=language)
-        .exclude(quote_exact="")
-        .values("line_start", "quote_exact", "quote_start")
-        .distinct()
-        .order_by("line_start", "quote_start")[:limit]
+    ``line_start``, ``quote_exact`` and ``quote_start`` of each distinct quote, by line and
+    position. ``language``: those quoted from the rendering in it (empty: the master's). From
+    the kept quotes (one query); for a member of organisations one more, over their
+    organisations' own published confidential comments that quote."""
+    everything = permissions.sees_every_comment(user)
+    kept = LineQuoteCount.objects.filter(version=version, language=language)
+    kept = (
+        kept.filter(Q(public__gt=0) | Q(restricted__gt=0))
+        if everything
+        else kept.filter(public__gt=0)
     )
+    found = {
+        (line, -1 if start is None else start, exact)
+        for line, start, exact in kept.order_by("line", "quote_start").values_list(
+            "line", "quote_start", "quote_exact"
+        )[:limit]
+    }
+    inside = set() if everything else permissions.organisations_seen_from_inside(user)
+    if inside:
+        own = (
+            Comment.objects.filter(
+                version=version,
+                organisation_id__in=inside,
+                state=State.PUBLISHED,
+                visibility=Comment.Visibility.CONFIDENTIAL,
+                quote_language=language,
+            )
+            .exclude(quote_exact="")
+            .values_list("line_start", "quote_start", "quote_exact")
+            .distinct()
+            .order_by()
+        )
+        found.update((line, -1 if start is None else start, exact) for line, start, exact in own)
+    return [
+        {"line_start": line, "quote_exact": exact, "quote_start": None if start < 0 else start}
+        for line, start, exact in sorted(found)[:limit]
+    ]
 
 
 def comments_with_anchored_lines(comments: Iterable[Comment]) -> list[Comment]:
@@ -188,21 +270,6 @@ def comment_as_filed(comment: Comment) -> FiledText:
     first = comment.revisions.order_by("replaced_at", "pk").first()
     source = first if first is not None else comment
     return FiledText(source.kind, source.stance, source.body, source.proposed_text)
-
-
-def line_endorsement_counts(*, user: User | AnonymousUser, version: DraftVersion) -> dict[int, int]:
-    """How many endorsements the comments the user can see on each line hold (one query)."""
-    rows = (
-        Endorsement.objects.filter(
-            comment__in=Comment.objects.visible_to(user)
-            .filter(version=version)
-            .exclude(state=State.WITHDRAWN)
-        )
-        .values("comment__line_start")
-        .annotate(count=Count("id"))
-        .order_by()
-    )
-    return {row["comment__line_start"]: row["count"] for row in rows}
 
 
 def version_comments(
@@ -257,16 +324,49 @@ def version_countries(
     *, user: User | AnonymousUser, version: DraftVersion
 ) -> list[tuple[str, str]]:
     """The countries of the comments on ``version`` the user may see, as (code, name), by
-    name (one query): what a list's country filter offers."""
-    codes = (
-        Comment.objects.visible_to(user)
-        .filter(version=version)
-        .exclude(country="")
-        .values_list("country", flat=True)
-        .distinct()
-        .order_by()
-    )
+    name: what a list's country filter offers. From the kept counts (one query), and for a
+    member of organisations one more over their organisations' own comments beyond the
+    public ones."""
+    everything = permissions.sees_every_comment(user)
+    kept = VersionCountryCount.objects.filter(version=version)
+    if everything:
+        kept = kept.filter(Q(public__gt=0) | Q(restricted__gt=0) | Q(withdrawn__gt=0))
+    else:
+        kept = kept.filter(public__gt=0)
+    codes = set(kept.values_list("country", flat=True))
+    inside = set() if everything else permissions.organisations_seen_from_inside(user)
+    if inside:
+        codes.update(
+            _own_beyond_public(version, inside)
+            .exclude(country="")
+            .values_list("country", flat=True)
+            .distinct()
+            .order_by()
+        )
     return sorted(((code, country_name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+def version_comment_count(*, user: User | AnonymousUser, version: DraftVersion) -> int:
+    """How many comments of ``version`` the user may see (withdrawn ones included where they
+    may see them, as the lists show them): the length of an unfiltered list, from the kept
+    totals (one query), and for a member of organisations one more over their own comments
+    beyond the public ones."""
+    totals = VersionCommentTotals.objects.filter(version=version).first()
+    if totals is None:
+        return 0
+    if permissions.sees_every_comment(user):
+        return totals.all
+    inside = permissions.organisations_seen_from_inside(user)
+    own = _own_beyond_public(version, inside).count() if inside else 0
+    return totals.published_public + own
+
+
+def _own_beyond_public(version: DraftVersion, inside: set[int]) -> QuerySet[Comment]:
+    """The comments of ``version`` filed for the organisations ``inside`` that everyone does
+    not see: confidential, hidden or withdrawn."""
+    return Comment.objects.filter(version=version, organisation_id__in=inside).exclude(
+        state=State.PUBLISHED, visibility=Comment.Visibility.PUBLIC
+    )
 
 
 def comments_chosen(*, version: DraftVersion, pks: Iterable[str]) -> QuerySet[Comment]:

@@ -22,6 +22,7 @@ from haip_portal.exceptions import ApplicationError
 from . import selectors, services
 from .diff import compare_sections
 from .forms import DraftCreateForm, PublishForm, RenderingForm, SourceForm
+from .line_rows import section_rows
 from .markdown import SourceError, parse_source, render_markdown
 from .models import AUTONYMS, DraftVersion, Rendering
 
@@ -86,6 +87,7 @@ def version_detail(request: HttpRequest, slug: str, number: int | None = None) -
     }
     for extension in _page_extensions():
         context.update(extension(request, version, sections))
+    context["section_rows"] = section_rows(version, rendering, sections)
     return render(request, "drafts/version_detail.html", context)
 
 

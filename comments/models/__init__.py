@@ -10,6 +10,12 @@ from .attachments import Attachment, PaperUpload, private_storage
 from .bulk import BulkRejection, BulkSubmission
 from .carried import CarriedComment, VersionNotice
 from .comments import Comment, CommentQuerySet, CommentRevision, VersionCommentCounter
+from .counts import (
+    LineCommentCount,
+    LineQuoteCount,
+    VersionCommentTotals,
+    VersionCountryCount,
+)
 from .discussion import Endorsement, Flag, Reply
 from .dispositions import CitedLines, Disposition
 from .responses import DispositionResponse, ResponsePeriod
@@ -27,10 +33,14 @@ __all__ = [
     "DispositionResponse",
     "Endorsement",
     "Flag",
+    "LineCommentCount",
+    "LineQuoteCount",
     "PaperUpload",
     "Reply",
     "ResponsePeriod",
     "VersionCommentCounter",
+    "VersionCommentTotals",
+    "VersionCountryCount",
     "VersionNotice",
     "private_storage",
 ]

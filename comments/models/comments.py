@@ -118,6 +118,15 @@ class Comment(TimeStampedModel):
         indexes = [
             models.Index(fields=["version", "state", "line_start"]),
             models.Index(fields=["version", "updated_at"]),
+            # The lists' default order (by line), read a page at a time.
+            models.Index(fields=["version", "line_start", "number"]),
+            # What an organisation's members see beyond the public comments (their own
+            # confidential and hidden ones), counted per request for the draft page's gutter.
+            models.Index(
+                fields=["organisation", "version", "line_start"],
+                condition=Q(state="hidden") | Q(state="published", visibility="confidential"),
+                name="comments_restricted_by_org",
+            ),
         ]
 
     def __str__(self) -> str:

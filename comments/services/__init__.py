@@ -19,6 +19,7 @@ from .carry import (
     carried_repoint,
     comments_carry,
 )
+from .counts import comment_counts_rebuild
 from .discussion import endorsement_create, endorsement_withdraw, reply_create
 from .dispositions import comment_dispose
 from .edit import comment_edit, comment_withdraw
@@ -45,6 +46,7 @@ __all__ = [
     "carried_answer_by_removal",
     "carried_confirm",
     "carried_repoint",
+    "comment_counts_rebuild",
     "comment_dispose",
     "comment_edit",
     "comment_hide",

@@ -1,6 +1,8 @@
 """What others add under a comment: replies, threaded, and endorsements by other
 organisations."""
 
+from dataclasses import replace
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,7 @@ from .. import tasks
 from ..inputs import MAX_REPLY_LENGTH
 from ..models import Comment, Endorsement, Reply
 from . import rules
+from .counts import Standing, comment_counts_change
 
 
 @transaction.atomic
@@ -61,6 +64,7 @@ def reply_create(
 def endorsement_create(*, comment: Comment, user: User, organisation: Organisation) -> Endorsement:
     """An organisation co-signs a public comment of another organisation."""
     rules.check_may_file_for(user, Organisation.objects.filter(pk=organisation.pk).first())
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)  # its counts move
     if comment.is_confidential or comment.state != Comment.State.PUBLISHED:
         raise ApplicationError(_("Only published public comments can be endorsed."))
     if comment.organisation_id == organisation.pk:
@@ -75,6 +79,7 @@ def endorsement_create(*, comment: Comment, user: User, organisation: Organisati
             _("%(organisation)s has already endorsed %(reference)s.")
             % {"organisation": organisation.name, "reference": comment.reference}
         )
+    _count_endorsement(comment, 1)
     return endorsement
 
 
@@ -85,9 +90,18 @@ def endorsement_withdraw(*, comment: Comment, user: User, organisation: Organisa
         raise NotAllowed(
             _("You do not represent %(organisation)s.") % {"organisation": organisation.name}
         )
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)  # its counts move
     deleted, _by = Endorsement.objects.filter(comment=comment, organisation=organisation).delete()
     if not deleted:
         raise ApplicationError(
             _("%(organisation)s does not endorse %(reference)s.")
             % {"organisation": organisation.name, "reference": comment.reference}
         )
+    _count_endorsement(comment, -1)
+
+
+def _count_endorsement(comment: Comment, change: int) -> None:
+    """One endorsement more (1) or fewer (-1) on the comment's line, as the comment stands."""
+    standing = Standing.of(comment, read=False)
+    endorsed = replace(standing, endorsements=1)
+    comment_counts_change([(standing, endorsed) if change > 0 else (endorsed, standing)])

@@ -3,6 +3,7 @@ in the audit trail, its author told after commit; an answer may cite the lines o
 version that carry it out."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from .. import tasks
 from ..anchoring import AnchorError, check_line_range
 from ..citations import next_version
 from ..models import CitedLines, Comment, Disposition
+from .counts import Standing, comment_counts_change
 
 LineRange = tuple[int, int]
 
@@ -49,10 +51,19 @@ def comment_dispose(
     if not response:
         raise ApplicationError(_("Write the response the commenters will read."), field="response")
     now = timezone.now()
-    dispositions = []
+    comments = list(comments)
+    # Locked, as every service that changes what a comment counts for does: a first
+    # disposition makes a published comment answered.
+    states = dict(
+        Comment.objects.select_for_update()
+        .filter(pk__in=[comment.pk for comment in comments])
+        .order_by("pk")
+        .values_list("pk", "state")
+    )
+    dispositions, answered = [], []
     for comment in comments:
         cited_in = _cited_version(comment, cited) if cited else None
-        disposition, _created = Disposition.objects.update_or_create(
+        disposition, created = Disposition.objects.update_or_create(
             comment=comment,
             defaults={
                 "outcome": outcome,
@@ -71,8 +82,12 @@ def comment_dispose(
             actor=user, action="comment.dispose", target=comment, data=data
         )
         dispositions.append(disposition)
+        if created:
+            standing = Standing.of(comment, read=False).with_state(states[comment.pk])
+            answered.append((standing, replace(standing, answered=True)))
     if not dispositions:
         raise ApplicationError(_("Choose at least one comment."), field="comments")
+    comment_counts_change(answered)
     for disposition in dispositions:
         enqueue_on_commit(tasks.send_disposition_notice, disposition.comment_id)
     return dispositions

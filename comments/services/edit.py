@@ -16,6 +16,7 @@ from ..anchoring import content_hash
 from ..inputs import CommentInput
 from ..models import Comment, CommentRevision
 from . import rules
+from .counts import Standing, comment_counts_change
 from .hooks import comment_text_stored
 
 
@@ -77,7 +78,9 @@ def comment_withdraw(*, comment: Comment, user: User) -> Comment:
     rules.refuse_unless_author(comment, user, "withdraw")
     if comment.state == Comment.State.WITHDRAWN:
         return comment
+    before = Standing.of(comment)
     comment.state = Comment.State.WITHDRAWN
     comment.save(update_fields=["state", "updated_at"])
+    comment_counts_change([(before, before.with_state(Comment.State.WITHDRAWN))])
     account_services.audit_record(actor=user, action="comment.withdraw", target=comment)
     return comment

@@ -16,6 +16,7 @@ from haip_portal.wording import in_sentence
 
 from .. import tasks
 from ..models import Comment, Flag
+from .counts import Standing, comment_counts_change
 
 
 @transaction.atomic
@@ -57,9 +58,11 @@ def _moderate(
             _("%(reference)s is %(state)s.")
             % {"reference": comment.reference, "state": in_sentence(comment.get_state_display())}
         )
+    before = Standing.of(comment)
     comment.state = to_state
     comment.state_reason = reason
     comment.save(update_fields=["state", "state_reason", "updated_at"])
+    comment_counts_change([(before, before.with_state(to_state))])
     Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=moderator
     )

@@ -31,6 +31,7 @@ from ..inputs import NON_FIELD, CommentInput, UnreadableItem
 from ..models import Comment, VersionCommentCounter
 from . import rules
 from .attachments import attachments_check, attachments_store
+from .counts import comment_counts_filed
 from .hooks import comment_text_stored
 
 
@@ -257,6 +258,7 @@ def _store(version: DraftVersion, accepted: list[ItemResult]) -> None:
         )
         comments.append(comment)
     Comment.objects.bulk_create(comments, batch_size=500)
+    comment_counts_filed(comments)
     comment_text_stored([comment.pk for comment in comments])
 
 

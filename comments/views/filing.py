@@ -1,6 +1,7 @@
 """Filing a comment: the draft page's comment panel, the form it falls back to without
 JavaScript, the receipt, and editing by the author."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib import messages
@@ -8,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -28,17 +31,18 @@ def draft_page_extension(
     request: HttpRequest, version: DraftVersion, sections: list[SectionWithLines]
 ) -> dict[str, Any]:
     """The draft page's comment counts in the gutter and its comment panel."""
-    counts = selectors.line_comment_counts(user=request.user, version=version)
-    endorsements = selectors.line_endorsement_counts(user=request.user, version=version)
+    counts = selectors.line_counts(user=request.user, version=version)
     for item in sections:
         for text_line in item.lines:
-            text_line.note_count = counts.get(text_line.number, 0)  # type: ignore[attr-defined]
-            text_line.endorsement_count = endorsements.get(text_line.number, 0)  # type: ignore[attr-defined]
+            text_line.note_count = counts.comments.get(text_line.number, 0)  # type: ignore[attr-defined]
+            text_line.endorsement_count = counts.endorsements.get(text_line.number, 0)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "side_panel_template": "comments/_panel.html",
-        "comment_total": sum(counts.values()),
-        "line_quotes": selectors.line_quotes(
-            user=request.user, version=version, language=_text_language(request, version)
+        "comment_total": counts.total,
+        "line_quotes_html": _quotes_html(
+            selectors.line_quotes(
+                user=request.user, version=version, language=_text_language(request, version)
+            )
         ),
         "accepting_comments": version.status == DraftVersion.Status.OPEN,
     }
@@ -58,6 +62,20 @@ def draft_page_extension(
             },
         )
     return context
+
+
+def _quotes_html(quotes: list[Mapping[str, object]]) -> SafeString:
+    """The quoted phrases for the page's script to mark, one list item each (up to 2,000:
+    written here rather than in a template loop)."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f'<li data-line="{quote["line_start"]}" '
+            f'data-quote-exact="{escape(quote["quote_exact"])}" '
+            f'data-quote-start="{"" if quote["quote_start"] is None else quote["quote_start"]}">'
+            "</li>"
+            for quote in quotes
+        )
+    )
 
 
 def _text_language(request: HttpRequest, version: DraftVersion) -> str:

@@ -85,15 +85,36 @@ def query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the list's length, for a list whose length is kept: counting a
+    version's comments would read every one of them."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
 def filtered_list(request: HttpRequest, version: DraftVersion, *, per_page: int) -> dict[str, Any]:
     """The context of a filtered, paged list of ``version``'s comments as the user may see
     them: the page, the filters read, the choices the filter bar offers, the query to page on."""
     filters = list_filters(request)
     comments = selectors.version_comments(user=request.user, version=version, filters=filters)
+    paginator = Paginator(comments, per_page)
+    if filters.is_unfiltered:
+        # The whole list: its length is kept, not counted (see CountedPaginator).
+        paginator = CountedPaginator(
+            comments,
+            per_page,
+            count=selectors.version_comment_count(user=request.user, version=version),
+        )
     return {
         "version": version,
         "draft": version.draft,
-        "page": Paginator(comments, per_page).get_page(request.GET.get("page")),
+        "page": paginator.get_page(request.GET.get("page")),
         "filters": filters,
         "choices": filter_choices(version, request.user),
         "query": query_without_page(request),

@@ -271,9 +271,10 @@ def test_a_chunk_of_1000_rows_costs_the_queries_of_one(client, setting, django_a
     # The upload's version and owner; in the service's savepoint (2 statements): the version
     # again, the lines the anchors need, the organisations, the external ids already used, the
     # owner's facts (whom they represent), the personal organisation (in a savepoint of its
-    # own: 3), the counter (locked, then moved on), the comments' inserts; the rejections'
-    # insert. (The worker runs it inside its transaction on the upload's row.)
-    with django_assert_num_queries(15 + comment_inserts(997)):
+    # own: 3), the counter (locked, then moved on), the comments' inserts, the kept counts
+    # (lines, countries, totals: 3); the rejections' insert. (The worker runs it inside its
+    # transaction on the upload's row.)
+    with django_assert_num_queries(18 + comment_inserts(997)):
         bulk._file_chunk(submission, chunk)
     assert (submission.rows_done, submission.created_count, submission.rejected_count) == (
         1000,
