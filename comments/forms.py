@@ -99,13 +99,16 @@ class CommentForm(forms.Form):
     quote_start = TextField(required=False, widget=forms.HiddenInput)
     quote_language = TextField(required=False, widget=forms.HiddenInput)
     kind = _choices(
+        label=_("Kind"),
         widget=forms.RadioSelect,
         choices=Comment.Kind.choices,
         required=True,
         initial=Comment.Kind.GENERAL,
     )
     stance = _choices(
-        widget=forms.RadioSelect, choices=[("", _("No stance")), *Comment.Stance.choices]
+        label=_("Stance"),
+        widget=forms.RadioSelect,
+        choices=[("", _("No stance")), *Comment.Stance.choices],
     )
     body = TextField(
         label=_("Comment"),
@@ -119,6 +122,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_BODY_LENGTH}),
     )
     visibility = _choices(
+        label=_("Visibility"),
         widget=forms.RadioSelect,
         choices=Comment.Visibility.choices,
         required=True,
@@ -191,9 +195,13 @@ class CommentEditForm(forms.Form):
     """The text of a comment while its period runs; the service checks it as it checks a new
     comment's."""
 
-    kind = _choices(widget=forms.RadioSelect, choices=Comment.Kind.choices, required=True)
+    kind = _choices(
+        label=_("Kind"), widget=forms.RadioSelect, choices=Comment.Kind.choices, required=True
+    )
     stance = _choices(
-        widget=forms.RadioSelect, choices=[("", _("No stance")), *Comment.Stance.choices]
+        label=_("Stance"),
+        widget=forms.RadioSelect,
+        choices=[("", _("No stance")), *Comment.Stance.choices],
     )
     body = TextField(
         label=_("Comment"),
@@ -238,7 +246,7 @@ class ReasonForm(forms.Form):
 class DispositionForm(forms.Form):
     # No outcome is preselected: the secretariat chooses one for every answer it records.
     outcome = forms.ChoiceField(
-        choices=[("", _("Choose an outcome")), *Disposition.Outcome.choices]
+        label=_("Outcome"), choices=[("", _("Choose an outcome")), *Disposition.Outcome.choices]
     )
     response = forms.CharField(
         label=_("Response to the commenter"), widget=forms.Textarea(attrs={"rows": 3})

@@ -57,12 +57,17 @@ class SourceForm(forms.Form):
 
 
 class DraftCreateForm(SourceForm):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     slug = forms.SlugField(
-        max_length=80, help_text=_("The draft's web address: lowercase letters, digits, hyphens.")
+        label=_("Web address"),
+        max_length=80,
+        help_text=_("The draft's web address: lowercase letters, digits, hyphens."),
     )
     summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=_("Markdown.")
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Markdown."),
     )
     language = forms.TypedChoiceField(
         label=_("Language of the text"),

@@ -14,6 +14,7 @@ from .models import Digest
 
 class DigestRequestForm(forms.Form):
     audience = forms.ChoiceField(
+        label=_("Audience"),
         choices=Digest.Audience.choices,
         initial=Digest.Audience.WORKING_GROUP,
         widget=forms.RadioSelect,
@@ -23,11 +24,13 @@ class DigestRequestForm(forms.Form):
         ),
     )
     sections = forms.MultipleChoiceField(
+        label=_("Sections"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leave all unticked for the whole version."),
     )
     working_group = forms.ModelChoiceField(
+        label=_("Working group"),
         queryset=WorkingGroup.objects.none(),
         required=False,
         empty_label=_("None: the sections ticked above"),

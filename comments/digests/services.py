@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from accounts import permissions
@@ -175,6 +176,26 @@ def _start(digest_id: int) -> Digest | None:
         return digest
 
 
+# The stages a build reports, as stored on the digest (in English, whoever asked); pages and the
+# API show them in the reader's language (:func:`stage_in_reader_language`). The synthesis
+# reports the middle ones itself.
+STAGES = (
+    gettext_noop("Reading comments"),
+    gettext_noop("Finding campaigns"),
+    gettext_noop("Finding themes"),
+    gettext_noop("Writing the briefing"),
+    gettext_noop("Summarising sections and proposed changes"),
+    gettext_noop("Checking quotes"),
+    gettext_noop("Writing the PDF, Word, HTML, Markdown and JSON files"),
+    gettext_noop("Saving"),
+)
+
+
+def stage_in_reader_language(stage: str) -> str:
+    """A stored stage in the active language; ``""`` for none."""
+    return gettext(stage) if stage else ""
+
+
 def _progress(digest: Digest, stage: str, percent: int) -> None:
     """Show how far the run has gone (committed at once, so the page can poll it)."""
     Digest.objects.filter(pk=digest.pk, attempts=digest.attempts, status=Status.RUNNING).update(
@@ -315,10 +336,14 @@ def digest_fail(*, digest_id: int, error: BaseException) -> None:
     """Record why a build failed (a quote check, a time limit, a bug), shown on its page."""
     from .synthesis import ExcerptMismatch
 
+    language = Digest.objects.filter(pk=digest_id).values_list("language", flat=True).first()
     if isinstance(error, ExcerptMismatch | ApplicationError):
         message = str(error)
     else:
-        message = f"The build failed ({type(error).__name__}). The secretariat has been told."
+        with translation.override(language or settings.LANGUAGE_CODE):
+            message = _("The build failed (%(error)s). The secretariat has been told.") % {
+                "error": type(error).__name__
+            }
     Digest.objects.filter(pk=digest_id).exclude(status=Status.READY).update(
         status=Status.FAILED, error=message, finished_at=timezone.now(), updated_at=timezone.now()
     )

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -136,8 +136,11 @@ def bulk_submission_process(*, submission_id: int) -> BulkSubmission:
     claimed = _claim(submission_id, holder)
     if claimed is None:
         return BulkSubmission.objects.get(pk=submission_id)
+    # Rejected rows are reported in the language the uploader chose for the portal.
+    language = claimed.owner.language or settings.LANGUAGE_CODE
     try:
-        return _file_rows(claimed, holder)
+        with translation.override(language):
+            return _file_rows(claimed, holder)
     finally:
         _release(submission_id, holder)
 

@@ -1,14 +1,21 @@
 """Refusals of position papers and bulk files are said in the language of the request, with
 the file's name and the numbers kept as they are."""
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from comments.attachment_files import check_attachment
 from comments.bulk_files import bulk_file_rows
+from comments.inputs import read_comment_item
+from comments.models import BulkRejection
+from comments.services import bulk
+from comments.services import submit as submit_service
 from comments.services.attachments import attachments_check_count
 from haip_portal.exceptions import ApplicationError
+from tests.comments.factories import open_version, representative_of, verified_organisation
 from tests.comments.papers import pdf_bytes, upload
 
 
@@ -52,3 +59,39 @@ def test_the_same_refusals_stay_english_in_english():
         assert _refusal(check_attachment, upload("empty.pdf", b"")) == (
             "empty.pdf: the file is empty."
         )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "ja"])
+def test_an_uploads_rejected_rows_are_reported_in_the_uploaders_language(language):
+    """The worker files an upload in the language its uploader chose for the portal."""
+    version = open_version(sections=3, lines_per_section=3)
+    owner = representative_of(verified_organisation(name="Kumo AI"))
+    owner.language = language
+    owner.save(update_fields=["language"])
+    rows = [
+        {"external_id": "in", "line_start": 4, "body": "Inside."},
+        {"external_id": "out", "line_start": 999, "body": "Outside."},
+    ]
+    content = "".join(json.dumps(row) + "\n" for row in rows).encode()
+    submission = bulk.bulk_submission_create(
+        version=version, owner=owner, upload=SimpleUploadedFile("rows.jsonl", content)
+    )
+    done = bulk.bulk_submission_process(submission_id=submission.pk)
+    assert (done.created_count, done.rejected_count) == (1, 1)
+    (rejection,) = BulkRejection.objects.filter(submission=submission)
+    (reason,) = [message for messages in rejection.errors.values() for message in messages]
+    with translation.override("en"):
+        english = _reason_in_english(version, owner)
+    assert reason != english and "999" in reason
+
+
+def _reason_in_english(version, owner) -> str:
+    """What the same row is told in English, filed directly."""
+    (result,) = submit_service.comments_submit_batch(
+        version=version,
+        author=owner,
+        items=[read_comment_item({"line_start": 999, "body": "Outside."})],
+        channel="api",
+    )
+    return next(iter(result.errors.values()))[0]

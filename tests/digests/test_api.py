@@ -74,3 +74,33 @@ def test_api_synthesis_exists_once_ready(consultation, client, secretariat_user)
     assert response.status_code == 404 and "is queued" in response.json()["message"]
     services.digest_build(digest_id=digest.pk)
     assert client.get(url, headers=auth).json()["overview"]["comments"] == 8
+
+
+def test_every_stage_a_build_reports_is_shown_in_the_readers_language(
+    consultation, client, secretariat_user
+):
+    from comments.digests.synthesis import SynthesisRequest, synthesise
+    from tests.digests.briefing_corpus import briefing_corpus
+
+    reported: list[str] = []
+    records, _claims = briefing_corpus()
+    synthesise(
+        records[:60], SynthesisRequest(), progress=lambda stage, done: reported.append(stage)
+    )
+    assert set(reported) <= set(services.STAGES) and len(reported) >= 4
+
+    digest = services.digest_request(
+        user=secretariat_user, version=consultation["version"], audience="public"
+    )
+    _token, raw = make_token(user=secretariat_user, scopes=[ApiToken.Scope.DIGESTS_READ])
+    url = reverse("digests_api:digest_detail", args=[digest.pk])
+    for stage in services.STAGES:
+        Digest.objects.filter(pk=digest.pk).update(stage=stage)
+        shown = {
+            language: client.get(
+                url, headers={"authorization": f"Bearer {raw}", "accept-language": language}
+            ).json()["stage"]
+            for language in ("en", "fr", "ja")
+        }
+        assert shown["en"] == stage
+        assert len({shown["en"], shown["fr"], shown["ja"]}) == 3, shown

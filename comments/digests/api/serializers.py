@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from ..models import Digest, DigestExport
+from ..services import stage_in_reader_language
 
 
 class DigestRequestSerializer(serializers.Serializer):
@@ -61,7 +62,9 @@ class DigestSerializer(serializers.Serializer):
     cutoff = serializers.DateTimeField(help_text="Comments filed after this are left out.")
     status = serializers.ChoiceField(choices=Digest.Status.choices)
     progress = serializers.IntegerField(min_value=0, max_value=100, help_text="Per cent done.")
-    stage = serializers.CharField(allow_blank=True)
+    stage = serializers.SerializerMethodField(
+        help_text="What the worker is doing, in the language of the request; empty before."
+    )
     error = serializers.CharField(allow_blank=True)
     comments = serializers.IntegerField(source="comment_count")
     distinct_positions = serializers.IntegerField(source="position_count")
@@ -75,6 +78,9 @@ class DigestSerializer(serializers.Serializer):
         help_text="The synthesis itself (overview, campaigns, themes, agreement, proposed "
         "changes, dispositions) once ready; null before."
     )
+
+    def get_stage(self, digest: Digest) -> str:
+        return stage_in_reader_language(digest.stage)
 
     def get_url(self, digest: Digest) -> str:
         return reverse(
