@@ -31,6 +31,7 @@ from ..models import Comment, VersionCommentCounter
 from . import rules
 from .attachments import attachments_check, attachments_store
 from .hooks import comment_text_stored
+from .inserts import comment_new, comments_insert
 
 
 @dataclass(slots=True)
@@ -153,7 +154,7 @@ class _Filing:
         quote = item.quote or Quote("")
         quoted_in = rules.quote_language(item, self.version) if item.quote else ""
         detected = languages.detect(body)
-        return Comment(
+        return comment_new(
             version=self.version,
             section_id=self.lines[item.line_start].section_id,
             line_start=item.line_start,
@@ -254,7 +255,7 @@ def _store(version: DraftVersion, accepted: list[ItemResult]) -> None:
             f"{version.draft.reference_prefix}-V{version.number}-{number:06d}"
         )
         comments.append(comment)
-    Comment.objects.bulk_create(comments, batch_size=500)
+    comments_insert(comments)
     comment_text_stored([comment.pk for comment in comments])
 
 
