@@ -149,8 +149,8 @@ def _texts_quoted(
     rendered: dict[str, dict[int, str]],
 ) -> dict[int, str]:
     language = quote_language(data, version)
-    if not language:
-        return {number: line.text for number, line in lines.items()}
+    if not language:  # the lines the quote spans (loaded: see lines_needed)
+        return {number: lines[number].text for number in range(data.line_start, data.line_end + 1)}
     texts = rendered.get(language, {})
     if data.line_start not in texts:
         raise ApplicationError(

@@ -153,7 +153,6 @@ class _Filing:
     ) -> Comment:
         quote = item.quote or Quote("")
         quoted_in = rules.quote_language(item, self.version) if item.quote else ""
-        detected = languages.detect(body)
         return comment_new(
             version=self.version,
             section_id=self.lines[item.line_start].section_id,
@@ -170,10 +169,7 @@ class _Filing:
             proposed_text=proposed,
             visibility=item.visibility,
             # Said by the author, else detected, else the language of the text they read.
-            language=item.language
-            or (detected if detected != languages.UNDETERMINED else "")
-            or quoted_in
-            or self.version.language,
+            language=item.language or _detected(body) or quoted_in or self.version.language,
             channel=self.channel,
             external_id=item.external_id,
             content_hash=content_hash(body, proposed),
@@ -184,6 +180,12 @@ class _Filing:
             # Over the API the response is the receipt; the web sends an e-mail.
             receipt_sent_at=None if self.channel == Comment.Channel.WEB else self.now,
         )
+
+
+def _detected(body: str) -> str:
+    """The language detected in ``body``, or empty if it is unclear."""
+    detected = languages.detect(body)
+    return "" if detected == languages.UNDETERMINED else detected
 
 
 @transaction.atomic
