@@ -16,7 +16,6 @@ from typing import Any
 MAX_QUOTE_LENGTH = 2_000
 MAX_CONTEXT_LENGTH = 64
 
-_SPACE = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s]", re.UNICODE)
 
 
@@ -146,7 +145,9 @@ def normalise(text: str) -> str:
     """The text reduced to what distinguishes a position: case, punctuation, spacing and
     Unicode variants folded away, so trivially edited copies compare equal."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACE.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
+    # Runs of whitespace as one space, none at the ends: str.split() splits where ``\s``
+    # matches (the same Unicode whitespace), in one pass instead of a substitution per space.
+    return " ".join(_PUNCTUATION.sub(" ", folded).split())
 
 
 def content_hash(body: str, proposed_text: str = "") -> str:

@@ -42,7 +42,7 @@ def detect(text: str) -> str:
     letters = sum(map(len, words))
     if letters < MIN_LETTERS:
         return UNDETERMINED
-    if len(_JAPANESE_CHAR.findall(text)) * 2 >= letters:
+    if not text.isascii() and len(_JAPANESE_CHAR.findall(text)) * 2 >= letters:
         return "ja"
     votes = Counter(_OWNER[word] for word in words if word in _OWNER)
     (first, most), (_, second) = [*votes.most_common(2), ("", 0), ("", 0)][:2]

@@ -19,6 +19,11 @@ from ..inputs import MAX_BODY_LENGTH, MAX_EXTERNAL_ID_LENGTH, MAX_LANGUAGE_LENGT
 from ..models import Comment
 
 MAX_SHOWN = 100
+# The choices, as sets looked up once per item of a batch (an enum's ``values`` is rebuilt at
+# every access).
+KINDS = frozenset(Comment.Kind.values)
+VISIBILITIES = frozenset(Comment.Visibility.values)
+STANCES = frozenset(Comment.Stance.values)
 
 
 def _shown(value: str) -> str:
@@ -91,15 +96,15 @@ def check_comment_text(data: CommentInput) -> tuple[str, str]:
             field="language",
         )
     for name, value, choices in (
-        ("kind", data.kind, Comment.Kind.values),
-        ("visibility", data.visibility, Comment.Visibility.values),
+        ("kind", data.kind, KINDS),
+        ("visibility", data.visibility, VISIBILITIES),
     ):
         if value not in choices:
             raise ApplicationError(
                 _("Unknown %(name)s '%(value)s'.") % {"name": name, "value": _shown(value)},
                 field=name,
             )
-    if data.stance and data.stance not in Comment.Stance.values:
+    if data.stance and data.stance not in STANCES:
         raise ApplicationError(
             _("Unknown stance '%(value)s'.") % {"value": _shown(data.stance)}, field="stance"
         )
@@ -144,8 +149,8 @@ def _texts_quoted(
     rendered: dict[str, dict[int, str]],
 ) -> dict[int, str]:
     language = quote_language(data, version)
-    if not language:
-        return {number: line.text for number, line in lines.items()}
+    if not language:  # the lines the quote spans (loaded: see lines_needed)
+        return {number: lines[number].text for number in range(data.line_start, data.line_end + 1)}
     texts = rendered.get(language, {})
     if data.line_start not in texts:
         raise ApplicationError(

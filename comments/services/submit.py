@@ -33,6 +33,7 @@ from . import rules
 from .attachments import attachments_check, attachments_store
 from .counts import comment_counts_filed
 from .hooks import comment_text_stored
+from .inserts import comment_new, comments_insert
 
 
 @dataclass(slots=True)
@@ -155,8 +156,7 @@ class _Filing:
     ) -> Comment:
         quote = item.quote or Quote("")
         quoted_in = rules.quote_language(item, self.version) if item.quote else ""
-        detected = languages.detect(body)
-        return Comment(
+        return comment_new(
             version=self.version,
             section_id=self.lines[item.line_start].section_id,
             line_start=item.line_start,
@@ -172,10 +172,7 @@ class _Filing:
             proposed_text=proposed,
             visibility=item.visibility,
             # Said by the author, else detected, else the language of the text they read.
-            language=item.language
-            or (detected if detected != languages.UNDETERMINED else "")
-            or quoted_in
-            or self.version.language,
+            language=item.language or _detected(body) or quoted_in or self.version.language,
             channel=self.channel,
             external_id=item.external_id,
             content_hash=content_hash(body, proposed),
@@ -186,6 +183,12 @@ class _Filing:
             # Over the API the response is the receipt; the web sends an e-mail.
             receipt_sent_at=None if self.channel == Comment.Channel.WEB else self.now,
         )
+
+
+def _detected(body: str) -> str:
+    """The language detected in ``body``, or empty if it is unclear."""
+    detected = languages.detect(body)
+    return "" if detected == languages.UNDETERMINED else detected
 
 
 @transaction.atomic
@@ -257,7 +260,7 @@ def _store(version: DraftVersion, accepted: list[ItemResult]) -> None:
             f"{version.draft.reference_prefix}-V{version.number}-{number:06d}"
         )
         comments.append(comment)
-    Comment.objects.bulk_create(comments, batch_size=500)
+    comments_insert(comments)
     comment_counts_filed(comments)
     comment_text_stored([comment.pk for comment in comments])
 

@@ -1,6 +1,9 @@
 import re
+import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from comments.anchoring import (
     AnchorError,
@@ -67,3 +70,22 @@ def test_copies_differing_in_case_spacing_and_punctuation_hash_alike():
     assert content_hash(original) == content_hash(copy)
     assert content_hash(original) != content_hash("We oppose Action 3")
     assert content_hash(original, "new text") != content_hash(original)
+
+
+WHITESPACE = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.one_of(
+            st.characters(), st.sampled_from(WHITESPACE), st.sampled_from(".,;:!?'’-—")
+        )
+    )
+)
+def test_normalising_folds_whitespace_as_one_substitution_per_run_would(text):
+    # What content hashes stored so far were made of: punctuation to spaces, then every run
+    # of whitespace (any Unicode space) to one space, trimmed.
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    spaced = re.sub(r"[^\w\s]", " ", folded)
+    assert normalise(text) == re.sub(r"\s+", " ", spaced).strip()

@@ -1,8 +1,9 @@
 """The comments API over HTTP, as API clients use it: gunicorn with 2 sync workers on the
 committed test database (PostgreSQL only; see conftest.py).
 
-* Bulk filing: 100,000 comments, 1,000 per request, from 2 concurrent clients, against a raw
-  PostgreSQL ``COPY`` of the very same rows into the comments table.
+* Bulk filing: 20,000 comments, 1,000 per request, from 2 concurrent clients, against a raw
+  PostgreSQL ``COPY`` of the very same rows into the comments table, in alternating rounds
+  from the same table state (see ingest.py), with where one request's time goes.
 * Reading: the comment list (50 per page) against a plain Django JSON view of 50 rows, under
   the same load from the same client.
 
@@ -11,6 +12,7 @@ stored), never time.
 """
 
 import json
+import statistics
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -22,6 +24,7 @@ from comments import services
 from comments.inputs import read_comment_item
 from comments.models import Comment
 
+from . import ingest
 from .conftest import (
     GUNICORN_WORKERS,
     GunicornServer,
@@ -34,9 +37,12 @@ from .conftest import (
 )
 from .http_urls import PLAIN_PATH
 
-BULK_COMMENTS = 100_000
+BULK_BASE = 10_000  # comments the version holds before every measured side
+BULK_COMMENTS = 20_000  # filed in each round, then COPYed in the same round
+BULK_ROUNDS = 3
 BULK_BATCH = 1_000
 BULK_CLIENTS = 2
+BULK_PHASE_REQUESTS = 5
 BULK_TIME_LIMIT = 420  # seconds; the run fails (not enough comments) rather than run on
 
 LIST_COMMENTS = 5_000
@@ -61,43 +67,9 @@ def _bar(value: float, bar: float, aim: float | None = None) -> str:
 # --- Bulk filing against COPY ---------------------------------------------------------------
 
 
-def _copy_same_rows(version_id: int) -> tuple[int, float]:
-    """Read back the rows the API stored, empty the table and ``COPY`` them in again (the same
-    columns as the API's INSERT: every one but the id); returns rows and seconds (COPY and
-    commit, the rows already in memory)."""
-    columns = [field.column for field in Comment._meta.concrete_fields if not field.primary_key]
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {names} FROM {table} WHERE version_id = %s ORDER BY id",
-            [version_id],
-        )
-        rows = cursor.fetchall()
-        # Empty, as it was when the API began. CASCADE reaches only replies, endorsements and
-        # the like, none of which this test made; the whole database is flushed afterwards.
-        cursor.execute(f"TRUNCATE {table} CASCADE")
-    started = time.perf_counter()
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-    seconds = time.perf_counter() - started
-    assert Comment.objects.filter(version_id=version_id).count() == len(rows)
-    return len(rows), seconds
-
-
-def test_bulk_endpoint_against_copy(gunicorn: GunicornServer, report):
-    setting = api_setting(slug="bench-bulk")
-    items = list(comment_items(setting, BULK_COMMENTS, prefix="bulk"))
-    bodies = [
-        json.dumps(items[start : start + BULK_BATCH]).encode()
-        for start in range(0, BULK_COMMENTS, BULK_BATCH)
-    ]
-    url = reverse("comments_api:bulk_comments", args=[setting.version.draft.slug, 1])
+def _bulk_round(gunicorn: GunicornServer, url: str, bodies: list[bytes], setting, key: str):
+    """File ``bodies`` (1,000 comments each) from BULK_CLIENTS clients, each request with its
+    own Idempotency-Key; the load result and the comments created."""
     created: dict[int, int] = {}
     refused: list[str] = []
 
@@ -107,41 +79,129 @@ def test_bulk_endpoint_against_copy(gunicorn: GunicornServer, report):
         else:
             refused.append(f"request {index}: {status} {content[:300]!r}")
 
+    def request(index: int) -> tuple[str, str, bytes] | None:
+        return ("POST", url, bodies[index]) if index < len(bodies) else None
+
     load = http_load(
         gunicorn.port,
-        lambda index: ("POST", url, bodies[index]) if index < len(bodies) else None,
+        request,
         clients=BULK_CLIENTS,
         seconds=BULK_TIME_LIMIT,
         max_requests=len(bodies),
         headers={**setting.auth, "Content-Type": "application/json"},
         timeout=300,
         on_response=check,
+        # One key per request and round: every request is a first attempt, recorded.
+        request_headers=lambda index: {"Idempotency-Key": f"{key}-{index}"},
     )
-    gunicorn.stop()  # the CPUs to PostgreSQL alone for the COPY
-
     assert not load.failures, load.failures[:3]
     assert not refused, refused[:3]
     assert len(created) == len(bodies), f"{len(created)} of {len(bodies)} requests in time"
-    assert sum(created.values()) == BULK_COMMENTS
-    assert Comment.objects.filter(version=setting.version).count() == BULK_COMMENTS
-    api_rate = BULK_COMMENTS / load.seconds
+    return load, sum(created.values())
 
-    rows, copy_seconds = _copy_same_rows(setting.version.pk)
-    copy_rate = rows / copy_seconds
-    ratio = api_rate / copy_rate
+
+def _request_phases(client, url: str, body: bytes, setting, key: str) -> list[tuple[str, float]]:
+    """One bulk request in this process, its steps timed, rolled back afterwards."""
+    from rest_framework.renderers import JSONRenderer
+
+    from comments.api import views
+    from haip_portal.api import idempotency
+    from haip_portal.api.parsers import JSONParser
+
+    phases = ingest.Phases()
+    targets = [
+        (JSONParser, "parse", "parse"),
+        (views, "read_items_with_papers", "read"),
+        (idempotency, "_fingerprint", "idempotency"),
+        (idempotency, "_claim", "idempotency"),
+        (idempotency, "_complete", "idempotency"),
+        (JSONRenderer, "render", "response"),
+        *ingest.write_path_phases(),
+    ]
+    with phases.timing(*targets), transaction.atomic():
+        started = time.perf_counter()
+        response = client.post(
+            url,
+            body,
+            content_type="application/json",
+            headers={**setting.auth, "Idempotency-Key": key},
+        )
+        total = time.perf_counter() - started
+        assert response.status_code == 200, response.content[:300]
+        assert response.json()["created"] == BULK_BATCH
+        transaction.set_rollback(True)
+    seconds = phases.seconds
+    parts = [
+        ("parse: JSON body", seconds["parse"]),
+        ("read: items from JSON", seconds["read"]),
+        *ingest.service_lines(seconds),
+        ("response: results rendered as JSON", seconds["response"]),
+        ("idempotency: fingerprint, record, answer kept", seconds["idempotency"]),
+    ]
+    rest = total - sum(part for _name, part in parts)
+    return [*parts, ("request, rest: auth, throttles, middleware", rest), ("whole", total)]
+
+
+def test_bulk_endpoint_against_copy(gunicorn: GunicornServer, client, report):
+    setting = api_setting(slug="bench-bulk")
+    version_id = setting.version.pk
+    url = reverse("comments_api:bulk_comments", args=[setting.version.draft.slug, 1])
+    items = list(comment_items(setting, BULK_BASE + BULK_COMMENTS, prefix="bulk"))
+
+    def bodies_of(chunk: list) -> list[bytes]:
+        return [
+            json.dumps(chunk[start : start + BULK_BATCH]).encode()
+            for start in range(0, len(chunk), BULK_BATCH)
+        ]
+
+    base_bodies = bodies_of(items[:BULK_BASE])
+    bodies = bodies_of(items[BULK_BASE:])
+    # The base rows, filed through the endpoint (which warms gunicorn's workers up too).
+    _load, created = _bulk_round(gunicorn, url, base_bodies, setting, "base")
+    assert created == BULK_BASE
+    base = ingest.last_number(version_id)
+
+    api_rates, copy_rates, latencies = [], [], []
+    for round_ in range(BULK_ROUNDS):
+        ingest.vacuum_analyze()
+        load, created = _bulk_round(gunicorn, url, bodies, setting, f"round{round_}")
+        assert created == BULK_COMMENTS
+        api_rates.append(BULK_COMMENTS / load.seconds)
+        latencies.append(load.latency_ms(0.5))
+        rows = ingest.rows_after(version_id, base)
+        assert len(rows) == BULK_COMMENTS
+        assert ingest.delete_after(version_id, base) == BULK_COMMENTS
+        ingest.vacuum_analyze()
+        copy_rates.append(len(rows) / ingest.copy_rows(rows))
+        assert ingest.delete_after(version_id, base) == BULK_COMMENTS
+    ingest.vacuum_analyze()
+    runs = [
+        _request_phases(client, url, body, setting, f"phases-{index}")
+        for index, body in enumerate(bodies[:BULK_PHASE_REQUESTS])
+    ]
+    assert Comment.objects.filter(version=setting.version).count() == BULK_BASE
+
     body_kb = sum(len(body) for body in bodies) / len(bodies) / 1024
-    report(
-        f"bulk API     {BULK_COMMENTS:,} comments [{db_label()}, gunicorn {GUNICORN_WORKERS} "
-        f"workers, {BULK_CLIENTS} clients × {BULK_BATCH:,} per request]: "
-        f"{api_rate:,.0f} comments/s ({load.seconds:.1f} s; per request median "
-        f"{load.latency_ms(0.5):,.0f} ms, p95 {load.latency_ms(0.95):,.0f} ms, "
-        f"body {body_kb:,.0f} KB)"
+    shape = (
+        f"{BULK_ROUNDS} alternating rounds of {BULK_COMMENTS:,} into a version holding "
+        f"{BULK_BASE:,}, VACUUM ANALYZE before each side; {db_label()}"
     )
     report(
-        f"COPY         {rows:,} rows, same columns into {Comment._meta.db_table}: "
-        f"{copy_rate:,.0f} rows/s ({copy_seconds:.2f} s)"
+        f"bulk API     {shape}, gunicorn {GUNICORN_WORKERS} workers, {BULK_CLIENTS} clients × "
+        f"{BULK_BATCH:,} per request with an Idempotency-Key (body {body_kb:,.0f} KB): "
+        f"median {ingest.median_spread(api_rates)} comments/s; per request median "
+        f"{statistics.median(latencies):,.0f} ms"
     )
-    report(f"bulk API / COPY = {ratio:.3f} ({_bar(ratio, 0.10, 0.25)})")
+    report(
+        f"COPY         the same rows, same columns into {Comment._meta.db_table}, same table "
+        f"state: median {ingest.median_spread(copy_rates)} rows/s"
+    )
+    report(ingest.ratio_line("bulk API", api_rates, copy_rates))
+    report(
+        f"bulk API     where one request's time goes (in-process, {len(runs)} requests of "
+        f"{BULK_BATCH:,}, medians, rolled back):\n"
+        + "\n".join(ingest.breakdown_lines(runs, "whole"))
+    )
 
 
 # --- Comment list against a plain JSON view ---------------------------------------------------

@@ -404,12 +404,14 @@ def http_load(
     headers: dict[str, str] | None = None,
     timeout: float = 120,
     on_response: Callable[[int, int, bytes], None] | None = None,
+    request_headers: Callable[[int], dict[str, str]] | None = None,
 ) -> LoadResult:
     """``clients`` threads, each with its own HTTP/1.1 connection to 127.0.0.1:``port``
     (reopened whenever the server closes it, as gunicorn's sync workers do after every
     response), sending ``request_for(0)``, ``request_for(1)``, … until it returns None,
     ``max_requests`` are sent or ``seconds`` have passed. Requests in flight at the deadline
-    complete and count; the rate is over the time until the last one came back."""
+    complete and count; the rate is over the time until the last one came back.
+    ``request_headers(index)`` adds headers of that request's own (an Idempotency-Key)."""
     counter = itertools.count()
     lock = threading.Lock()
     statuses: Counter = Counter()
@@ -433,7 +435,8 @@ def http_load(
                 method, path, body = request
                 sent = time.perf_counter()
                 try:
-                    conn.request(method, path, body=body, headers=headers or {})
+                    own = request_headers(index) if request_headers is not None else {}
+                    conn.request(method, path, body=body, headers={**(headers or {}), **own})
                     response = conn.getresponse()
                     content = response.read()
                 except (OSError, http.client.HTTPException) as error:
