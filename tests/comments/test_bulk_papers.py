@@ -335,9 +335,10 @@ def test_papers_cost_a_bounded_number_of_queries_each_and_rows_without_none(
     # As a chunk without papers (see test_bulk), less what no row asks for here (the
     # organisations named and whom the owner represents; the rejections' insert): the upload's
     # version and owner, the savepoint, the version, the lines, the external ids, the personal
-    # organisation (3), the counter (2), the comments' inserts, the savepoint's release; then
-    # one insert per paper stored.
-    with django_assert_num_queries(12 + comment_inserts(1000) + 3):
+    # organisation (3), the counter (2), the comments' inserts, the kept counts (lines and
+    # totals: 2; no country is counted here), the savepoint's release; then one insert per
+    # paper stored.
+    with django_assert_num_queries(12 + comment_inserts(1000) + 2 + 3):
         bulk._file_chunk(submission, chunk)
     assert (submission.created_count, submission.papers_count) == (1000, 3)
 
