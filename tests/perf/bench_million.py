@@ -20,7 +20,6 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -33,7 +32,13 @@ from tests.comments.factories import member_of, representative_of, verified_orga
 from tests.conftest import login_with_two_factor
 from tests.drafts.factories import make_draft, publish
 
-from .conftest import LINE_ELEMENT, db_label, production_template_rendering, source_of
+from .conftest import (
+    LINE_ELEMENT,
+    db_label,
+    production_template_rendering,
+    require_postgres,
+    source_of,
+)
 
 COMMENTS = 1_000_000
 SMALL = 20_000  # the same pages at this size first, for comparison
@@ -196,8 +201,7 @@ def _draft(slug: str):
 
 def test_million_comments_pages(db, client, report, secretariat_user):
     """The same pages for a version of 20,000 comments and one of 1,000,000, side by side."""
-    if connection.vendor != "postgresql":
-        pytest.skip(f"needs a PostgreSQL DATABASE_URL (this run uses {connection.vendor})")
+    require_postgres()  # the build and the kept counts' upserts are PostgreSQL's
     cache.clear()  # the throttles count in the cache: start from nothing
     for count in (SMALL, COMMENTS):
         version = _draft(f"bench-{count}")
